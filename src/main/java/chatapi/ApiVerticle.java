@@ -1,0 +1,72 @@
+package chatapi;
+
+import chatapi.chat.ChatRepository;
+import chatapi.chat.ChatSessionHandler;
+import chatapi.chat.MessagesHandler;
+import chatapi.chat.SessionIds;
+import chatapi.config.AppConfig;
+import chatapi.db.Database;
+import chatapi.http.Errors;
+import chatapi.http.Health;
+import chatapi.http.Links;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Pool;
+import java.util.function.IntConsumer;
+
+/** The router verticle: builds the pool and the router, and listens. One per event loop (--instances). */
+public final class ApiVerticle extends VerticleBase {
+
+    private final AppConfig config;
+    private final IntConsumer onListening;
+    private Pool pool;
+
+    /** @param onListening told the port actually bound (the configured one, or a free one for port 0) */
+    public ApiVerticle(AppConfig config, IntConsumer onListening) {
+        this.config = config;
+        this.onListening = onListening;
+    }
+
+    @Override
+    public Future<?> start() {
+        pool = Database.pool(vertx, config);
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.httpHost())
+                .setPort(config.httpPort())
+                .setMaxInitialLineLength(8192)
+                .setMaxHeaderSize(16384);
+        return vertx.createHttpServer(options)
+                .requestHandler(router())
+                .listen()
+                .onSuccess(server -> onListening.accept(server.actualPort()));
+    }
+
+    @Override
+    public Future<?> stop() {
+        return pool.close();
+    }
+
+    private Router router() {
+        Router router = Router.router(vertx);
+        ChatRepository repository = new ChatRepository(pool);
+        ChatSessionHandler sessions = new ChatSessionHandler(repository, new Links(config.publicBaseUrl()));
+        MessagesHandler messages = new MessagesHandler(repository);
+        Health health = new Health(pool);
+
+        router.get("/health/live").handler(health::live);
+        router.get("/health/ready").handler(health::ready);
+
+        router.get("/api/v1/ChatSession/:id").handler(SessionIds::parse).handler(sessions::get);
+        router.get("/api/v1/ChatSession/:id/Messages").handler(SessionIds::parse).handler(messages::list);
+
+        Errors errors = new Errors();
+        router.route().failureHandler(errors);
+        for (int status : Errors.ROUTER_STATUSES) {
+            router.errorHandler(status, errors);
+        }
+        return router;
+    }
+}

@@ -1,0 +1,90 @@
+package chatapi;
+
+import chatapi.config.AppConfig;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar chat-api.jar [run] [--conf FILE] [--instances N]}: starts the server.
+ */
+public final class Main {
+
+    private static final String USAGE = """
+            Usage: java -jar chat-api.jar [run] [--conf FILE] [--instances N]
+              run              start the server (the default)
+              --conf FILE      configuration file (default conf/config.json, or $CHAT_CONFIG)
+              --instances N    verticle instances, one event loop each (default 1, or $CHAT_INSTANCES)
+            Environment variables override the file: HTTP_HOST, HTTP_PORT, PGHOST, PGPORT, PGDATABASE,
+            PGUSER, PGPASSWORD, CHAT_DEMO_DATA, CHAT_PUBLIC_BASE_URL, CHAT_PG_POOL_SIZE, CHAT_INSTANCES.""";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        // Vert.x logs through SLF4J/logback like the rest of the server; set before Vert.x loads.
+        System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+        Logger log = LoggerFactory.getLogger(Main.class);
+        AppConfig config;
+        try {
+            config = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("chat-api: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (config == null) {
+            System.out.println(USAGE);
+            return;
+        }
+        log.info("Starting with {}", config);
+        Vertx vertx = Vertx.vertx();
+        Application.start(vertx, config).onFailure(err -> {
+            log.error("chat-api failed to start", err);
+            System.exit(1);
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("Shutdown did not finish cleanly", e);
+            }
+        }, "chat-api-shutdown"));
+    }
+
+    /** The configuration the arguments ask for, or null when they ask for help. */
+    static AppConfig parse(String[] args) {
+        String conf = null;
+        Integer instances = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "run" -> { }
+                case "-h", "--help" -> {
+                    return null;
+                }
+                case "--conf" -> conf = value(args, ++i, "--conf");
+                case "--instances" -> instances = positive(value(args, ++i, "--instances"));
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+            }
+        }
+        AppConfig config = AppConfig.load(conf, System.getenv());
+        return instances == null ? config : config.withInstances(instances);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int positive(String raw) {
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--instances must be a number, not '" + raw + "'");
+        }
+    }
+}

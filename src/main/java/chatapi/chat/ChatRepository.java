@@ -1,0 +1,85 @@
+package chatapi.chat;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.StringJoiner;
+
+/** Where chat sessions and messages are read from PostgreSQL: one prepared statement per request. */
+public final class ChatRepository {
+
+    /** The whole ChatSessionEntity in one round trip: the session and its related entities joined. */
+    static final String SELECT_SESSION = selectSession();
+
+    /**
+     * The session's messages after a given id, with the session itself so that one round trip tells an
+     * absent session (no row) from a session without newer messages (one row, message columns null).
+     */
+    static final String SELECT_MESSAGES_AFTER = "SELECT s.chat_session_id, " + ChatMessage.COLUMNS
+            + " FROM chat_session s"
+            + " LEFT JOIN chat_message m ON m.chat_session_id = s.chat_session_id AND m.chat_message_id > $2"
+            + " WHERE s.chat_session_id = $1"
+            + " ORDER BY m.chat_message_id";
+
+    private final Pool pool;
+
+    public ChatRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Future<Optional<ChatSessionEntity>> findSession(int chatSessionId) {
+        return pool.preparedQuery(SELECT_SESSION)
+                .execute(Tuple.of(chatSessionId))
+                .map(rows -> first(rows).map(ChatSessionEntity::new));
+    }
+
+    /** The messages with id greater than {@code after}, ascending; empty when the session does not exist. */
+    public Future<Optional<List<ChatMessage>>> messagesAfter(int chatSessionId, int after) {
+        return pool.preparedQuery(SELECT_MESSAGES_AFTER)
+                .execute(Tuple.of(chatSessionId, after))
+                .map(ChatRepository::messages);
+    }
+
+    private static Optional<List<ChatMessage>> messages(RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        List<ChatMessage> messages = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            if (row.getValue(1) != null) {
+                messages.add(ChatMessage.from(row, 1));
+            }
+        }
+        return Optional.of(messages);
+    }
+
+    private static Optional<Row> first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+    }
+
+    /** Builds SELECT_SESSION from the carrier catalogue; the column order is what CarrierJson reads. */
+    private static String selectSession() {
+        Carrier session = Carrier.CHAT_SESSION;
+        StringJoiner columns = new StringJoiner(", ");
+        StringBuilder joins = new StringBuilder();
+        for (Property p : session.properties()) {
+            if (p.kind() == Property.Kind.CARRIER) {
+                Carrier nested = p.nested();
+                nested.properties().forEach(np -> columns.add(nested.alias() + "." + np.column()));
+                joins.append(" LEFT JOIN ").append(nested.table()).append(' ').append(nested.alias())
+                        .append(" ON ").append(nested.alias()).append('.').append(nested.key().column())
+                        .append(" = ").append(session.alias()).append('.').append(p.column());
+            } else {
+                columns.add(session.alias() + "." + p.column());
+            }
+        }
+        return "SELECT " + columns + " FROM " + session.table() + ' ' + session.alias() + joins
+                + " WHERE " + session.alias() + "." + session.key().column() + " = $1";
+    }
+}

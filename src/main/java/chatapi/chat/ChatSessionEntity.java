@@ -1,0 +1,27 @@
+package chatapi.chat;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.vertx.sqlclient.Row;
+import java.io.IOException;
+
+/**
+ * A ChatSessionEntity as read by {@link ChatRepository#SELECT_SESSION}: the session's row with its
+ * User, Person, Contact, Project, Sale, Ticket and TransferTo joined in. Written out column by column.
+ */
+public record ChatSessionEntity(Row row) {
+
+    public int chatSessionId() {
+        return row.getInteger(0);
+    }
+
+    /** Writes the entity with {@code _Links} pointing below {@code baseUrl} (scheme://host[:port]). */
+    public void writeTo(JsonGenerator g, CarrierJson.Rendering how, String baseUrl) throws IOException {
+        CarrierJson.write(g, Carrier.CHAT_SESSION, row, 0, how);
+        g.writeFieldName("_Links");
+        g.writeStartObject();
+        g.writeStringField("Self", baseUrl + "/api/v1/ChatSession/" + chatSessionId());
+        g.writeStringField("Archive", baseUrl + "/api/v1/ChatSession");
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+}

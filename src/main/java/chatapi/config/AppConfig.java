@@ -1,0 +1,174 @@
+package chatapi.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * All of chat-api's configuration, parsed once: {@code conf/config.json} (or the file named by
+ * {@code --conf} / {@code CHAT_CONFIG}), then environment variables over it. Nothing else reads
+ * configuration keys or environment variables.
+ */
+public record AppConfig(
+        String httpHost,
+        int httpPort,
+        String publicBaseUrl,
+        int instances,
+        String pgHost,
+        int pgPort,
+        String pgDatabase,
+        String pgUser,
+        String pgPassword,
+        int pgPoolSize,
+        boolean demoData) {
+
+    public static final String DEFAULT_FILE = "conf/config.json";
+
+    /** Environment variable -> JSON key it overrides. */
+    private static final Map<String, String> ENV_KEYS = Map.ofEntries(
+            Map.entry("HTTP_HOST", "httpHost"),
+            Map.entry("HTTP_PORT", "httpPort"),
+            Map.entry("CHAT_PUBLIC_BASE_URL", "publicBaseUrl"),
+            Map.entry("CHAT_INSTANCES", "instances"),
+            Map.entry("PGHOST", "pgHost"),
+            Map.entry("PGPORT", "pgPort"),
+            Map.entry("PGDATABASE", "pgDatabase"),
+            Map.entry("PGUSER", "pgUser"),
+            Map.entry("PGPASSWORD", "pgPassword"),
+            Map.entry("CHAT_PG_POOL_SIZE", "pgPoolSize"),
+            Map.entry("CHAT_DEMO_DATA", "demoData"));
+
+    public AppConfig {
+        requireRange("httpPort", httpPort, 0, 65535);
+        requireRange("pgPort", pgPort, 1, 65535);
+        requireRange("instances", instances, 1, 256);
+        requireRange("pgPoolSize", pgPoolSize, 1, 1000);
+        if (publicBaseUrl != null) {
+            publicBaseUrl = normaliseBaseUrl(publicBaseUrl);
+        }
+    }
+
+    /**
+     * Reads the configuration file, if there is one, and applies the environment over it.
+     *
+     * @param file the file named on the command line, or null for CHAT_CONFIG or the default
+     */
+    public static AppConfig load(String file, Map<String, String> env) {
+        String named = file != null ? file : env.get("CHAT_CONFIG");
+        Path path = Path.of(named != null ? named : DEFAULT_FILE);
+        JsonObject json = new JsonObject();
+        if (Files.exists(path)) {
+            json = read(path);
+        } else if (named != null) {
+            throw new IllegalArgumentException("configuration file not found: " + path);
+        }
+        return fromJson(withEnvironment(json, env));
+    }
+
+    /** The JSON with every environment variable of {@link #ENV_KEYS} that is set put over it. */
+    public static JsonObject withEnvironment(JsonObject json, Map<String, String> env) {
+        JsonObject merged = json.copy();
+        ENV_KEYS.forEach((variable, key) -> {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                merged.put(key, value.trim());
+            }
+        });
+        return merged;
+    }
+
+    public static AppConfig fromJson(JsonObject json) {
+        return new AppConfig(
+                text(json, "httpHost", "0.0.0.0"),
+                integer(json, "httpPort", 8080),
+                text(json, "publicBaseUrl", null),
+                integer(json, "instances", 1),
+                text(json, "pgHost", "127.0.0.1"),
+                integer(json, "pgPort", 5432),
+                text(json, "pgDatabase", "postgres"),
+                text(json, "pgUser", "postgres"),
+                text(json, "pgPassword", null),
+                integer(json, "pgPoolSize", 8),
+                bool(json, "demoData", false));
+    }
+
+    public AppConfig withHttpPort(int port) {
+        return new AppConfig(httpHost, port, publicBaseUrl, instances, pgHost, pgPort, pgDatabase, pgUser,
+                pgPassword, pgPoolSize, demoData);
+    }
+
+    public AppConfig withInstances(int count) {
+        return new AppConfig(httpHost, httpPort, publicBaseUrl, count, pgHost, pgPort, pgDatabase, pgUser,
+                pgPassword, pgPoolSize, demoData);
+    }
+
+    /** Never prints the password. */
+    @Override
+    public String toString() {
+        return "AppConfig[http=" + httpHost + ":" + httpPort + ", publicBaseUrl=" + publicBaseUrl
+                + ", instances=" + instances + ", pg=" + pgUser + "@" + pgHost + ":" + pgPort + "/" + pgDatabase
+                + ", pgPassword=" + (pgPassword == null ? "unset" : "***") + ", pgPoolSize=" + pgPoolSize
+                + ", demoData=" + demoData + "]";
+    }
+
+    private static JsonObject read(Path path) {
+        try {
+            return new JsonObject(Files.readString(path));
+        } catch (IOException | DecodeException e) {
+            throw new IllegalArgumentException("cannot read configuration file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(JsonObject json, String key, String fallback) {
+        Object value = json.getValue(key);
+        return value == null ? fallback : value.toString();
+    }
+
+    private static int integer(JsonObject json, String key, int fallback) {
+        Object value = json.getValue(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return value instanceof Number n && n.doubleValue() == n.intValue()
+                    ? n.intValue()
+                    : Integer.parseInt(value.toString());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, not '" + value + "'");
+        }
+    }
+
+    private static boolean bool(JsonObject json, String key, boolean fallback) {
+        Object value = json.getValue(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        String text = value.toString().toLowerCase(java.util.Locale.ROOT);
+        return switch (text) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false, not '" + value + "'");
+        };
+    }
+
+    private static void requireRange(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", not " + value);
+        }
+    }
+
+    private static String normaliseBaseUrl(String url) {
+        URI uri = URI.create(url);
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            throw new IllegalArgumentException("publicBaseUrl must be an absolute URL, not '" + url + "'");
+        }
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,42 @@
+package chatapi.db;
+
+import chatapi.config.AppConfig;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/** The reactive connection pool, shared by every verticle instance of the process. */
+public final class Database {
+
+    private Database() {
+    }
+
+    public static PgConnectOptions connectOptions(AppConfig config) {
+        PgConnectOptions options = new PgConnectOptions()
+                .setHost(config.pgHost())
+                .setPort(config.pgPort())
+                .setDatabase(config.pgDatabase())
+                .setUser(config.pgUser())
+                .setCachePreparedStatements(true)
+                .setPipeliningLimit(256);
+        options.getProperties().put("application_name", "chat-api");
+        if (config.pgPassword() != null) {
+            options.setPassword(config.pgPassword());
+        }
+        return options;
+    }
+
+    public static Pool pool(Vertx vertx, AppConfig config) {
+        return PgBuilder.pool()
+                .with(new PoolOptions()
+                        .setMaxSize(config.pgPoolSize())
+                        .setShared(true)
+                        .setName("chat-api " + config.pgUser() + "@" + config.pgHost() + ":" + config.pgPort()
+                                + "/" + config.pgDatabase()))
+                .connectingTo(connectOptions(config))
+                .using(vertx)
+                .build();
+    }
+}

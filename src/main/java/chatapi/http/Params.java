@@ -1,0 +1,53 @@
+package chatapi.http;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/** Path and query parameters: int32 as CONTRACT.md section 3 defines them, or a 400 naming the parameter. */
+public final class Params {
+
+    private Params() {
+    }
+
+    /**
+     * Parses {@code raw} as an int32 in {@code [min, Integer.MAX_VALUE]}: plain decimal digits only (no
+     * sign, no fraction, no exponent, no surrounding space).
+     */
+    public static int int32(String name, String raw, int min) {
+        if (raw == null || raw.isEmpty() || raw.length() > 10 || !digitsOnly(raw)) {
+            throw outOfRange(name, raw, min);
+        }
+        long value = Long.parseLong(raw);
+        if (value < min || value > Integer.MAX_VALUE) {
+            throw outOfRange(name, raw, min);
+        }
+        return (int) value;
+    }
+
+    /** The single value of a query parameter, null when absent, a 400 when repeated. */
+    public static String singleQueryParam(RoutingContext ctx, String name) {
+        List<String> values = ctx.queryParam(name);
+        if (values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw ApiException.badRequest("Query parameter '" + name + "' must be given at most once");
+        }
+        return values.get(0);
+    }
+
+    private static boolean digitsOnly(String raw) {
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ApiException outOfRange(String name, String raw, int min) {
+        return ApiException.badRequest("'" + name + "' must be an integer from " + min + " to " + Integer.MAX_VALUE
+                + ", not '" + Errors.echo(raw) + "'");
+    }
+}

@@ -1,0 +1,106 @@
+package chatapi.support;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import chatapi.Application;
+import chatapi.config.AppConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import org.slf4j.LoggerFactory;
+
+/**
+ * chat-api running in the test's Vert.x on a free port, and an HTTP client talking to it over
+ * loopback. {@link #stop()} fails if Vert.x reported a blocked event loop while it ran.
+ */
+public final class TestApp {
+
+    private static final String BLOCKED_THREAD_LOGGER = "io.vertx.core.internal.threadchecker.BlockedThreadChecker";
+
+    private final Application application;
+    private final Context context;
+    private final HttpClient client;
+    private final ListAppender<ILoggingEvent> blockedThreadWarnings;
+
+    private TestApp(Application application, Context context, HttpClient client,
+            ListAppender<ILoggingEvent> warnings) {
+        this.application = application;
+        this.context = context;
+        this.client = client;
+        this.blockedThreadWarnings = warnings;
+    }
+
+    public static Future<TestApp> start(Vertx vertx, AppConfig config) {
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        ((Logger) LoggerFactory.getLogger(BLOCKED_THREAD_LOGGER)).addAppender(warnings);
+        return Application.start(vertx, config)
+                .map(app -> new TestApp(app, vertx.getOrCreateContext(), vertx.createHttpClient(), warnings));
+    }
+
+    public int port() {
+        return application.port();
+    }
+
+    public Future<Response> get(String path, String... headerPairs) {
+        return request(HttpMethod.GET, path, null, headerPairs);
+    }
+
+    /**
+     * Sends a request; {@code headerPairs} alternate names and values. The exchange runs on a Vert.x
+     * context even when called from the test thread: reading the body from another thread races
+     * with its arrival.
+     */
+    public Future<Response> request(HttpMethod method, String path, Buffer body, String... headerPairs) {
+        Promise<Response> result = Promise.promise();
+        context.runOnContext(v -> exchange(method, path, body, headerPairs).onComplete(result));
+        return result.future();
+    }
+
+    private Future<Response> exchange(HttpMethod method, String path, Buffer body, String... headerPairs) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(method)
+                .setHost("127.0.0.1")
+                .setPort(port())
+                .setURI(path);
+        for (int i = 0; i + 1 < headerPairs.length; i += 2) {
+            options.addHeader(headerPairs[i], headerPairs[i + 1]);
+        }
+        return client.request(options)
+                .compose(req -> body == null ? req.send() : req.send(body))
+                .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b)));
+    }
+
+    public Future<Void> stop() {
+        ((Logger) LoggerFactory.getLogger(BLOCKED_THREAD_LOGGER)).detachAppender(blockedThreadWarnings);
+        return client.close()
+                .compose(v -> application.stop())
+                .compose(v -> blockedThreadWarnings.list.isEmpty()
+                        ? Future.succeededFuture()
+                        : Future.failedFuture(new AssertionError("Vert.x reported a blocked thread: "
+                                + blockedThreadWarnings.list.get(0).getFormattedMessage())));
+    }
+
+    /** A complete HTTP response. */
+    public record Response(int status, MultiMap headers, Buffer body) {
+
+        public io.vertx.core.json.JsonObject json() {
+            return body.toJsonObject();
+        }
+
+        public io.vertx.core.json.JsonArray jsonArray() {
+            return body.toJsonArray();
+        }
+
+        public String header(String name) {
+            return headers.get(name);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package chatapi.support;
+
+import chatapi.config.AppConfig;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.PostgreSQLContainer;
+
+/**
+ * A fresh, empty PostgreSQL database for one test class, dropped after it. Register it as a static
+ * field with {@code @RegisterExtension}.
+ *
+ * <p>Where the server comes from: the PostgreSQL at PGHOST/PGPORT (default 127.0.0.1:5432, user
+ * PGUSER/PGPASSWORD, default postgres) when it answers; else a Testcontainers PostgreSQL when Docker is
+ * available; else the tests fail with a message saying how to provide one.
+ */
+public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
+
+    private static Server server;
+
+    private String name;
+
+    /** Coordinates of a PostgreSQL server and a user allowed to create databases on it. */
+    private record Server(String host, int port, String user, String password) {
+
+        String url(String database) {
+            return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        }
+
+        Connection connect(String database) throws SQLException {
+            Properties props = new Properties();
+            props.setProperty("user", user);
+            if (password != null) {
+                props.setProperty("password", password);
+            }
+            props.setProperty("connectTimeout", "3");
+            props.setProperty("loginTimeout", "3");
+            return DriverManager.getConnection(url(database), props);
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws SQLException {
+        Server s = server();
+        name = ("chat_test_" + context.getRequiredTestClass().getSimpleName() + "_"
+                + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+        try (Connection c = s.connect("postgres"); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws SQLException {
+        if (name == null) {
+            return;
+        }
+        try (Connection c = server().connect("postgres"); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** A server configuration for this database: demo data on, loopback, a free port. */
+    public AppConfig config() {
+        Server s = server();
+        JsonObject json = new JsonObject()
+                .put("httpHost", "127.0.0.1")
+                .put("httpPort", 0)
+                .put("pgHost", s.host())
+                .put("pgPort", s.port())
+                .put("pgDatabase", name)
+                .put("pgUser", s.user())
+                .put("pgPassword", s.password())
+                .put("pgPoolSize", 4)
+                .put("demoData", true);
+        return AppConfig.fromJson(json);
+    }
+
+    /** A JDBC connection to this database, for tests to check what it holds. */
+    public Connection connect() throws SQLException {
+        return server().connect(name);
+    }
+
+    private static synchronized Server server() {
+        if (server == null) {
+            server = locate();
+        }
+        return server;
+    }
+
+    private static Server locate() {
+        Map<String, String> env = System.getenv();
+        String host = env.getOrDefault("PGHOST", "127.0.0.1");
+        int port = Integer.parseInt(env.getOrDefault("PGPORT", "5432"));
+        Server local = new Server(host, port, env.getOrDefault("PGUSER", "postgres"), env.get("PGPASSWORD"));
+        SQLException localFailure;
+        try (Connection c = local.connect("postgres")) {
+            return local;
+        } catch (SQLException e) {
+            localFailure = e;
+        }
+        if (dockerAvailable()) {
+            PostgreSQLContainer<?> container = new PostgreSQLContainer<>("postgres:15-alpine");
+            container.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+            return new Server(container.getHost(), container.getMappedPort(5432), container.getUsername(),
+                    container.getPassword());
+        }
+        throw new IllegalStateException("No PostgreSQL for the tests. Nothing answered at " + host + ":" + port
+                + " (" + localFailure.getMessage() + ") and Docker is not available for Testcontainers. "
+                + "Start a PostgreSQL (15 or later) and point PGHOST/PGPORT/PGUSER/PGPASSWORD at it "
+                + "(the user must be allowed to create databases), or start a Docker engine.");
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}
