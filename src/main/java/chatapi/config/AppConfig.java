@@ -59,6 +59,9 @@ public record AppConfig(
      */
     public static AppConfig load(String file, Map<String, String> env) {
         String named = file != null ? file : env.get("CHAT_CONFIG");
+        if (named != null && named.isBlank()) {
+            named = null;
+        }
         Path path = Path.of(named != null ? named : DEFAULT_FILE);
         JsonObject json = new JsonObject();
         if (Files.exists(path)) {

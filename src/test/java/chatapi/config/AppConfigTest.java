@@ -1,0 +1,97 @@
+package chatapi.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("Configuration: file, then environment")
+class AppConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @DisplayName("with an empty file and no environment, the documented defaults apply")
+    void defaults() throws IOException {
+        AppConfig config = AppConfig.load(write("{}").toString(), Map.of());
+        assertEquals(8080, config.httpPort());
+        assertEquals("127.0.0.1", config.pgHost());
+        assertEquals(5432, config.pgPort());
+        assertEquals("postgres", config.pgDatabase());
+        assertEquals("postgres", config.pgUser());
+        assertNull(config.pgPassword());
+        assertFalse(config.demoData());
+        assertEquals(1, config.instances());
+        assertEquals("0.0.0.0", config.httpHost());
+        assertEquals(8, config.pgPoolSize());
+    }
+
+    @Test
+    @DisplayName("the shipped conf/config.json is valid and matches the defaults")
+    void shippedFile() {
+        assertEquals(AppConfig.fromJson(new io.vertx.core.json.JsonObject()),
+                AppConfig.load(AppConfig.DEFAULT_FILE, Map.of()));
+    }
+
+    @Test
+    @DisplayName("environment variables override the file")
+    void environmentOverridesFile() throws IOException {
+        Path file = write("{\"httpPort\": 9000, \"pgHost\": \"db.internal\", \"pgDatabase\": \"chat\", \"demoData\": false}");
+        AppConfig config = AppConfig.load(file.toString(), Map.of(
+                "HTTP_PORT", "9100", "PGDATABASE", "other", "PGPASSWORD", "s3cret", "CHAT_DEMO_DATA", "true",
+                "CHAT_PUBLIC_BASE_URL", "https://chat.example.com/"));
+        assertEquals(9100, config.httpPort());
+        assertEquals("db.internal", config.pgHost());
+        assertEquals("other", config.pgDatabase());
+        assertEquals("s3cret", config.pgPassword());
+        assertTrue(config.demoData());
+        assertEquals("https://chat.example.com", config.publicBaseUrl());
+    }
+
+    @Test
+    @DisplayName("CHAT_CONFIG names the file when --conf does not")
+    void chatConfigNamesTheFile() throws IOException {
+        Path file = write("{\"pgPoolSize\": 3}");
+        assertEquals(3, AppConfig.load(null, Map.of("CHAT_CONFIG", file.toString())).pgPoolSize());
+    }
+
+    @Test
+    @DisplayName("bad values and a missing named file fail with a message naming the problem")
+    void badValues() throws IOException {
+        assertEquals("httpPort must be an integer, not 'abc'", assertThrows(IllegalArgumentException.class,
+                () -> AppConfig.load(null, Map.of("HTTP_PORT", "abc"))).getMessage());
+        assertEquals("httpPort must be between 0 and 65535, not 70000", assertThrows(IllegalArgumentException.class,
+                () -> AppConfig.load(null, Map.of("HTTP_PORT", "70000"))).getMessage());
+        assertEquals("demoData must be true or false, not 'maybe'", assertThrows(IllegalArgumentException.class,
+                () -> AppConfig.load(null, Map.of("CHAT_DEMO_DATA", "maybe"))).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> AppConfig.load(dir.resolve("absent.json").toString(), Map.of())).getMessage()
+                .startsWith("configuration file not found"));
+        Path broken = write("{not json");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.load(broken.toString(), Map.of()))
+                .getMessage().startsWith("cannot read configuration file"));
+    }
+
+    @Test
+    @DisplayName("the password never appears in the printed configuration")
+    void passwordIsNotPrinted() {
+        AppConfig config = AppConfig.load(null, Map.of("PGPASSWORD", "hunter2-secret"));
+        assertFalse(config.toString().contains("hunter2-secret"), config.toString());
+    }
+
+    private Path write(String json) throws IOException {
+        Path file = dir.resolve("config-" + System.nanoTime() + ".json");
+        Files.writeString(file, json);
+        return file;
+    }
+}

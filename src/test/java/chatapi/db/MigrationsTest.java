@@ -1,0 +1,176 @@
+package chatapi.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chatapi.chat.CatalogueAccess;
+import chatapi.config.AppConfig;
+import chatapi.support.TestApp;
+import chatapi.support.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@ExtendWith(VertxExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@DisplayName("Schema migrations and demo data")
+class MigrationsTest {
+
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase();
+
+    private static final List<String> TABLES = List.of("associate", "contact", "person", "project", "sale",
+            "ticket", "chat_topic", "chat_session", "chat_message");
+
+    @Test
+    @Order(1)
+    @DisplayName("two instances starting at once on one empty database both come up with one schema")
+    void concurrentStart(Vertx vertx, VertxTestContext ctx) {
+        AppConfig config = DB.config();
+        Future.all(TestApp.start(vertx, config), TestApp.start(vertx, config))
+                .compose(started -> {
+                    TestApp first = started.resultAt(0);
+                    TestApp second = started.resultAt(1);
+                    return Future.all(first.get("/health/ready"), second.get("/health/ready"),
+                                    first.get("/api/v1/ChatSession/1"), second.get("/api/v1/ChatSession/1"))
+                            .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+                                for (int i = 0; i < 4; i++) {
+                                    assertEquals(200, answers.<TestApp.Response>resultAt(i).status());
+                                }
+                                assertEquals(List.of("1 true"), history());
+                                assertEquals(List.of(2, 2, 3), counts("associate", "chat_session", "chat_message"));
+                            })))
+                            .compose(v -> Future.all(first.stop(), second.stop()));
+                })
+                .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("loading the demo data again changes no row and moves no sequence")
+    void demoDataIsIdempotent() throws SQLException {
+        String before = snapshot();
+        Migrations.loadDemoData(DB.config());
+        Migrations.loadDemoData(DB.config());
+        assertEquals(before, snapshot());
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("the demo data never moves a sequence backwards, so ids of deleted rows are not reused")
+    void demoDataKeepsSequencesAhead() throws SQLException {
+        int deletedId;
+        try (Connection c = DB.connect(); Statement st = c.createStatement()) {
+            ResultSet rs = st.executeQuery(
+                    "INSERT INTO chat_message (chat_session_id, message) VALUES (2, 'gone') RETURNING chat_message_id");
+            rs.next();
+            deletedId = rs.getInt(1);
+            st.execute("DELETE FROM chat_message WHERE chat_message_id = " + deletedId);
+        }
+        Migrations.loadDemoData(DB.config());
+        try (Connection c = DB.connect(); Statement st = c.createStatement()) {
+            ResultSet rs = st.executeQuery(
+                    "INSERT INTO chat_message (chat_session_id, message) VALUES (2, 'next') RETURNING chat_message_id");
+            rs.next();
+            assertTrue(rs.getInt(1) > deletedId, "new id " + rs.getInt(1) + " must exceed " + deletedId);
+            st.execute("DELETE FROM chat_message WHERE chat_session_id = 2");
+        }
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("every property of the carrier catalogue has its column, of the right type and length")
+    void catalogueMatchesSchema() throws SQLException {
+        List<String> problems = new ArrayList<>();
+        try (Connection c = DB.connect()) {
+            for (CatalogueAccess.Column column : CatalogueAccess.columns()) {
+                var ps = c.prepareStatement("SELECT data_type, character_maximum_length FROM information_schema.columns"
+                        + " WHERE table_schema = 'public' AND table_name = ? AND column_name = ?");
+                ps.setString(1, column.table());
+                ps.setString(2, column.column());
+                ResultSet rs = ps.executeQuery();
+                if (!rs.next()) {
+                    problems.add(column.table() + "." + column.column() + " is missing");
+                    continue;
+                }
+                String type = rs.getString(1);
+                int length = rs.getInt(2);
+                if (!type.equals(column.sqlType())) {
+                    problems.add(column.table() + "." + column.column() + " is " + type + ", not " + column.sqlType());
+                }
+                if (column.sqlType().equals("character varying") && length != column.length()) {
+                    problems.add(column.table() + "." + column.column() + " has length " + length
+                            + ", FieldLength says " + column.length());
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("messages are indexed by session and id")
+    void messageIndex() throws SQLException {
+        try (Connection c = DB.connect(); Statement st = c.createStatement()) {
+            ResultSet rs = st.executeQuery("SELECT indexdef FROM pg_indexes WHERE tablename = 'chat_message'"
+                    + " AND indexname = 'chat_message_session_idx'");
+            assertTrue(rs.next(), "chat_message_session_idx is missing");
+            assertTrue(rs.getString(1).contains("(chat_session_id, chat_message_id)"), rs.getString(1));
+        }
+    }
+
+    private static List<String> history() throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DB.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version, success FROM flyway_schema_history"
+                     + " WHERE version IS NOT NULL ORDER BY installed_rank")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getBoolean(2));
+            }
+        }
+        return rows;
+    }
+
+    private static List<Integer> counts(String... tables) throws SQLException {
+        List<Integer> counts = new ArrayList<>();
+        try (Connection c = DB.connect(); Statement st = c.createStatement()) {
+            for (String table : tables) {
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table);
+                rs.next();
+                counts.add(rs.getInt(1));
+            }
+        }
+        return counts;
+    }
+
+    /** Every row of every table, and every identity sequence's state, as one comparable text. */
+    private static String snapshot() throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = DB.connect(); Statement st = c.createStatement()) {
+            for (String table : TABLES) {
+                ResultSet rs = st.executeQuery("SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM " + table + " t");
+                rs.next();
+                out.append(table).append(":\n").append(rs.getString(1)).append('\n');
+            }
+            ResultSet rs = st.executeQuery("SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' "
+                    + "ORDER BY sequencename) FROM pg_sequences");
+            rs.next();
+            out.append(rs.getString(1));
+        }
+        return out.toString();
+    }
+}

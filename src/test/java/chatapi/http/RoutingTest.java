@@ -1,0 +1,117 @@
+package chatapi.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import chatapi.ApiVerticle;
+import chatapi.config.AppConfig;
+import chatapi.support.TestApp;
+import chatapi.support.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("Routing, errors and health")
+class RoutingTest {
+
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase();
+
+    static TestApp app;
+
+    @BeforeAll
+    static void start(Vertx vertx, VertxTestContext ctx) {
+        TestApp.start(vertx, DB.config()).onComplete(ctx.succeeding(started -> {
+            app = started;
+            ctx.completeNow();
+        }));
+    }
+
+    @AfterAll
+    static void stop(VertxTestContext ctx) {
+        app.stop().onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("an unknown route is a 404 with the error shape")
+    void unknownRoute(VertxTestContext ctx) {
+        app.get("/api/v1/NoSuchThing/1").onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+            assertEquals(404, resp.status());
+            assertEquals("application/json; charset=utf-8", resp.header("Content-Type"));
+            assertEquals(error("SoNotFoundException", "No resource at GET /api/v1/NoSuchThing/1"), resp.json());
+            ctx.completeNow();
+        })));
+    }
+
+    @Test
+    @DisplayName("a wrong method on a known route is a 405 with the error shape")
+    void wrongMethod(VertxTestContext ctx) {
+        app.request(HttpMethod.DELETE, "/api/v1/ChatSession/1/Messages", null)
+                .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+                    assertEquals(405, resp.status());
+                    assertEquals(error("MethodNotAllowed", "Method not allowed: DELETE /api/v1/ChatSession/1/Messages"),
+                            resp.json());
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    @DisplayName("live and ready answer 200 while the database answers, without credentials")
+    void healthUp(VertxTestContext ctx) {
+        app.get("/health/live").compose(live -> app.get("/health/ready").map(ready -> {
+            ctx.verify(() -> {
+                assertEquals(200, live.status());
+                assertEquals("UP", live.json().getString("status"));
+                assertEquals(200, ready.status());
+                assertEquals(new JsonObject().put("status", "UP").put("checks", new JsonObject().put("database", "UP")),
+                        ready.json());
+            });
+            return ready;
+        })).onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("ready answers 503 and live 200 when the database does not answer")
+    void readyDownWithoutDatabase(Vertx vertx, VertxTestContext ctx) throws IOException {
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        AppConfig noDatabase = AppConfig.fromJson(new JsonObject()
+                .put("httpHost", "127.0.0.1").put("httpPort", 0).put("pgHost", "127.0.0.1").put("pgPort", deadPort));
+        AtomicInteger port = new AtomicInteger();
+        HttpClient client = vertx.createHttpClient();
+        vertx.deployVerticle(new ApiVerticle(noDatabase, port::set))
+                .compose(id -> client.request(HttpMethod.GET, port.get(), "127.0.0.1", "/health/ready"))
+                .compose(req -> req.send().compose(resp -> resp.body().map(body -> {
+                    ctx.verify(() -> {
+                        assertEquals(503, resp.statusCode());
+                        assertEquals("DOWN", body.toJsonObject().getString("status"));
+                    });
+                    return body;
+                })))
+                .compose(v -> client.request(HttpMethod.GET, port.get(), "127.0.0.1", "/health/live"))
+                .compose(req -> req.send().map(resp -> {
+                    ctx.verify(() -> assertEquals(200, resp.statusCode()));
+                    return resp;
+                }))
+                .onComplete(ctx.succeedingThenComplete());
+    }
+
+    private static JsonObject error(String type, String message) {
+        return new JsonObject().put("Error", true).put("ErrorType", type).put("ErrorMessage", message)
+                .put("ErrorSource", "chat-api");
+    }
+}
