@@ -65,7 +65,7 @@ public final class Main {
                     return null;
                 }
                 case "--conf" -> conf = value(args, ++i, "--conf");
-                case "--instances" -> instances = positive(value(args, ++i, "--instances"));
+                case "--instances" -> instances = number(value(args, ++i, "--instances"));
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
         }
@@ -80,7 +80,7 @@ public final class Main {
         return args[i];
     }
 
-    private static int positive(String raw) {
+    private static int number(String raw) {
         try {
             return Integer.parseInt(raw);
         } catch (NumberFormatException e) {
