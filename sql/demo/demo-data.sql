@@ -100,17 +100,21 @@ INSERT INTO chat_session (chat_session_id, topic_id, customer_alias, customer_ho
 VALUES (2, 2, 'Visitor', '198.51.100.20', 'InQueue', '2026-03-11T10:00:00+01:00', 'demo-session-key-2', 1)
 ON CONFLICT DO NOTHING;
 
-INSERT INTO chat_message (chat_message_id, chat_session_id, type, message, author, read_by_customer, special_type,
-                          special_param, when_posted)
-VALUES (1, 1, 'ToUser', 'Hi, when can you deliver the city bikes?', 'Kari', 1, 'None', '',
-        '2026-03-10T08:00:05+01:00'),
-       (2, 1, 'ToCustomer', 'Hello Kari! We can deliver all forty in week 14.', 'Thomas J. Eriksen', 1, 'None', '',
-        '2026-03-10T08:02:00+01:00'),
-       (3, 1, 'ToUser', 'Thanks, that works for us.', 'Kari', 1, 'None', '', '2026-03-10T08:12:00+01:00')
-ON CONFLICT DO NOTHING;
+-- Messages take their ids from the sequence (the insert trigger assigns them under the session
+-- lock), so they are inserted only while session 1 has none.
+INSERT INTO chat_message (chat_session_id, type, message, author, read_by_customer, special_type, special_param,
+                          when_posted)
+SELECT 1, m.type, m.message, m.author, 1, 'None', '', m.when_posted::timestamptz
+FROM (VALUES (1, 'ToUser', 'Hi, when can you deliver the city bikes?', 'Kari', '2026-03-10T08:00:05+01:00'),
+             (2, 'ToCustomer', 'Hello Kari! We can deliver all forty in week 14.', 'Thomas J. Eriksen',
+              '2026-03-10T08:02:00+01:00'),
+             (3, 'ToUser', 'Thanks, that works for us.', 'Kari', '2026-03-10T08:12:00+01:00'))
+         AS m(n, type, message, author, when_posted)
+WHERE NOT EXISTS (SELECT 1 FROM chat_message WHERE chat_session_id = 1)
+ORDER BY m.n;
 
--- Move each identity sequence past the fixed ids, never backwards (ids of deleted rows, message ids
--- above all, must not be handed out again).
+-- Move each identity sequence past the fixed ids, never backwards (ids of deleted rows must not be
+-- handed out again).
 DO $$
 DECLARE
     t        record;
@@ -122,7 +126,7 @@ BEGIN
     FOR t IN SELECT * FROM (VALUES ('associate', 'associate_id'), ('contact', 'contact_id'),
                                    ('person', 'person_id'), ('project', 'project_id'), ('sale', 'sale_id'),
                                    ('ticket', 'ticket_id'), ('chat_topic', 'topic_id'),
-                                   ('chat_session', 'chat_session_id'), ('chat_message', 'chat_message_id'))
+                                   ('chat_session', 'chat_session_id'))
                           AS v(tbl, col)
     LOOP
         seq := pg_get_serial_sequence(t.tbl, t.col);

@@ -2,6 +2,7 @@ package chatapi;
 
 import chatapi.chat.ChatRepository;
 import chatapi.chat.ChatSessionHandler;
+import chatapi.chat.LongPoll;
 import chatapi.chat.MessagesHandler;
 import chatapi.chat.SessionIds;
 import chatapi.config.AppConfig;
@@ -15,18 +16,31 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 
 /** The router verticle: builds the pool and the router, and listens. One per event loop (--instances). */
 public final class ApiVerticle extends VerticleBase {
 
+    /** How long a stopping server waits for in-flight requests (parked ones are answered first). */
+    private static final long SHUTDOWN_GRACE_MS = 3_000;
+
     private final AppConfig config;
+    private final LongPoll longPoll;
+    private final BooleanSupplier listening;
     private final IntConsumer onListening;
     private Pool pool;
+    private HttpServer server;
 
-    /** @param onListening told the port actually bound (the configured one, or a free one for port 0) */
-    public ApiVerticle(AppConfig config, IntConsumer onListening) {
+    /**
+     * @param listening   whether the instance's LISTEN connection is up (for /health/ready)
+     * @param onListening told the port actually bound (the configured one, or a free one for port 0)
+     */
+    public ApiVerticle(AppConfig config, LongPoll longPoll, BooleanSupplier listening, IntConsumer onListening) {
         this.config = config;
+        this.longPoll = longPoll;
+        this.listening = listening;
         this.onListening = onListening;
     }
 
@@ -41,20 +55,26 @@ public final class ApiVerticle extends VerticleBase {
         return vertx.createHttpServer(options)
                 .requestHandler(router())
                 .listen()
-                .onSuccess(server -> onListening.accept(server.actualPort()));
+                .onSuccess(s -> {
+                    server = s;
+                    onListening.accept(s.actualPort());
+                });
     }
 
+    /** Stops accepting, lets in-flight requests finish (within the grace period), then closes the pool. */
     @Override
     public Future<?> stop() {
-        return pool.close();
+        Future<Void> closed = server == null ? Future.succeededFuture()
+                : server.shutdown(SHUTDOWN_GRACE_MS, TimeUnit.MILLISECONDS);
+        return closed.eventually(() -> pool.close());
     }
 
     private Router router() {
         Router router = Router.router(vertx);
         ChatRepository repository = new ChatRepository(pool);
         ChatSessionHandler sessions = new ChatSessionHandler(repository, new Links(config.publicBaseUrl()));
-        MessagesHandler messages = new MessagesHandler(repository);
-        Health health = new Health(pool);
+        MessagesHandler messages = new MessagesHandler(repository, longPoll, config.longPollTimeoutSeconds());
+        Health health = new Health(pool, listening);
 
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);

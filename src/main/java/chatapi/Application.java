@@ -1,5 +1,6 @@
 package chatapi;
 
+import chatapi.chat.LongPoll;
 import chatapi.config.AppConfig;
 import chatapi.db.Migrations;
 import io.vertx.core.DeploymentOptions;
@@ -11,24 +12,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running chat-api: migrations applied (and demo data loaded when configured) on a worker thread,
- * then {@code instances} copies of {@link ApiVerticle} listening on one port.
+ * then the listener verticle (LISTEN connection, wake-ups) and {@code instances} copies of
+ * {@link ApiVerticle} listening on one port, all sharing one {@link LongPoll} registry.
  */
 public final class Application {
 
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
     private final Vertx vertx;
-    private final String deploymentId;
+    private final LongPoll longPoll;
+    private final String listenerDeployment;
+    private final String apiDeployment;
     private final int port;
 
-    private Application(Vertx vertx, String deploymentId, int port) {
+    private Application(Vertx vertx, LongPoll longPoll, String listenerDeployment, String apiDeployment, int port) {
         this.vertx = vertx;
-        this.deploymentId = deploymentId;
+        this.longPoll = longPoll;
+        this.listenerDeployment = listenerDeployment;
+        this.apiDeployment = apiDeployment;
         this.port = port;
     }
 
     public static Future<Application> start(Vertx vertx, AppConfig config) {
         AtomicInteger port = new AtomicInteger();
+        LongPoll longPoll = new LongPoll(config.maxParked());
+        LongPollVerticle listener = new LongPollVerticle(config, longPoll);
         return vertx.executeBlocking(() -> {
                     Migrations.migrate(config);
                     if (config.demoData()) {
@@ -36,13 +44,15 @@ public final class Application {
                     }
                     return null;
                 }, false)
-                .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(config, port::set),
-                        new DeploymentOptions().setInstances(config.instances())))
-                .map(id -> {
-                    LOG.info("chat-api listening on {}:{} with {} verticle instance(s)",
-                            config.httpHost(), port.get(), config.instances());
-                    return new Application(vertx, id, port.get());
-                });
+                .compose(v -> vertx.deployVerticle(listener))
+                .compose(listenerId -> vertx.deployVerticle(
+                                () -> new ApiVerticle(config, longPoll, () -> listener.listener().listening(), port::set),
+                                new DeploymentOptions().setInstances(config.instances()))
+                        .map(apiId -> {
+                            LOG.info("chat-api listening on {}:{} with {} verticle instance(s)",
+                                    config.httpHost(), port.get(), config.instances());
+                            return new Application(vertx, longPoll, listenerId, apiId, port.get());
+                        }));
     }
 
     /** The HTTP port the server listens on. */
@@ -50,7 +60,16 @@ public final class Application {
         return port;
     }
 
+    public LongPoll longPoll() {
+        return longPoll;
+    }
+
+    /**
+     * Graceful stop: parked requests are answered {@code []}, the servers stop accepting and finish
+     * what is in flight, then the listener closes.
+     */
     public Future<Void> stop() {
-        return vertx.undeploy(deploymentId);
+        longPoll.drain();
+        return vertx.undeploy(apiDeployment).eventually(() -> vertx.undeploy(listenerDeployment));
     }
 }

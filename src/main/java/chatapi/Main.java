@@ -3,6 +3,7 @@ package chatapi;
 import chatapi.config.AppConfig;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,11 @@ public final class Main {
               --conf FILE      configuration file (default conf/config.json, or $CHAT_CONFIG)
               --instances N    verticle instances, one event loop each (default 1, or $CHAT_INSTANCES)
             Environment variables override the file: HTTP_HOST, HTTP_PORT, PGHOST, PGPORT, PGDATABASE,
-            PGUSER, PGPASSWORD, CHAT_DEMO_DATA, CHAT_PUBLIC_BASE_URL, CHAT_PG_POOL_SIZE, CHAT_INSTANCES.""";
+            PGUSER, PGPASSWORD, CHAT_DEMO_DATA, CHAT_PUBLIC_BASE_URL, CHAT_PG_POOL_SIZE, CHAT_INSTANCES,
+            CHAT_LONGPOLL_TIMEOUT, CHAT_MAX_PARKED.""";
+
+    private static final int STOP_TIMEOUT_SECONDS = 10;
+    private static volatile int exitCode;
 
     private Main() {
     }
@@ -41,17 +46,33 @@ public final class Main {
         }
         log.info("Starting with {}", config);
         Vertx vertx = Vertx.vertx();
-        Application.start(vertx, config).onFailure(err -> {
-            log.error("chat-api failed to start", err);
-            System.exit(1);
-        });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                vertx.close().await(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                log.warn("Shutdown did not finish cleanly", e);
+        AtomicReference<Application> running = new AtomicReference<>();
+        Application.start(vertx, config)
+                .onSuccess(running::set)
+                .onFailure(err -> {
+                    log.error("chat-api failed to start", err);
+                    exitCode = 1;
+                    new Thread(() -> System.exit(1), "chat-api-exit").start();
+                });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, running.get(), log), "chat-api-shutdown"));
+    }
+
+    /**
+     * SIGTERM / SIGINT: answer every parked request with [], stop accepting, finish what is in flight,
+     * close, and exit with 0 (the JVM would report 143 for SIGTERM otherwise) within 10 seconds.
+     */
+    private static void stop(Vertx vertx, Application app, Logger log) {
+        try {
+            if (app != null) {
+                log.info("Stopping: answering {} parked request(s)", app.longPoll().parked());
+                app.stop().await(STOP_TIMEOUT_SECONDS - 2, TimeUnit.SECONDS);
             }
-        }, "chat-api-shutdown"));
+            vertx.close().await(2, TimeUnit.SECONDS);
+            log.info("Stopped");
+        } catch (Exception e) {
+            log.warn("Shutdown did not finish cleanly", e);
+        }
+        Runtime.getRuntime().halt(exitCode);
     }
 
     /** The configuration the arguments ask for, or null when they ask for help. */

@@ -6,7 +6,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 
@@ -26,6 +28,15 @@ public final class ChatRepository {
             + " WHERE s.chat_session_id = $1"
             + " ORDER BY m.chat_message_id";
 
+    /**
+     * The wake-up query: for many sessions at once, the messages after each session's own id. One
+     * statement per batch of woken sessions, whatever the number of their waiters.
+     */
+    static final String SELECT_MESSAGES_AFTER_MANY = "SELECT " + ChatMessage.COLUMNS
+            + " FROM unnest($1::int[], $2::int[]) AS w(chat_session_id, after)"
+            + " JOIN chat_message m ON m.chat_session_id = w.chat_session_id AND m.chat_message_id > w.after"
+            + " ORDER BY m.chat_session_id, m.chat_message_id";
+
     private final Pool pool;
 
     public ChatRepository(Pool pool) {
@@ -43,6 +54,27 @@ public final class ChatRepository {
         return pool.preparedQuery(SELECT_MESSAGES_AFTER)
                 .execute(Tuple.of(chatSessionId, after))
                 .map(ChatRepository::messages);
+    }
+
+    /** For each session (key) the messages with id greater than its value, ascending; sessions without any are absent. */
+    public Future<Map<Integer, List<ChatMessage>>> messagesAfter(Map<Integer, Integer> afterBySession) {
+        Integer[] sessions = new Integer[afterBySession.size()];
+        Integer[] afters = new Integer[sessions.length];
+        int i = 0;
+        for (Map.Entry<Integer, Integer> e : afterBySession.entrySet()) {
+            sessions[i] = e.getKey();
+            afters[i++] = e.getValue();
+        }
+        return pool.preparedQuery(SELECT_MESSAGES_AFTER_MANY)
+                .execute(Tuple.of(sessions, afters))
+                .map(rows -> {
+                    Map<Integer, List<ChatMessage>> bySession = new HashMap<>();
+                    for (Row row : rows) {
+                        ChatMessage m = ChatMessage.from(row, 0);
+                        bySession.computeIfAbsent(m.chatSessionId(), id -> new ArrayList<>()).add(m);
+                    }
+                    return bySession;
+                });
     }
 
     private static Optional<List<ChatMessage>> messages(RowSet<Row> rows) {

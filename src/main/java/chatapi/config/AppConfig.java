@@ -24,7 +24,9 @@ public record AppConfig(
         String pgUser,
         String pgPassword,
         int pgPoolSize,
-        boolean demoData) {
+        boolean demoData,
+        int longPollTimeoutSeconds,
+        int maxParked) {
 
     public static final String DEFAULT_FILE = "conf/config.json";
 
@@ -40,13 +42,17 @@ public record AppConfig(
             Map.entry("PGUSER", "pgUser"),
             Map.entry("PGPASSWORD", "pgPassword"),
             Map.entry("CHAT_PG_POOL_SIZE", "pgPoolSize"),
-            Map.entry("CHAT_DEMO_DATA", "demoData"));
+            Map.entry("CHAT_DEMO_DATA", "demoData"),
+            Map.entry("CHAT_LONGPOLL_TIMEOUT", "longPollTimeoutSeconds"),
+            Map.entry("CHAT_MAX_PARKED", "maxParked"));
 
     public AppConfig {
         requireRange("httpPort", httpPort, 0, 65535);
         requireRange("pgPort", pgPort, 1, 65535);
         requireRange("instances", instances, 1, 256);
         requireRange("pgPoolSize", pgPoolSize, 1, 1000);
+        requireRange("longPollTimeoutSeconds", longPollTimeoutSeconds, 1, 120);
+        requireRange("maxParked", maxParked, 1, 1_000_000);
         if (publicBaseUrl != null) {
             publicBaseUrl = normaliseBaseUrl(publicBaseUrl);
         }
@@ -96,17 +102,14 @@ public record AppConfig(
                 text(json, "pgUser", "postgres"),
                 text(json, "pgPassword", null),
                 integer(json, "pgPoolSize", 8),
-                bool(json, "demoData", false));
-    }
-
-    public AppConfig withHttpPort(int port) {
-        return new AppConfig(httpHost, port, publicBaseUrl, instances, pgHost, pgPort, pgDatabase, pgUser,
-                pgPassword, pgPoolSize, demoData);
+                bool(json, "demoData", false),
+                integer(json, "longPollTimeoutSeconds", 25),
+                integer(json, "maxParked", 50_000));
     }
 
     public AppConfig withInstances(int count) {
         return new AppConfig(httpHost, httpPort, publicBaseUrl, count, pgHost, pgPort, pgDatabase, pgUser,
-                pgPassword, pgPoolSize, demoData);
+                pgPassword, pgPoolSize, demoData, longPollTimeoutSeconds, maxParked);
     }
 
     /** Never prints the password. */
@@ -115,7 +118,8 @@ public record AppConfig(
         return "AppConfig[http=" + httpHost + ":" + httpPort + ", publicBaseUrl=" + publicBaseUrl
                 + ", instances=" + instances + ", pg=" + pgUser + "@" + pgHost + ":" + pgPort + "/" + pgDatabase
                 + ", pgPassword=" + (pgPassword == null ? "unset" : "***") + ", pgPoolSize=" + pgPoolSize
-                + ", demoData=" + demoData + "]";
+                + ", demoData=" + demoData + ", longPollTimeoutSeconds=" + longPollTimeoutSeconds
+                + ", maxParked=" + maxParked + "]";
     }
 
     private static JsonObject read(Path path) {

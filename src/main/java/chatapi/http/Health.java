@@ -3,16 +3,22 @@ package chatapi.http;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
-/** GET /health/live (the process runs) and GET /health/ready (the database answers). */
+/**
+ * GET /health/live (the process runs) and GET /health/ready (the database answers and the LISTEN
+ * connection is up).
+ */
 public final class Health {
 
     private static final long READY_TIMEOUT_MS = 2_000;
 
     private final Pool pool;
+    private final BooleanSupplier listening;
 
-    public Health(Pool pool) {
+    public Health(Pool pool, BooleanSupplier listening) {
         this.pool = pool;
+        this.listening = listening;
     }
 
     public void live(RoutingContext ctx) {
@@ -26,13 +32,18 @@ public final class Health {
     public void ready(RoutingContext ctx) {
         pool.query("SELECT 1").execute()
                 .timeout(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                .onComplete(result -> Json.send(ctx, result.succeeded() ? 200 : 503, g -> {
-                    g.writeStartObject();
-                    g.writeStringField("status", result.succeeded() ? "UP" : "DOWN");
-                    g.writeObjectFieldStart("checks");
-                    g.writeStringField("database", result.succeeded() ? "UP" : "DOWN");
-                    g.writeEndObject();
-                    g.writeEndObject();
-                }));
+                .onComplete(result -> {
+                    boolean database = result.succeeded();
+                    boolean listener = listening.getAsBoolean();
+                    Json.send(ctx, database && listener ? 200 : 503, g -> {
+                        g.writeStartObject();
+                        g.writeStringField("status", database && listener ? "UP" : "DOWN");
+                        g.writeObjectFieldStart("checks");
+                        g.writeStringField("database", database ? "UP" : "DOWN");
+                        g.writeStringField("listener", listener ? "UP" : "DOWN");
+                        g.writeEndObject();
+                        g.writeEndObject();
+                    });
+                });
     }
 }

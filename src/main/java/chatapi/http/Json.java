@@ -24,13 +24,17 @@ public final class Json {
     }
 
     public static Buffer encode(Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        return Buffer.buffer(bytes(body));
+    }
+
+    public static byte[] bytes(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             body.writeTo(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Buffer.buffer(out.toByteArray());
+        return out.toByteArray();
     }
 
     public static void send(RoutingContext ctx, int status, Body body) {

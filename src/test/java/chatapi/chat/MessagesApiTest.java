@@ -71,9 +71,9 @@ class MessagesApiTest {
 
     @ParameterizedTest(name = "after={0} gives {1}")
     @CsvSource(delimiter = ';', value = {"0;1,2,3", "1;2,3", "2;3", "3;''", "2147483647;''", "00001;2,3"})
-    @DisplayName("after=N gives exactly the messages with a greater id, ascending")
+    @DisplayName("after=N with wait=0 gives exactly the messages with a greater id, ascending, at once")
     void afterBoundaries(String after, String expected, VertxTestContext ctx) {
-        app.get("/api/v1/ChatSession/1/Messages?after=" + after).onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+        app.get("/api/v1/ChatSession/1/Messages?wait=0&after=" + after).onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
             assertEquals(200, resp.status());
             assertEquals(parseIds(expected), ids(resp.jsonArray()));
             ctx.completeNow();
@@ -83,7 +83,7 @@ class MessagesApiTest {
     @Test
     @DisplayName("a session without messages answers an empty array")
     void sessionWithoutMessages(VertxTestContext ctx) {
-        app.get("/api/v1/ChatSession/2/Messages?after=0").onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+        app.get("/api/v1/ChatSession/2/Messages?after=0&wait=0").onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
             assertEquals(200, resp.status());
             assertEquals(new JsonArray(), resp.jsonArray());
             ctx.completeNow();

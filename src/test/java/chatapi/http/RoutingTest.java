@@ -3,6 +3,7 @@ package chatapi.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import chatapi.ApiVerticle;
+import chatapi.chat.LongPoll;
 import chatapi.config.AppConfig;
 import chatapi.support.TestApp;
 import chatapi.support.TestDatabase;
@@ -75,7 +76,8 @@ class RoutingTest {
                 assertEquals(200, live.status());
                 assertEquals("UP", live.json().getString("status"));
                 assertEquals(200, ready.status());
-                assertEquals(new JsonObject().put("status", "UP").put("checks", new JsonObject().put("database", "UP")),
+                assertEquals(new JsonObject().put("status", "UP")
+                                .put("checks", new JsonObject().put("database", "UP").put("listener", "UP")),
                         ready.json());
             });
             return ready;
@@ -93,7 +95,7 @@ class RoutingTest {
                 .put("httpHost", "127.0.0.1").put("httpPort", 0).put("pgHost", "127.0.0.1").put("pgPort", deadPort));
         AtomicInteger port = new AtomicInteger();
         HttpClient client = vertx.createHttpClient();
-        vertx.deployVerticle(new ApiVerticle(noDatabase, port::set))
+        vertx.deployVerticle(new ApiVerticle(noDatabase, new LongPoll(10), () -> false, port::set))
                 .compose(id -> client.request(HttpMethod.GET, port.get(), "127.0.0.1", "/health/ready"))
                 .compose(req -> req.send().compose(resp -> resp.body().map(body -> {
                     ctx.verify(() -> {

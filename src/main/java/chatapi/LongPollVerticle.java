@@ -1,0 +1,44 @@
+package chatapi;
+
+import chatapi.chat.ChatRepository;
+import chatapi.chat.LongPoll;
+import chatapi.config.AppConfig;
+import chatapi.db.Database;
+import chatapi.db.NotificationListener;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * The instance's listener: one LISTEN connection, and the context on which wake-up queries run.
+ * Deployed once per process, before the API verticles.
+ */
+public final class LongPollVerticle extends VerticleBase {
+
+    private final AppConfig config;
+    private final LongPoll longPoll;
+    private NotificationListener listener;
+    private Pool pool;
+
+    public LongPollVerticle(AppConfig config, LongPoll longPoll) {
+        this.config = config;
+        this.longPoll = longPoll;
+    }
+
+    @Override
+    public Future<?> start() {
+        pool = Database.pool(vertx, config);
+        longPoll.attach(context, new ChatRepository(pool));
+        listener = new NotificationListener(vertx, config, longPoll);
+        return listener.start();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return Future.join(listener.stop(), pool.close());
+    }
+
+    public NotificationListener listener() {
+        return listener;
+    }
+}

@@ -1,0 +1,205 @@
+package chatapi.chat;
+
+import chatapi.http.ApiException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where parked requests wait: a registry of {@link Waiter}s keyed by chat session, shared by every
+ * verticle instance of the process, and the wake-up that answers them.
+ *
+ * <p>Parked requests cost no database work. A notification (LISTEN/NOTIFY, see
+ * {@code db/NotificationListener}) names a session; if anyone here waits on it, the session joins
+ * the pending set. One query at a time fetches the new messages of every pending session (up to
+ * {@link #BATCH} per query), and each waiter gets the messages newer than its own {@code after}.
+ * Sessions notified while a query runs are fetched by the next one, so nothing committed after a
+ * query's snapshot is missed. The pending set and the query loop live on one context, the
+ * listener's ("home"); the registry itself is concurrent because waiters come and go on every
+ * event loop.
+ */
+public final class LongPoll {
+
+    static final byte[] EMPTY_ARRAY = {'[', ']'};
+    static final int BATCH = 500;
+    static final int RETRY_AFTER_SECONDS = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(LongPoll.class);
+
+    private final Map<Integer, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+    private final AtomicInteger parked = new AtomicInteger();
+    private final LongAdder wakeups = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
+    private final LongAdder rejections = new LongAdder();
+    private final int maxParked;
+    private volatile boolean draining;
+
+    // Confined to the home context.
+    private final Set<Integer> pending = new LinkedHashSet<>();
+    private boolean querying;
+    private Context home;
+    private ChatRepository repository;
+
+    public LongPoll(int maxParked) {
+        this.maxParked = maxParked;
+    }
+
+    /** Called once by the listener's verticle: where wake queries run, and with what. */
+    public void attach(Context homeContext, ChatRepository wakeRepository) {
+        this.home = homeContext;
+        this.repository = wakeRepository;
+    }
+
+    /**
+     * Registers a waiter for the request, before its first look at the table, so that a message
+     * committed while that look runs still wakes it. Null while the server drains (the caller answers
+     * without parking); a 503 with Retry-After when the cap on parked requests is reached.
+     */
+    Waiter park(RoutingContext ctx, int chatSessionId, int after, long timeoutMs) {
+        if (draining) {
+            return null;
+        }
+        if (parked.incrementAndGet() > maxParked) {
+            parked.decrementAndGet();
+            rejections.increment();
+            throw ApiException.unavailable("Too many parked requests on this instance; retry shortly",
+                    RETRY_AFTER_SECONDS);
+        }
+        Waiter waiter = new Waiter(this, ctx, Vertx.currentContext(), chatSessionId, after);
+        waiters.computeIfAbsent(chatSessionId, id -> ConcurrentHashMap.newKeySet()).add(waiter);
+        ctx.response().closeHandler(v -> waiter.disconnected());
+        waiter.armTimer(timeoutMs);
+        return waiter;
+    }
+
+    void remove(Waiter waiter) {
+        waiters.computeIfPresent(waiter.chatSessionId, (id, set) -> {
+            set.remove(waiter);
+            return set.isEmpty() ? null : set;
+        });
+        parked.decrementAndGet();
+    }
+
+    /** A message was committed for the session (on any instance). Runs on the home context. */
+    public void notified(int chatSessionId) {
+        if (Vertx.currentContext() != home) {
+            home.runOnContext(v -> notified(chatSessionId));
+            return;
+        }
+        if (waiters.containsKey(chatSessionId)) {
+            pending.add(chatSessionId);
+            fetchPending();
+        }
+    }
+
+    /**
+     * The listener (re)connected: notifications sent while it was away are lost, so every session
+     * with waiters looks at the table again. Runs on the home context.
+     */
+    public void resubscribed() {
+        if (Vertx.currentContext() != home) {
+            home.runOnContext(v -> resubscribed());
+            return;
+        }
+        pending.addAll(waiters.keySet());
+        fetchPending();
+    }
+
+    /** SIGTERM: answers every parked request with {@code []} and parks no more. */
+    public void drain() {
+        draining = true;
+        waiters.values().forEach(set -> set.forEach(w -> w.answer(EMPTY_ARRAY)));
+    }
+
+    private void fetchPending() {
+        if (querying || pending.isEmpty() || repository == null) {
+            return;
+        }
+        Map<Integer, Integer> batch = takeBatch();
+        if (batch.isEmpty()) {
+            fetchPending();
+            return;
+        }
+        querying = true;
+        repository.messagesAfter(batch)
+                .onSuccess(this::deliver)
+                .onFailure(err -> LOG.warn("Wake-up query for {} sessions failed; their requests stay parked: {}",
+                        batch.size(), err.getMessage()))
+                .onComplete(done -> {
+                    querying = false;
+                    fetchPending();
+                });
+    }
+
+    /** Up to BATCH pending sessions that still have waiters, each with its waiters' lowest after. */
+    private Map<Integer, Integer> takeBatch() {
+        Map<Integer, Integer> batch = new HashMap<>();
+        var it = pending.iterator();
+        while (it.hasNext() && batch.size() < BATCH) {
+            int sessionId = it.next();
+            it.remove();
+            Set<Waiter> set = waiters.get(sessionId);
+            if (set != null) {
+                set.stream().mapToInt(w -> w.after).min().ifPresent(min -> batch.put(sessionId, min));
+            }
+        }
+        return batch;
+    }
+
+    private void deliver(Map<Integer, List<ChatMessage>> bySession) {
+        bySession.forEach((sessionId, messages) -> {
+            Set<Waiter> set = waiters.get(sessionId);
+            if (set == null) {
+                return;
+            }
+            Map<Integer, byte[]> encodedByAfter = new HashMap<>();
+            for (Waiter w : new ArrayList<>(set)) {
+                List<ChatMessage> newer = MessagesHandler.newerThan(messages, w.after);
+                if (!newer.isEmpty()) {
+                    byte[] body = encodedByAfter.computeIfAbsent(w.after, a -> MessagesHandler.encode(newer));
+                    if (w.answer(body)) {
+                        wakeups.increment();
+                    }
+                }
+            }
+        });
+    }
+
+    void countTimeout() {
+        timeouts.increment();
+    }
+
+    /** Requests parked right now on this instance. */
+    public int parked() {
+        return parked.get();
+    }
+
+    /** Parked requests answered because a message arrived. */
+    public long wakeups() {
+        return wakeups.sum();
+    }
+
+    /** Parked requests answered {@code []} because their time ran out. */
+    public long timeouts() {
+        return timeouts.sum();
+    }
+
+    /** Requests refused with 503 because the cap on parked requests was reached. */
+    public long rejections() {
+        return rejections.sum();
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+}

@@ -1,0 +1,87 @@
+package chatapi.chat;
+
+import chatapi.http.Json;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One parked {@code GET …/Messages?after=N}. It ends exactly once, through {@link #finish()}: on an
+ * answer, a failure, its timeout or its client's disconnect, and each of those leaves the registry
+ * the same way. Responses are written on the request's own event loop.
+ */
+final class Waiter {
+
+    final int chatSessionId;
+    final int after;
+    private final RoutingContext ctx;
+    private final Context context;
+    private final LongPoll registry;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private volatile long timerId = -1;
+
+    Waiter(LongPoll registry, RoutingContext ctx, Context context, int chatSessionId, int after) {
+        this.registry = registry;
+        this.ctx = ctx;
+        this.context = context;
+        this.chatSessionId = chatSessionId;
+        this.after = after;
+    }
+
+    void armTimer(long timeoutMs) {
+        timerId = context.owner().setTimer(timeoutMs, id -> {
+            if (finish()) {
+                registry.countTimeout();
+                send(LongPoll.EMPTY_ARRAY);
+            }
+        });
+    }
+
+    /** Answers with an encoded JSON array of messages; false when the waiter had already ended. */
+    boolean answer(byte[] body) {
+        if (!finish()) {
+            return false;
+        }
+        send(body);
+        return true;
+    }
+
+    void fail(Throwable failure) {
+        if (finish()) {
+            context.runOnContext(v -> ctx.fail(failure));
+        }
+    }
+
+    /** The client went away: nothing to answer, only the registry entry to drop. */
+    void disconnected() {
+        finish();
+    }
+
+    boolean isDone() {
+        return done.get();
+    }
+
+    /** The single exit: true for the one caller that ends this waiter. */
+    private boolean finish() {
+        if (!done.compareAndSet(false, true)) {
+            return false;
+        }
+        registry.remove(this);
+        long timer = timerId;
+        if (timer >= 0) {
+            context.owner().cancelTimer(timer);
+        }
+        return true;
+    }
+
+    private void send(byte[] body) {
+        context.runOnContext(v -> {
+            if (!ctx.response().closed() && !ctx.response().ended()) {
+                ctx.response()
+                        .putHeader("Content-Type", Json.CONTENT_TYPE)
+                        .end(Buffer.buffer(body));
+            }
+        });
+    }
+}

@@ -1,0 +1,68 @@
+package chatapi.db;
+
+import chatapi.chat.LongPoll;
+import chatapi.config.AppConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The instance's one LISTEN connection (channel {@code chat_message}, fed by the message table's
+ * trigger). It reconnects forever with a capped back-off; each (re)subscription makes every parked
+ * request look at the table again, since notifications sent while it was away are lost.
+ */
+public final class NotificationListener {
+
+    public static final String CHANNEL = "chat_message";
+    public static final String APPLICATION_NAME = "chat-api listener";
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationListener.class);
+    private static final long MAX_BACKOFF_MS = 2_000;
+
+    private final PgSubscriber subscriber;
+    private final LongPoll longPoll;
+    private volatile boolean subscribed;
+
+    public NotificationListener(Vertx vertx, AppConfig config, LongPoll longPoll) {
+        PgConnectOptions options = Database.connectOptions(config);
+        options.getProperties().put("application_name", APPLICATION_NAME);
+        this.subscriber = PgSubscriber.subscriber(vertx, options)
+                .reconnectPolicy(attempt -> Math.min(MAX_BACKOFF_MS, 100L * (1L << Math.min(attempt, 5))));
+        this.longPoll = longPoll;
+    }
+
+    /** Connects and subscribes; completes once the first LISTEN is in place. */
+    public Future<Void> start() {
+        subscriber.closeHandler(v -> {
+            subscribed = false;
+            LOG.warn("LISTEN connection lost; reconnecting");
+        });
+        subscriber.channel(CHANNEL)
+                .handler(this::onNotification)
+                .subscribeHandler(v -> {
+                    subscribed = true;
+                    LOG.info("Listening on channel {}", CHANNEL);
+                    longPoll.resubscribed();
+                });
+        return subscriber.connect();
+    }
+
+    /** True while the LISTEN connection is up and subscribed. */
+    public boolean listening() {
+        return subscribed && subscriber.actualConnection() != null;
+    }
+
+    public Future<Void> stop() {
+        return subscriber.close();
+    }
+
+    private void onNotification(String payload) {
+        try {
+            longPoll.notified(Integer.parseInt(payload));
+        } catch (NumberFormatException e) {
+            LOG.warn("Ignoring a notification on {} that is not a session id", CHANNEL);
+        }
+    }
+}
