@@ -15,6 +15,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -25,6 +26,9 @@ public final class ApiVerticle extends VerticleBase {
 
     /** How long a stopping server waits for in-flight requests (parked ones are answered first). */
     private static final long SHUTDOWN_GRACE_MS = 3_000;
+
+    /** CONTRACT §7: a POST body is at most 64 KiB, else 413. */
+    static final long MAX_BODY_BYTES = 64 * 1024;
 
     private final AppConfig config;
     private final LongPoll longPoll;
@@ -74,13 +78,17 @@ public final class ApiVerticle extends VerticleBase {
         ChatRepository repository = new ChatRepository(pool);
         ChatSessionHandler sessions = new ChatSessionHandler(repository, new Links(config.publicBaseUrl()));
         MessagesHandler messages = new MessagesHandler(repository, longPoll, config.longPollTimeoutSeconds());
-        Health health = new Health(pool, listening);
+        Health health = new Health(pool, listening, longPoll::parked);
 
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
 
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+        router.post("/api/v1/ChatSession").handler(body).handler(sessions::create);
         router.get("/api/v1/ChatSession/:id").handler(SessionIds::parse).handler(sessions::get);
         router.get("/api/v1/ChatSession/:id/Messages").handler(SessionIds::parse).handler(messages::list);
+        router.post("/api/v1/ChatSession/:id/Messages").handler(body).handler(SessionIds::parse)
+                .handler(messages::post);
 
         Errors errors = new Errors();
         router.route().failureHandler(errors);

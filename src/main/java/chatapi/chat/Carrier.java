@@ -102,6 +102,14 @@ public record Carrier(String name, String table, String alias, List<Property> pr
         return new Carrier(name, table, otherAlias, properties);
     }
 
+    /** The property of that name. */
+    public Property property(String propertyName) {
+        return properties.stream()
+                .filter(p -> p.name().equals(propertyName))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(name + " has no property " + propertyName));
+    }
+
     /** The property holding the primary key (the first INT property named *Id matching the table). */
     public Property key() {
         return properties.stream()

@@ -37,6 +37,29 @@ public final class ChatRepository {
             + " JOIN chat_message m ON m.chat_session_id = w.chat_session_id AND m.chat_message_id > w.after"
             + " ORDER BY m.chat_session_id, m.chat_message_id";
 
+    /**
+     * Stores a message and updates its session (LastMessage, WhenIdle, FirstMessage when it has none)
+     * in one statement, hence one transaction. No row when the session does not exist. The insert
+     * trigger draws the id under the session's row lock, so ids follow commit order per session.
+     */
+    static final String INSERT_MESSAGE = "WITH s AS ("
+            + " UPDATE chat_session SET last_message = $3, when_idle = now(),"
+            + " first_message = CASE WHEN first_message = '' THEN $3 ELSE first_message END"
+            + " WHERE chat_session_id = $1 RETURNING chat_session_id)"
+            + " INSERT INTO chat_message AS m (chat_session_id, type, message, author, read_by_customer,"
+            + " special_type, special_param)"
+            + " SELECT s.chat_session_id, $2, $3, $4, $5, $6, $7 FROM s"
+            + " RETURNING " + ChatMessage.COLUMNS;
+
+    /** Creates a session in the queue; no row when the topic does not exist. */
+    static final String INSERT_SESSION = "INSERT INTO chat_session (topic_id, customer_alias, customer_host,"
+            + " customer_name, customer_email, customer_phone, customer_consented, customer_company_name,"
+            + " chatbot_is_active, status, when_requested, session_key, initial_queue_pos)"
+            + " SELECT t.topic_id, $2, $3, $4, $5, $6, $7, $8, $9, 'InQueue', now(), $10,"
+            + " (SELECT count(*) FROM chat_session WHERE status = 'InQueue') + 1"
+            + " FROM chat_topic t WHERE t.topic_id = $1"
+            + " RETURNING chat_session_id";
+
     private final Pool pool;
 
     public ChatRepository(Pool pool) {
@@ -56,6 +79,23 @@ public final class ChatRepository {
                 .map(ChatRepository::messages);
     }
 
+    /** The stored message, or empty when the session does not exist. */
+    public Future<Optional<ChatMessage>> insertMessage(int chatSessionId, NewChatMessage m) {
+        return pool.preparedQuery(INSERT_MESSAGE)
+                .execute(Tuple.of(chatSessionId, m.type().name(), m.message(), m.author(), m.readByCustomer(),
+                        m.specialType().name(), m.specialParam()))
+                .map(rows -> first(rows).map(row -> ChatMessage.from(row, 0)));
+    }
+
+    /** The new session's id, or empty when the topic does not exist. */
+    public Future<Optional<Integer>> insertSession(NewChatSession s, String sessionKey) {
+        return pool.preparedQuery(INSERT_SESSION)
+                .execute(Tuple.tuple(List.of(s.topicId(), s.customerAlias(), s.customerHost(), s.customerName(),
+                        s.customerEmail(), s.customerPhone(), s.customerConsented(), s.customerCompanyName(),
+                        s.chatbotIsActive(), sessionKey)))
+                .map(rows -> first(rows).map(row -> row.getInteger(0)));
+    }
+
     /** For each session (key) the messages with id greater than its value, ascending; sessions without any are absent. */
     public Future<Map<Integer, List<ChatMessage>>> messagesAfter(Map<Integer, Integer> afterBySession) {
         Integer[] sessions = new Integer[afterBySession.size()];
@@ -66,7 +106,7 @@ public final class ChatRepository {
             afters[i++] = e.getValue();
         }
         return pool.preparedQuery(SELECT_MESSAGES_AFTER_MANY)
-                .execute(Tuple.of(sessions, afters))
+                .execute(Tuple.tuple().addArrayOfInteger(sessions).addArrayOfInteger(afters))
                 .map(rows -> {
                     Map<Integer, List<ChatMessage>> bySession = new HashMap<>();
                     for (Row row : rows) {

@@ -1,6 +1,7 @@
 package chatapi.chat;
 
 import chatapi.http.ApiException;
+import chatapi.http.Bodies;
 import chatapi.http.Json;
 import chatapi.http.Params;
 import io.vertx.core.Future;
@@ -48,6 +49,16 @@ public final class MessagesHandler {
                 waiter.answer(encode(found.get()));
             }
         }).onFailure(waiter::fail);
+    }
+
+    /** POST …/Messages: stores the message; the insert trigger's NOTIFY wakes the parked polls everywhere. */
+    public void post(RoutingContext ctx) {
+        int id = SessionIds.of(ctx);
+        NewChatMessage message = Bodies.read(ctx, NewChatMessage.class).validated();
+        repository.insertMessage(id, message)
+                .map(stored -> stored.orElseThrow(() -> notFound(id)))
+                .onSuccess(stored -> Json.send(ctx, 200, g -> stored.writeTo(g, ZoneOffset.UTC)))
+                .onFailure(ctx::fail);
     }
 
     private long waitMs(RoutingContext ctx) {

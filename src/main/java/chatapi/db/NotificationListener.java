@@ -24,6 +24,7 @@ public final class NotificationListener {
     private final PgSubscriber subscriber;
     private final LongPoll longPoll;
     private volatile boolean subscribed;
+    private volatile boolean stopping;
 
     public NotificationListener(Vertx vertx, AppConfig config, LongPoll longPoll) {
         PgConnectOptions options = Database.connectOptions(config);
@@ -37,7 +38,9 @@ public final class NotificationListener {
     public Future<Void> start() {
         subscriber.closeHandler(v -> {
             subscribed = false;
-            LOG.warn("LISTEN connection lost; reconnecting");
+            if (!stopping) {
+                LOG.warn("LISTEN connection lost; reconnecting");
+            }
         });
         subscriber.channel(CHANNEL)
                 .handler(this::onNotification)
@@ -55,6 +58,7 @@ public final class NotificationListener {
     }
 
     public Future<Void> stop() {
+        stopping = true;
         return subscriber.close();
     }
 

@@ -4,10 +4,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * GET /health/live (the process runs) and GET /health/ready (the database answers and the LISTEN
- * connection is up).
+ * connection is up; the body also says how many requests are parked on this instance).
  */
 public final class Health {
 
@@ -15,10 +16,12 @@ public final class Health {
 
     private final Pool pool;
     private final BooleanSupplier listening;
+    private final IntSupplier parked;
 
-    public Health(Pool pool, BooleanSupplier listening) {
+    public Health(Pool pool, BooleanSupplier listening, IntSupplier parked) {
         this.pool = pool;
         this.listening = listening;
+        this.parked = parked;
     }
 
     public void live(RoutingContext ctx) {
@@ -42,6 +45,7 @@ public final class Health {
                         g.writeStringField("database", database ? "UP" : "DOWN");
                         g.writeStringField("listener", listener ? "UP" : "DOWN");
                         g.writeEndObject();
+                        g.writeNumberField("parked", parked.getAsInt());
                         g.writeEndObject();
                     });
                 });

@@ -77,7 +77,7 @@ class RoutingTest {
                 assertEquals("UP", live.json().getString("status"));
                 assertEquals(200, ready.status());
                 assertEquals(new JsonObject().put("status", "UP")
-                                .put("checks", new JsonObject().put("database", "UP").put("listener", "UP")),
+                                .put("checks", new JsonObject().put("database", "UP").put("listener", "UP")).put("parked", 0),
                         ready.json());
             });
             return ready;

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import chatapi.Application;
+import chatapi.chat.LongPoll;
 import chatapi.config.AppConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -47,6 +48,48 @@ public final class TestApp {
 
     public int port() {
         return application.port();
+    }
+
+    public LongPoll longPoll() {
+        return application.longPoll();
+    }
+
+    /**
+     * Completes once at least {@code count} requests are parked (checked every few milliseconds on
+     * the event loop); fails after 10 s. Parking is internal state no response reveals, so the test
+     * watches the registry's counter instead of sleeping.
+     */
+    public Future<Void> awaitParked(int count) {
+        return awaitCondition(() -> longPoll().parked() >= count, "parked >= " + count);
+    }
+
+    /** As {@link #awaitParked}, for exactly {@code count}. */
+    public Future<Void> awaitParkedExactly(int count) {
+        return awaitCondition(() -> longPoll().parked() == count, "parked == " + count);
+    }
+
+    private Future<Void> awaitCondition(java.util.function.BooleanSupplier condition, String what) {
+        Promise<Void> done = Promise.promise();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        context.runOnContext(v -> check(condition, what, deadline, done));
+        return done.future();
+    }
+
+    private void check(java.util.function.BooleanSupplier condition, String what, long deadline, Promise<Void> done) {
+        if (condition.getAsBoolean()) {
+            done.complete();
+        } else if (System.nanoTime() > deadline) {
+            done.fail(new AssertionError("timed out waiting for " + what + " (parked " + longPoll().parked() + ")"));
+        } else {
+            context.owner().setTimer(5, id -> check(condition, what, deadline, done));
+        }
+    }
+
+    public Future<Response> post(String path, String json, String... headerPairs) {
+        String[] headers = java.util.Arrays.copyOf(headerPairs, headerPairs.length + 2);
+        headers[headerPairs.length] = "Content-Type";
+        headers[headerPairs.length + 1] = "application/json";
+        return request(HttpMethod.POST, path, Buffer.buffer(json), headers);
     }
 
     public Future<Response> get(String path, String... headerPairs) {

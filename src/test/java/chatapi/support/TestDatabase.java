@@ -75,6 +75,11 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     /** A server configuration for this database: demo data on, loopback, a free port. */
     public AppConfig config() {
+        return config(json -> { });
+    }
+
+    /** As {@link #config()}, with changes to its JSON form (keys of conf/config.json). */
+    public AppConfig config(java.util.function.Consumer<JsonObject> changes) {
         Server s = server();
         JsonObject json = new JsonObject()
                 .put("httpHost", "127.0.0.1")
@@ -86,7 +91,24 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
                 .put("pgPassword", s.password())
                 .put("pgPoolSize", 4)
                 .put("demoData", true);
+        changes.accept(json);
         return AppConfig.fromJson(json);
+    }
+
+    /** Environment variables that point a server process at this database. */
+    public Map<String, String> environment() {
+        Server s = server();
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PGHOST", s.host(), "PGPORT", Integer.toString(s.port()),
+                "PGDATABASE", name, "PGUSER", s.user()));
+        if (s.password() != null) {
+            env.put("PGPASSWORD", s.password());
+        }
+        return env;
+    }
+
+    /** A JDBC connection to the server's maintenance database, for tests that alter this one. */
+    public Connection connectAdmin() throws SQLException {
+        return server().connect("postgres");
     }
 
     /** A JDBC connection to this database, for tests to check what it holds. */

@@ -1,0 +1,45 @@
+package chatapi.chat;
+
+import chatapi.http.ApiException;
+import chatapi.http.Text;
+
+/**
+ * The body of POST /api/v1/ChatSession: the customer-supplied fields of a ChatSessionEntity. The
+ * server sets Status (InQueue), WhenRequested, SessionKey and InitialQueuePos; other sent properties
+ * are ignored.
+ */
+public record NewChatSession(
+        Integer topicId,
+        String customerAlias,
+        String customerHost,
+        String customerName,
+        String customerEmail,
+        String customerPhone,
+        Boolean customerConsented,
+        String customerCompanyName,
+        Boolean chatbotIsActive) {
+
+    /** Checked against the column lengths of the catalogue; CustomerHost defaults to {@code remoteHost}. */
+    public NewChatSession validated(String remoteHost) {
+        if (topicId == null) {
+            throw ApiException.badRequest("Property 'TopicId' is required");
+        }
+        if (topicId < 1) {
+            throw ApiException.badRequest("Property 'TopicId' must be a positive integer");
+        }
+        String host = customerHost == null || customerHost.isEmpty() ? remoteHost : customerHost;
+        return new NewChatSession(topicId,
+                text("CustomerAlias", customerAlias),
+                text("CustomerHost", host),
+                text("CustomerName", customerName),
+                text("CustomerEmail", customerEmail),
+                text("CustomerPhone", customerPhone),
+                Boolean.TRUE.equals(customerConsented),
+                text("CustomerCompanyName", customerCompanyName),
+                Boolean.TRUE.equals(chatbotIsActive));
+    }
+
+    private static String text(String property, String value) {
+        return Text.optional(property, value, Carrier.CHAT_SESSION.property(property).length());
+    }
+}

@@ -1,0 +1,124 @@
+package chatapi.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Request bodies: JSON only, bound to records with Jackson. Property names match case-insensitively
+ * (SuperOffice's clients send camelCase), unknown properties are ignored, and anything malformed or
+ * of the wrong type is a 400 naming the property. Scalars are not coerced ("5" is not a number).
+ */
+public final class Bodies {
+
+    private static final ObjectMapper MAPPER = mapper();
+
+    private Bodies() {
+    }
+
+    public static <T> T read(RoutingContext ctx, Class<T> type) {
+        requireJsonContentType(ctx);
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw ApiException.badRequest("A JSON object is required as the request body");
+        }
+        try {
+            T value = MAPPER.readValue(body.getBytes(), type);
+            if (value == null) {
+                throw ApiException.badRequest("A JSON object is required as the request body");
+            }
+            return value;
+        } catch (MismatchedInputException e) {
+            // InvalidFormatException (a value of the right JSON type but not acceptable) is one of these.
+            String property = property(e);
+            throw ApiException.badRequest(property.isEmpty()
+                    ? "The request body must be one JSON object"
+                    : "Property '" + property + "' must be " + expectation(e.getTargetType()));
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("The request body is not valid JSON: "
+                    + Errors.echo(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw ApiException.badRequest("The request body could not be read");
+        }
+    }
+
+    private static void requireJsonContentType(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType == null) {
+            return;
+        }
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals("application/json") && !mediaType.equals("text/json")
+                && !mediaType.endsWith("+json")) {
+            throw new ApiException(415, "UnsupportedMediaType",
+                    "Content-Type must be application/json, not '" + Errors.echo(contentType) + "'");
+        }
+    }
+
+    /** The property's path with PascalCase names, as the API documents them ({@code readByCustomer} -> ReadByCustomer). */
+    private static String property(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? pascalCase(ref.getFieldName()) : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+
+    private static String pascalCase(String name) {
+        return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
+    private static String expectation(Class<?> type) {
+        if (type != null && type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(Object::toString)
+                    .collect(Collectors.joining(", "));
+        }
+        if (type == Integer.class || type == int.class) {
+            return "an integer (int32)";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        return "of another type";
+    }
+
+    private static ObjectMapper mapper() {
+        JsonMapper mapper = JsonMapper.builder()
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        // Numbers and booleans are not strings, and strings are not numbers.
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        return mapper;
+    }
+}

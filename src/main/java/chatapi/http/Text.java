@@ -1,0 +1,34 @@
+package chatapi.http;
+
+/** Checks on client-supplied strings before they reach the database. */
+public final class Text {
+
+    private Text() {
+    }
+
+    /**
+     * The value, or {@code ""} when absent; a 400 naming the property when it is longer than
+     * {@code maxLength} characters (code points, as PostgreSQL counts) or holds a NUL character
+     * (which PostgreSQL cannot store).
+     */
+    public static String optional(String property, String value, int maxLength) {
+        if (value == null) {
+            return "";
+        }
+        if (value.indexOf('\u0000') >= 0) {
+            throw ApiException.badRequest("Property '" + property + "' must not contain NUL characters");
+        }
+        if (value.length() > maxLength && value.codePointCount(0, value.length()) > maxLength) {
+            throw ApiException.badRequest("Property '" + property + "' is longer than " + maxLength + " characters");
+        }
+        return value;
+    }
+
+    /** As {@link #optional}, and a 400 when absent or empty. */
+    public static String required(String property, String value, int maxLength) {
+        if (value == null || value.isEmpty()) {
+            throw ApiException.badRequest("Property '" + property + "' is required");
+        }
+        return optional(property, value, maxLength);
+    }
+}

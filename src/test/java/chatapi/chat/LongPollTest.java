@@ -1,0 +1,411 @@
+package chatapi.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chatapi.support.TestApp;
+import chatapi.support.TestApp.Response;
+import chatapi.support.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("Long-poll: GET …/Messages?after=N parks until a newer message is committed")
+class LongPollTest {
+
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase();
+
+    static TestApp app;
+    static Vertx vertx;
+
+    @BeforeAll
+    static void start(Vertx classVertx, VertxTestContext ctx) {
+        vertx = classVertx;
+        TestApp.start(vertx, DB.config()).onComplete(ctx.succeeding(started -> {
+            app = started;
+            ctx.completeNow();
+        }));
+    }
+
+    @AfterAll
+    static void stop(VertxTestContext ctx) {
+        app.stop().onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("a parked request is answered with the message a POST stores")
+    void wokenByPost(VertxTestContext ctx) throws SQLException {
+        int session = newSession();
+        Future<Response> poll = app.get(messagesAfter(session, 0, 20));
+        app.awaitParked(1)
+                .compose(v -> app.post("/api/v1/ChatSession/" + session + "/Messages",
+                        "{\"Message\":\"hello\",\"Type\":\"ToCustomer\",\"Author\":\"tje0\"}"))
+                .compose(posted -> poll.map(answer -> {
+                    ctx.verify(() -> {
+                        assertEquals(200, posted.status());
+                        assertEquals(200, answer.status());
+                        JsonArray messages = answer.jsonArray();
+                        assertEquals(1, messages.size());
+                        assertEquals(posted.json(), messages.getJsonObject(0));
+                        assertEquals("hello", messages.getJsonObject(0).getString("Message"));
+                    });
+                    return answer;
+                }))
+                .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("a parked request is woken by a plain SQL INSERT from another connection")
+    void wokenBySqlInsert(VertxTestContext ctx) throws SQLException {
+        int session = newSession();
+        Future<Response> poll = app.get(messagesAfter(session, 0, 20));
+        app.awaitParked(1)
+                .compose(v -> insert(session, "from psql"))
+                .compose(id -> poll.map(answer -> {
+                    ctx.verify(() -> {
+                        assertEquals(200, answer.status());
+                        assertEquals(List.of(id), ids(answer.jsonArray()));
+                        assertEquals("from psql", answer.jsonArray().getJsonObject(0).getString("Message"));
+                    });
+                    return answer;
+                }))
+                .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("waiters on one session with different after values each get exactly their own messages")
+    void eachWaiterGetsItsOwnMessages(VertxTestContext ctx) throws SQLException {
+        int session = newSession();
+        int last = maxMessageId();
+        Future<Response> fromLast = app.get(messagesAfter(session, last, 20));
+        Future<Response> fromLastPlusOne = app.get(messagesAfter(session, last + 1, 20));
+        Future<Response> fromLastPlusTwo = app.get(messagesAfter(session, last + 2, 20));
+        Future<Response> beyond = app.get(messagesAfter(session, last + 50, 1));
+        app.awaitParked(4)
+                .compose(v -> insertThree(session))
+                .compose(ids -> Future.all(fromLast, fromLastPlusOne, fromLastPlusTwo, beyond).map(all -> {
+                    ctx.verify(() -> {
+                        assertEquals(List.of(last + 1, last + 2, last + 3), ids, "ids follow commit order");
+                        assertEquals(ids, ids(fromLast.result().jsonArray()));
+                        assertEquals(ids.subList(1, 3), ids(fromLastPlusOne.result().jsonArray()));
+                        assertEquals(ids.subList(2, 3), ids(fromLastPlusTwo.result().jsonArray()));
+                        assertEquals(List.of(), ids(beyond.result().jsonArray()), "nothing newer than last+50");
+                    });
+                    return all;
+                }))
+                .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("without a message, the request is answered [] when its wait runs out")
+    void timeoutAnswersEmpty(VertxTestContext ctx) throws SQLException {
+        int session = newSession();
+        long timeoutsBefore = app.longPoll().timeouts();
+        long started = System.nanoTime();
+        app.get(messagesAfter(session, 0, 1)).onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertEquals(200, answer.status());
+            assertEquals(new JsonArray(), answer.jsonArray());
+            assertTrue(elapsedMs >= 950, "answered after " + elapsedMs + " ms, before its wait of 1 s");
+            assertEquals(timeoutsBefore + 1, app.longPoll().timeouts());
+            assertEquals(0, app.longPoll().parked());
+            ctx.completeNow();
+        })));
+    }
+
+    @Test
+    @DisplayName("wait=0 never parks: an empty answer comes at once")
+    void waitZeroNeverParks(VertxTestContext ctx) throws SQLException {
+        int session = newSession();
+        app.get(messagesAfter(session, 0, 0)).onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
+            assertEquals(200, answer.status());
+            assertEquals(new JsonArray(), answer.jsonArray());
+            assertEquals(0, app.longPoll().parked());
+            ctx.completeNow();
+        })));
+    }
+
+    @Test
+    @DisplayName("wait outside 0..120 is a 400")
+    void badWait(VertxTestContext ctx) {
+        Future.all(app.get("/api/v1/ChatSession/1/Messages?after=0&wait=121"),
+                        app.get("/api/v1/ChatSession/1/Messages?after=0&wait=-1"),
+                        app.get("/api/v1/ChatSession/1/Messages?after=0&wait=soon"))
+                .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+                    for (int i = 0; i < 3; i++) {
+                        Response r = all.resultAt(i);
+                        assertEquals(400, r.status());
+                        assertTrue(r.json().getString("ErrorMessage").startsWith("'wait' must be an integer from 0"),
+                                r.json().encode());
+                    }
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    @DisplayName("an absent session is a 404 even when the request would park")
+    void absentSessionIsNotFound(VertxTestContext ctx) {
+        app.get(messagesAfter(987654, 0, 20)).onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
+            assertEquals(404, answer.status());
+            assertEquals("SoNotFoundException", answer.json().getString("ErrorType"));
+            assertEquals(0, app.longPoll().parked());
+            ctx.completeNow();
+        })));
+    }
+
+    @Test
+    @DisplayName("a client that disconnects frees its waiter at once")
+    void disconnectFreesTheWaiter(Vertx vertx, VertxTestContext ctx) throws SQLException {
+        int session = newSession();
+        NetClient tcp = vertx.createNetClient();
+        tcp.connect(app.port(), "127.0.0.1")
+                .compose(socket -> socket.write("GET " + messagesAfter(session, 0, 60)
+                                + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                        .compose(v -> app.awaitParkedExactly(1))
+                        .compose(v -> socket.close()))
+                .compose(v -> app.awaitParkedExactly(0))
+                .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("a message committed while the request first looks at the table is not lost")
+    void noLostWakeUpForACommitDuringTheFirstLook(VertxTestContext ctx) throws SQLException {
+        int session = newSession();
+        // The message is inserted but not committed while the request looks and parks; it commits after.
+        Connection writer = DB.connect();
+        writer.setAutoCommit(false);
+        int id = insertOn(writer, session, "racing");
+        Future<Response> poll = app.get(messagesAfter(session, 0, 20));
+        app.awaitParked(1)
+                .compose(v -> commit(writer))
+                .compose(v -> poll)
+                .onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
+                    assertEquals(List.of(id), ids(answer.jsonArray()));
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    @DisplayName("requests racing with inserts always receive the message (100 rounds)")
+    void racingRequestsAndInserts(VertxTestContext ctx) throws SQLException {
+        int session = newSession();
+        race(session, 0, 0, 100).onComplete(ctx.succeedingThenComplete());
+    }
+
+    /** Each round: a request after the last id and an insert, sent together; the request must get the insert. */
+    private Future<Void> race(int session, int last, int round, int rounds) {
+        if (round == rounds) {
+            return Future.succeededFuture();
+        }
+        Future<Response> poll = app.get(messagesAfter(session, last, 10));
+        return insert(session, "round " + round)
+                .compose(id -> poll.compose(answer -> ids(answer.jsonArray()).equals(List.of(id))
+                        ? race(session, id, round + 1, rounds)
+                        : Future.failedFuture(new AssertionError("round " + round + ": expected [" + id + "], got "
+                                + answer.body()))));
+    }
+
+    @Test
+    @DisplayName("beyond the cap on parked requests, a 503 with Retry-After and the error shape")
+    void capGives503(Vertx vertx, VertxTestContext ctx) throws SQLException {
+        int session = newSession();
+        TestApp.start(vertx, DB.config(json -> json.put("maxParked", 2))).compose(capped -> {
+            Future<Response> first = capped.get(messagesAfter(session, 0, 20));
+            Future<Response> second = capped.get(messagesAfter(session, 0, 20));
+            return capped.awaitParked(2)
+                    .compose(v -> capped.get(messagesAfter(session, 0, 20)))
+                    .map(third -> {
+                        ctx.verify(() -> {
+                            assertEquals(503, third.status());
+                            assertEquals("2", third.header("Retry-After"));
+                            assertEquals("ServiceUnavailable", third.json().getString("ErrorType"));
+                            assertEquals(1, capped.longPoll().rejections());
+                            assertEquals(2, capped.longPoll().parked());
+                        });
+                        return third;
+                    })
+                    .compose(v -> insert(session, "release"))
+                    .compose(v -> Future.all(first, second))
+                    .compose(v -> capped.stop());
+        }).onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("two instances on one database: parked on A, posted on B, A answers")
+    void wokenFromAnotherInstance(Vertx vertx, VertxTestContext ctx) throws SQLException {
+        int session = newSession();
+        TestApp.start(vertx, DB.config()).compose(b -> {
+            Future<Response> poll = app.get(messagesAfter(session, 0, 20));
+            return app.awaitParked(1)
+                    .compose(v -> b.post("/api/v1/ChatSession/" + session + "/Messages", "{\"Message\":\"via B\"}"))
+                    .compose(posted -> poll.map(answer -> {
+                        ctx.verify(() -> assertEquals(new JsonArray().add(posted.json()), answer.jsonArray()));
+                        return answer;
+                    }))
+                    .compose(v -> b.stop());
+        }).onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("with several event loops, waiters on every loop are woken and the registry empties")
+    void severalEventLoops(Vertx vertx, VertxTestContext ctx) throws SQLException {
+        int session = newSession();
+        TestApp.start(vertx, DB.config(json -> json.put("instances", 4))).compose(multi -> {
+            List<Future<Response>> polls = new ArrayList<>();
+            List<io.vertx.core.http.HttpClient> clients = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                // One client (connection) each, so the connections spread over the event loops.
+                io.vertx.core.http.HttpClient client = vertx.createHttpClient();
+                clients.add(client);
+                polls.add(client.request(io.vertx.core.http.HttpMethod.GET, multi.port(), "127.0.0.1",
+                                messagesAfter(session, 0, 20))
+                        .compose(req -> req.send().compose(resp -> resp.body()
+                                .map(body -> new Response(resp.statusCode(), resp.headers(), body)))));
+            }
+            return multi.awaitParked(8)
+                    .compose(v -> insert(session, "to all loops"))
+                    .compose(id -> Future.all(polls).map(all -> {
+                        ctx.verify(() -> {
+                            for (Future<Response> p : polls) {
+                                assertEquals(List.of(id), ids(p.result().jsonArray()));
+                            }
+                        });
+                        return all;
+                    }))
+                    .compose(v -> multi.awaitParkedExactly(0))
+                    .compose(v -> Future.all(clients.stream().map(io.vertx.core.http.HttpClient::close).toList()))
+                    .compose(v -> multi.stop());
+        }).onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("after the LISTEN connection is terminated, a message inserted while it is away still reaches parked requests")
+    void listenerReconnects(VertxTestContext ctx) throws SQLException {
+        int session = newSession();
+        Future<Response> poll = app.get(messagesAfter(session, 0, 20));
+        app.awaitParked(1)
+                .compose(v -> insertDuringListenerOutage(session, "during the outage"))
+                .compose(id -> poll.map(answer -> {
+                    ctx.verify(() -> assertEquals(List.of(id), ids(answer.jsonArray())));
+                    return answer;
+                }))
+                .compose(v -> app.get("/health/ready"))
+                .onComplete(ctx.succeeding(ready -> ctx.verify(() -> {
+                    assertEquals(200, ready.status(), ready.body().toString());
+                    ctx.completeNow();
+                })));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    static String messagesAfter(int session, int after, int waitSeconds) {
+        return "/api/v1/ChatSession/" + session + "/Messages?after=" + after + "&wait=" + waitSeconds;
+    }
+
+    static List<Integer> ids(JsonArray messages) {
+        List<Integer> ids = new ArrayList<>();
+        messages.forEach(m -> ids.add(((JsonObject) m).getInteger("ChatMessageId")));
+        return ids;
+    }
+
+    private static int newSession() throws SQLException {
+        try (Connection c = DB.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("INSERT INTO chat_session (topic_id) VALUES (1) RETURNING chat_session_id")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static int maxMessageId() throws SQLException {
+        try (Connection c = DB.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT coalesce(max(chat_message_id), 0) FROM chat_message")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** A plain INSERT on its own JDBC connection, run off the event loop. */
+    private static Future<Integer> insert(int session, String text) {
+        return vertx.executeBlocking(() -> {
+            try (Connection c = DB.connect()) {
+                return insertOn(c, session, text);
+            }
+        });
+    }
+
+    private static Future<List<Integer>> insertThree(int session) {
+        return vertx.executeBlocking(() -> {
+            try (Connection c = DB.connect()) {
+                c.setAutoCommit(false);
+                List<Integer> ids = List.of(insertOn(c, session, "one"), insertOn(c, session, "two"),
+                        insertOn(c, session, "three"));
+                c.commit();
+                return ids;
+            }
+        });
+    }
+
+    private static int insertOn(Connection c, int session, String text) throws SQLException {
+        try (var ps = c.prepareStatement(
+                "INSERT INTO chat_message (chat_session_id, message) VALUES (?, ?) RETURNING chat_message_id")) {
+            ps.setInt(1, session);
+            ps.setString(2, text);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static Future<Void> commit(Connection writer) {
+        return vertx.executeBlocking(() -> {
+            writer.commit();
+            writer.close();
+            return null;
+        });
+    }
+
+    /**
+     * Terminates the LISTEN connection (waiting until its backend is gone) and keeps it from reconnecting (the database refuses new
+     * connections) while a message is inserted on a connection opened beforehand: its NOTIFY reaches
+     * no one, so only the re-check after the listener is back can deliver it.
+     */
+    private static Future<Integer> insertDuringListenerOutage(int session, String text) {
+        return vertx.executeBlocking(() -> {
+            try (Connection writer = DB.connect(); Connection admin = DB.connectAdmin();
+                 Statement st = admin.createStatement()) {
+                st.execute("ALTER DATABASE " + DB.name() + " WITH ALLOW_CONNECTIONS false");
+                try {
+                    try (ResultSet rs = st.executeQuery("SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
+                            + " WHERE datname = '" + DB.name() + "' AND application_name = 'chat-api listener'")) {
+                        rs.next();
+                        assertEquals(1, rs.getInt(1), "one LISTEN connection per instance");
+                    }
+                    return insertOn(writer, session, text);
+                } finally {
+                    st.execute("ALTER DATABASE " + DB.name() + " WITH ALLOW_CONNECTIONS true");
+                }
+            }
+        });
+    }
+}
