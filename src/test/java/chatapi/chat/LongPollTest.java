@@ -56,6 +56,7 @@ class LongPollTest {
     @DisplayName("a parked request is answered with the message a POST stores")
     void wokenByPost(VertxTestContext ctx) throws SQLException {
         int session = newSession();
+        long wakeupsBefore = app.longPoll().wakeups();
         Future<Response> poll = app.get(messagesAfter(session, 0, 20));
         app.awaitParked(1)
                 .compose(v -> app.post("/api/v1/ChatSession/" + session + "/Messages",
@@ -68,6 +69,8 @@ class LongPollTest {
                         assertEquals(1, messages.size());
                         assertEquals(posted.json(), messages.getJsonObject(0));
                         assertEquals("hello", messages.getJsonObject(0).getString("Message"));
+                        assertEquals(wakeupsBefore + 1, app.longPoll().wakeups());
+                        assertEquals(0, app.longPoll().parked());
                     });
                     return answer;
                 }))

@@ -1,0 +1,147 @@
+package chatapi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chatapi.support.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The server as its own process, started by {@code chatapi.Main} the way the jar starts it. */
+@ExtendWith(VertxExtension.class)
+@DisplayName("The server process")
+class ServerProcessTest {
+
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase();
+
+    private static final int PARKED = 50;
+
+    private Process server;
+    private Path log;
+
+    @AfterEach
+    void kill() {
+        if (server != null && server.isAlive()) {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    @DisplayName("SIGTERM answers every parked request with [] within a second, refuses new connections, exits 0")
+    void sigtermDrainsParkedRequests(Vertx vertx, VertxTestContext ctx) throws Exception {
+        int port = freePort();
+        start(port);
+        HttpClient client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(PARKED + 5));
+        List<Future<Answer>> polls = new ArrayList<>();
+        // The exchange runs on an event loop: a response body read from the test thread may be missed.
+        Promise<Void> onLoop = Promise.promise();
+        vertx.runOnContext(v -> onLoop.complete());
+        onLoop.future()
+                .compose(v -> awaitReady(vertx, client, port, 0))
+                .compose(v -> {
+                    for (int i = 0; i < PARKED; i++) {
+                        polls.add(get(client, port, "/api/v1/ChatSession/1/Messages?after=3&wait=60"));
+                    }
+                    return awaitReady(vertx, client, port, PARKED);
+                })
+                .compose(v -> vertx.executeBlocking(() -> {
+                    long signalled = System.nanoTime();
+                    server.destroy(); // SIGTERM
+                    return signalled;
+                }))
+                .compose(signalled -> Future.all(polls).map(all -> signalled))
+                .compose(signalled -> vertx.executeBlocking(() -> {
+                    long answeredMs = polls.stream().mapToLong(p -> p.result().atNanos()).max().orElseThrow();
+                    answeredMs = TimeUnit.NANOSECONDS.toMillis(answeredMs - signalled);
+                    boolean exited = server.waitFor(10, TimeUnit.SECONDS);
+                    ctx.verify(() -> {
+                        for (Future<Answer> p : polls) {
+                            assertEquals(200, p.result().status());
+                            assertEquals("[]", p.result().body());
+                        }
+                        assertTrue(exited, "the process exits within 10 s");
+                        assertEquals(0, server.exitValue(), "exit status; log:\n" + Files.readString(log));
+                    });
+                    assertTrue(answeredMs < 1_000, "parked requests answered " + answeredMs + " ms after SIGTERM");
+                    return null;
+                }))
+                .compose(v -> get(client, port, "/health/live").map(a -> a.status())
+                        .transform(ar -> {
+                            ctx.verify(() -> assertTrue(ar.failed(), "no new connection after the stop"));
+                            return Future.succeededFuture();
+                        }))
+                .onComplete(ctx.succeedingThenComplete());
+    }
+
+    private void start(int port) throws IOException {
+        log = Files.createTempFile("chat-api-process", ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "chatapi.Main")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(DB.environment());
+        pb.environment().put("HTTP_HOST", "127.0.0.1");
+        pb.environment().put("HTTP_PORT", Integer.toString(port));
+        pb.environment().put("CHAT_DEMO_DATA", "true");
+        pb.environment().put("CHAT_CONFIG", new File("conf/config.json").getAbsolutePath());
+        server = pb.start();
+    }
+
+    /** Polls /health/ready until the server is up with at least {@code parked} requests parked (30 s at most). */
+    private static Future<Void> awaitReady(Vertx vertx, HttpClient client, int port, int parked) {
+        Promise<Void> ready = Promise.promise();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        poll(vertx, client, port, parked, deadline, ready);
+        return ready.future();
+    }
+
+    private static void poll(Vertx vertx, HttpClient client, int port, int parked, long deadline, Promise<Void> ready) {
+        get(client, port, "/health/ready").onComplete(ar -> {
+            if (ar.succeeded() && ar.result().status() == 200
+                    && new io.vertx.core.json.JsonObject(ar.result().body()).getInteger("parked") >= parked) {
+                ready.complete();
+            } else if (System.nanoTime() > deadline) {
+                ready.fail(new AssertionError("server not ready with " + parked + " parked"));
+            } else {
+                vertx.setTimer(50, id -> poll(vertx, client, port, parked, deadline, ready));
+            }
+        });
+    }
+
+    private static Future<Answer> get(HttpClient client, int port, String uri) {
+        return client.request(HttpMethod.GET, port, "127.0.0.1", uri)
+                .compose(req -> req.send().compose(HttpClientResponse::body)
+                        .map(body -> new Answer(req.response().result().statusCode(), body.toString(), System.nanoTime())));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private record Answer(int status, String body, long atNanos) {
+    }
+}
