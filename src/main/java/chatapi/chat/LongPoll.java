@@ -41,6 +41,7 @@ public final class LongPoll {
     private final LongAdder wakeups = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder rejections = new LongAdder();
+    private final LongAdder wakeQueries = new LongAdder();
     private final int maxParked;
     private volatile boolean draining;
 
@@ -131,6 +132,7 @@ public final class LongPoll {
             return;
         }
         querying = true;
+        wakeQueries.increment();
         repository.messagesAfter(batch)
                 .onSuccess(this::deliver)
                 .onFailure(err -> LOG.warn("Wake-up query for {} sessions failed; their requests stay parked: {}",
@@ -167,9 +169,7 @@ public final class LongPoll {
                 List<ChatMessage> newer = MessagesHandler.newerThan(messages, w.after);
                 if (!newer.isEmpty()) {
                     byte[] body = encodedByAfter.computeIfAbsent(w.after, a -> MessagesHandler.encode(newer));
-                    if (w.answer(body)) {
-                        wakeups.increment();
-                    }
+                    w.answer(body, wakeups);
                 }
             }
         });
@@ -197,6 +197,11 @@ public final class LongPoll {
     /** Requests refused with 503 because the cap on parked requests was reached. */
     public long rejections() {
         return rejections.sum();
+    }
+
+    /** Wake-up queries run (each serves every waiter of up to {@link #BATCH} sessions). */
+    public long wakeQueries() {
+        return wakeQueries.sum();
     }
 
     public boolean draining() {

@@ -5,6 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One parked {@code GET …/Messages?after=N}. It ends exactly once, through {@link #finish()}: on an
@@ -40,8 +41,16 @@ final class Waiter {
 
     /** Answers with an encoded JSON array of messages; false when the waiter had already ended. */
     boolean answer(byte[] body) {
+        return answer(body, null);
+    }
+
+    /** As {@link #answer(byte[])}, counting the answer before the client can see it. */
+    boolean answer(byte[] body, LongAdder counter) {
         if (!finish()) {
             return false;
+        }
+        if (counter != null) {
+            counter.increment();
         }
         send(body);
         return true;

@@ -7,6 +7,7 @@ import chatapi.support.TestApp;
 import chatapi.support.TestApp.Response;
 import chatapi.support.TestDatabase;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -116,6 +117,41 @@ class LongPollTest {
                     });
                     return all;
                 }))
+                .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("200 waiters on one session are all answered by one wake-up query")
+    void oneQueryServesEveryWaiterOfASession(Vertx vertx, VertxTestContext ctx) throws SQLException {
+        int session = newSession();
+        io.vertx.core.http.HttpClient client = vertx.createHttpClient(
+                new io.vertx.core.http.PoolOptions().setHttp1MaxSize(200));
+        List<Future<Integer>> polls = new ArrayList<>();
+        Promise<Void> sent = Promise.promise();
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < 200; i++) {
+                polls.add(client.request(io.vertx.core.http.HttpMethod.GET, app.port(), "127.0.0.1",
+                                messagesAfter(session, 0, 20))
+                        .compose(req -> req.send().compose(resp -> resp.body()
+                                .map(body -> ids(body.toJsonArray()).size()))));
+            }
+            sent.complete();
+        });
+        long[] queriesBefore = new long[1];
+        sent.future()
+                .compose(v -> app.awaitParked(200))
+                .compose(v -> {
+                    queriesBefore[0] = app.longPoll().wakeQueries();
+                    return insert(session, "to everyone");
+                })
+                .compose(id -> Future.all(polls))
+                .compose(all -> {
+                    ctx.verify(() -> {
+                        polls.forEach(p -> assertEquals(1, p.result()));
+                        assertEquals(queriesBefore[0] + 1, app.longPoll().wakeQueries());
+                    });
+                    return client.close();
+                })
                 .onComplete(ctx.succeedingThenComplete());
     }
 
