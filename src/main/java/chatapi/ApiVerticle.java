@@ -1,5 +1,7 @@
 package chatapi;
 
+import chatapi.auth.Access;
+import chatapi.auth.Security;
 import chatapi.chat.ChatRepository;
 import chatapi.chat.ChatSessionHandler;
 import chatapi.chat.LongPoll;
@@ -32,6 +34,7 @@ public final class ApiVerticle extends VerticleBase {
 
     private final AppConfig config;
     private final LongPoll longPoll;
+    private final Security.Shared security;
     private final BooleanSupplier listening;
     private final IntConsumer onListening;
     private Pool pool;
@@ -41,9 +44,11 @@ public final class ApiVerticle extends VerticleBase {
      * @param listening   whether the instance's LISTEN connection is up (for /health/ready)
      * @param onListening told the port actually bound (the configured one, or a free one for port 0)
      */
-    public ApiVerticle(AppConfig config, LongPoll longPoll, BooleanSupplier listening, IntConsumer onListening) {
+    public ApiVerticle(AppConfig config, LongPoll longPoll, Security.Shared security, BooleanSupplier listening,
+            IntConsumer onListening) {
         this.config = config;
         this.longPoll = longPoll;
+        this.security = security;
         this.listening = listening;
         this.onListening = onListening;
     }
@@ -79,16 +84,23 @@ public final class ApiVerticle extends VerticleBase {
         ChatSessionHandler sessions = new ChatSessionHandler(repository, new Links(config.publicBaseUrl()));
         MessagesHandler messages = new MessagesHandler(repository, longPoll, config.longPollTimeoutSeconds());
         Health health = new Health(pool, listening, longPoll::parked);
+        Security auth = new Security(vertx, pool, security);
 
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
 
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-        router.post("/api/v1/ChatSession").handler(body).handler(sessions::create);
-        router.get("/api/v1/ChatSession/:id").handler(SessionIds::parse).handler(sessions::get);
-        router.get("/api/v1/ChatSession/:id/Messages").handler(SessionIds::parse).handler(messages::list);
-        router.post("/api/v1/ChatSession/:id/Messages").handler(body).handler(SessionIds::parse)
-                .handler(messages::post);
+        // Bodies are read (bounded) before the asynchronous credential checks, so none is lost.
+        router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.post("/api/v1/Authenticate").handler(auth.authenticate()::handle);
+        router.route("/api/v1/*").handler(auth.authenticator());
+
+        router.post("/api/v1/ChatSession").handler(Access::agents).handler(sessions::create);
+        router.get("/api/v1/ChatSession/:id").handler(SessionIds::parse).handler(Access::agents)
+                .handler(sessions::get);
+        router.get("/api/v1/ChatSession/:id/Messages").handler(SessionIds::parse)
+                .handler(Access::sessionParticipants).handler(messages::list);
+        router.post("/api/v1/ChatSession/:id/Messages").handler(SessionIds::parse)
+                .handler(Access::sessionParticipants).handler(messages::post);
 
         Errors errors = new Errors();
         router.route().failureHandler(errors);

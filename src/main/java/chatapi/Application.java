@@ -1,5 +1,6 @@
 package chatapi;
 
+import chatapi.auth.Security;
 import chatapi.chat.LongPoll;
 import chatapi.config.AppConfig;
 import chatapi.db.Migrations;
@@ -37,6 +38,7 @@ public final class Application {
         AtomicInteger port = new AtomicInteger();
         LongPoll longPoll = new LongPoll(config.maxParked());
         LongPollVerticle listener = new LongPollVerticle(config, longPoll);
+        Security.Shared security = new Security.Shared(vertx, config.auth());
         return vertx.executeBlocking(() -> {
                     Migrations.migrate(config);
                     if (config.demoData()) {
@@ -46,7 +48,8 @@ public final class Application {
                 }, false)
                 .compose(v -> vertx.deployVerticle(listener))
                 .compose(listenerId -> vertx.deployVerticle(
-                                () -> new ApiVerticle(config, longPoll, () -> listener.listener().listening(), port::set),
+                                () -> new ApiVerticle(config, longPoll, security,
+                                        () -> listener.listener().listening(), port::set),
                                 new DeploymentOptions().setInstances(config.instances()))
                         .map(apiId -> {
                             LOG.info("chat-api listening on {}:{} with {} verticle instance(s)",

@@ -14,7 +14,11 @@ public final class Main {
 
     private static final String USAGE = """
             Usage: java -jar chat-api.jar [run] [--conf FILE] [--instances N]
+                   java -jar chat-api.jar token --role agent|customer [--session ID] [--sub NAME]
+                                                [--ttl SECONDS] [--conf FILE]
               run              start the server (the default)
+              token            print a JWT signed with the configured key (customer: --session required;
+                               --ttl default 3600)
               --conf FILE      configuration file (default conf/config.json, or $CHAT_CONFIG)
               --instances N    verticle instances, one event loop each (default 1, or $CHAT_INSTANCES)
             Environment variables override the file: HTTP_HOST, HTTP_PORT, PGHOST, PGPORT, PGDATABASE,
@@ -30,6 +34,10 @@ public final class Main {
     public static void main(String[] args) {
         // Vert.x logs through SLF4J/logback like the rest of the server; set before Vert.x loads.
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+        if (args.length > 0 && args[0].equals("token")) {
+            System.exit(TokenCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(),
+                    System.out, System.err));
+        }
         Logger log = LoggerFactory.getLogger(Main.class);
         AppConfig config;
         try {

@@ -105,6 +105,7 @@ class ServerProcessTest {
         pb.environment().put("HTTP_HOST", "127.0.0.1");
         pb.environment().put("HTTP_PORT", Integer.toString(port));
         pb.environment().put("CHAT_DEMO_DATA", "true");
+        pb.environment().put("CHAT_JWT_SECRET", TestDatabase.JWT_SECRET);
         pb.environment().put("CHAT_CONFIG", new File("conf/config.json").getAbsolutePath());
         server = pb.start();
     }
@@ -132,7 +133,7 @@ class ServerProcessTest {
 
     private static Future<Answer> get(HttpClient client, int port, String uri) {
         return client.request(HttpMethod.GET, port, "127.0.0.1", uri)
-                .compose(req -> req.send().compose(HttpClientResponse::body)
+                .compose(req -> req.putHeader("Authorization", "Basic dGplMDpUamUw").send().compose(HttpClientResponse::body)
                         .map(body -> new Answer(req.response().result().statusCode(), body.toString(), System.nanoTime())));
     }
 

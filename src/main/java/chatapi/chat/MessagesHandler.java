@@ -1,5 +1,6 @@
 package chatapi.chat;
 
+import chatapi.auth.Principal;
 import chatapi.http.ApiException;
 import chatapi.http.Bodies;
 import chatapi.http.Json;
@@ -33,7 +34,7 @@ public final class MessagesHandler {
         int id = SessionIds.of(ctx);
         String rawAfter = Params.singleQueryParam(ctx, "after");
         int after = rawAfter == null ? 0 : Params.int32("after", rawAfter, 0);
-        long waitMs = waitMs(ctx);
+        long waitMs = Math.min(waitMs(ctx), untilExpiry(ctx));
         Waiter waiter = rawAfter == null || waitMs == 0 ? null : longPoll.park(ctx, id, after, waitMs);
         Future<Optional<List<ChatMessage>>> look = repository.messagesAfter(id, after);
         if (waiter == null) {
@@ -72,6 +73,15 @@ public final class MessagesHandler {
                     + ", not '" + raw + "'");
         }
         return seconds * 1000L;
+    }
+
+    /** A poll never outlives its credential: a token or ticket that expires ends the wait with it. */
+    private static long untilExpiry(RoutingContext ctx) {
+        Principal principal = Principal.of(ctx);
+        if (principal == null || principal.expiresAt() == null) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, principal.expiresAt().toEpochMilli() - System.currentTimeMillis());
     }
 
     private static ApiException notFound(int id) {

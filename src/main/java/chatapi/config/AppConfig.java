@@ -26,7 +26,8 @@ public record AppConfig(
         int pgPoolSize,
         boolean demoData,
         int longPollTimeoutSeconds,
-        int maxParked) {
+        int maxParked,
+        AuthConfig auth) {
 
     public static final String DEFAULT_FILE = "conf/config.json";
 
@@ -44,7 +45,19 @@ public record AppConfig(
             Map.entry("CHAT_PG_POOL_SIZE", "pgPoolSize"),
             Map.entry("CHAT_DEMO_DATA", "demoData"),
             Map.entry("CHAT_LONGPOLL_TIMEOUT", "longPollTimeoutSeconds"),
-            Map.entry("CHAT_MAX_PARKED", "maxParked"));
+            Map.entry("CHAT_MAX_PARKED", "maxParked"),
+            Map.entry("CHAT_JWT_SECRET", "jwtSecret"),
+            Map.entry("CHAT_JWT_ALGORITHM", "jwtAlgorithm"),
+            Map.entry("CHAT_JWT_PUBLIC_KEY_FILE", "jwtPublicKeyFile"),
+            Map.entry("CHAT_JWT_PRIVATE_KEY_FILE", "jwtPrivateKeyFile"),
+            Map.entry("CHAT_JWT_ISSUER", "jwtIssuer"),
+            Map.entry("CHAT_JWT_AUDIENCE", "jwtAudience"),
+            Map.entry("CHAT_TICKET_TTL", "ticketTtlSeconds"),
+            Map.entry("CHAT_COOKIE_SECURE", "cookieSecure"),
+            Map.entry("CHAT_AUTH_MAX_FAILURES_PER_USER", "authMaxFailuresPerUser"),
+            Map.entry("CHAT_AUTH_MAX_FAILURES_PER_ADDRESS", "authMaxFailuresPerAddress"),
+            Map.entry("CHAT_AUTH_LOCKOUT_SECONDS", "authLockoutSeconds"),
+            Map.entry("CHAT_BASIC_CACHE_SECONDS", "basicCacheSeconds"));
 
     public AppConfig {
         requireRange("httpPort", httpPort, 0, 65535);
@@ -104,12 +117,13 @@ public record AppConfig(
                 integer(json, "pgPoolSize", 8),
                 bool(json, "demoData", false),
                 integer(json, "longPollTimeoutSeconds", 25),
-                integer(json, "maxParked", 50_000));
+                integer(json, "maxParked", 50_000),
+                AuthConfig.fromJson(json));
     }
 
     public AppConfig withInstances(int count) {
         return new AppConfig(httpHost, httpPort, publicBaseUrl, count, pgHost, pgPort, pgDatabase, pgUser,
-                pgPassword, pgPoolSize, demoData, longPollTimeoutSeconds, maxParked);
+                pgPassword, pgPoolSize, demoData, longPollTimeoutSeconds, maxParked, auth);
     }
 
     /** Never prints the password. */
@@ -119,7 +133,7 @@ public record AppConfig(
                 + ", instances=" + instances + ", pg=" + pgUser + "@" + pgHost + ":" + pgPort + "/" + pgDatabase
                 + ", pgPassword=" + (pgPassword == null ? "unset" : "***") + ", pgPoolSize=" + pgPoolSize
                 + ", demoData=" + demoData + ", longPollTimeoutSeconds=" + longPollTimeoutSeconds
-                + ", maxParked=" + maxParked + "]";
+                + ", maxParked=" + maxParked + ", auth=" + auth + "]";
     }
 
     private static JsonObject read(Path path) {
@@ -135,7 +149,7 @@ public record AppConfig(
         return value == null ? fallback : value.toString();
     }
 
-    private static int integer(JsonObject json, String key, int fallback) {
+    static int integer(JsonObject json, String key, int fallback) {
         Object value = json.getValue(key);
         if (value == null) {
             return fallback;
@@ -149,7 +163,7 @@ public record AppConfig(
         }
     }
 
-    private static boolean bool(JsonObject json, String key, boolean fallback) {
+    static boolean bool(JsonObject json, String key, boolean fallback) {
         Object value = json.getValue(key);
         if (value == null) {
             return fallback;

@@ -48,9 +48,7 @@ public final class Errors implements Handler<RoutingContext> {
     }
 
     public static void send(RoutingContext ctx, ApiException error) {
-        if (error.retryAfterSeconds() > 0) {
-            ctx.response().putHeader("Retry-After", Integer.toString(error.retryAfterSeconds()));
-        }
+        error.headers().forEach(ctx.response()::putHeader);
         Json.send(ctx, error.status(), g -> {
             g.writeStartObject();
             g.writeBooleanField("Error", true);

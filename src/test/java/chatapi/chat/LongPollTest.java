@@ -132,7 +132,7 @@ class LongPollTest {
             for (int i = 0; i < 200; i++) {
                 polls.add(client.request(io.vertx.core.http.HttpMethod.GET, app.port(), "127.0.0.1",
                                 messagesAfter(session, 0, 20))
-                        .compose(req -> req.send().compose(resp -> resp.body()
+                        .compose(req -> req.putHeader("Authorization", app.agentAuthorization()).send().compose(resp -> resp.body()
                                 .map(body -> ids(body.toJsonArray()).size()))));
             }
             sent.complete();
@@ -219,7 +219,7 @@ class LongPollTest {
         NetClient tcp = vertx.createNetClient();
         tcp.connect(app.port(), "127.0.0.1")
                 .compose(socket -> socket.write("GET " + messagesAfter(session, 0, 60)
-                                + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + app.agentAuthorization() + "\r\n\r\n")
                         .compose(v -> app.awaitParkedExactly(1))
                         .compose(v -> socket.close()))
                 .compose(v -> app.awaitParkedExactly(0))
@@ -318,7 +318,7 @@ class LongPollTest {
                 clients.add(client);
                 polls.add(client.request(io.vertx.core.http.HttpMethod.GET, multi.port(), "127.0.0.1",
                                 messagesAfter(session, 0, 20))
-                        .compose(req -> req.send().compose(resp -> resp.body()
+                        .compose(req -> req.putHeader("Authorization", multi.agentAuthorization()).send().compose(resp -> resp.body()
                                 .map(body -> new Response(resp.statusCode(), resp.headers(), body)))));
             }
             return multi.awaitParked(8)

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import chatapi.Application;
+import chatapi.auth.Tokens;
 import chatapi.chat.LongPoll;
 import chatapi.config.AppConfig;
 import io.vertx.core.Context;
@@ -29,10 +30,12 @@ public final class TestApp {
     private final Context context;
     private final HttpClient client;
     private final ListAppender<ILoggingEvent> blockedThreadWarnings;
+    private final Tokens tokens;
 
     private TestApp(Application application, Context context, HttpClient client,
-            ListAppender<ILoggingEvent> warnings) {
+            ListAppender<ILoggingEvent> warnings, Tokens tokens) {
         this.application = application;
+        this.tokens = tokens;
         this.context = context;
         this.client = client;
         this.blockedThreadWarnings = warnings;
@@ -43,11 +46,26 @@ public final class TestApp {
         warnings.start();
         ((Logger) LoggerFactory.getLogger(BLOCKED_THREAD_LOGGER)).addAppender(warnings);
         return Application.start(vertx, config)
-                .map(app -> new TestApp(app, vertx.getOrCreateContext(), vertx.createHttpClient(), warnings));
+                .map(app -> new TestApp(app, vertx.getOrCreateContext(), vertx.createHttpClient(), warnings,
+                        Tokens.create(vertx, config.auth())));
     }
 
     public int port() {
         return application.port();
+    }
+
+    /** {@code Bearer <token>} of an agent: what requests carry unless they set Authorization or Cookie. */
+    public String agentAuthorization() {
+        return "Bearer " + tokens.sign("agent", null, "test-agent", 3600);
+    }
+
+    /** {@code Bearer <token>} of the customer of one session. */
+    public String customerAuthorization(int chatSessionId) {
+        return "Bearer " + tokens.sign("customer", chatSessionId, "visitor", 3600);
+    }
+
+    public Tokens tokens() {
+        return tokens;
     }
 
     public LongPoll longPoll() {
@@ -97,7 +115,9 @@ public final class TestApp {
     }
 
     /**
-     * Sends a request; {@code headerPairs} alternate names and values. The exchange runs on a Vert.x
+     * Sends a request; {@code headerPairs} alternate names and values (a null value leaves the header
+     * out: {@code "Authorization", null} sends no credentials). Without Authorization or Cookie among
+     * them, the request carries {@link #agentAuthorization()}. The exchange runs on a Vert.x
      * context even when called from the test thread: reading the body from another thread races
      * with its arrival.
      */
@@ -113,8 +133,15 @@ public final class TestApp {
                 .setHost("127.0.0.1")
                 .setPort(port())
                 .setURI(path);
+        boolean credentials = false;
         for (int i = 0; i + 1 < headerPairs.length; i += 2) {
-            options.addHeader(headerPairs[i], headerPairs[i + 1]);
+            credentials |= headerPairs[i].equalsIgnoreCase("Authorization") || headerPairs[i].equalsIgnoreCase("Cookie");
+            if (headerPairs[i + 1] != null) {
+                options.addHeader(headerPairs[i], headerPairs[i + 1]);
+            }
+        }
+        if (!credentials) {
+            options.addHeader("Authorization", agentAuthorization());
         }
         return client.request(options)
                 .compose(req -> body == null ? req.send() : req.send(body))

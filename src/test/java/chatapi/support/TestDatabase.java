@@ -28,6 +28,9 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     private static Server server;
 
+    /** The HS256 secret of every test server of this JVM (random, so tokens of other runs never verify). */
+    public static final String JWT_SECRET = java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID();
+
     private String name;
 
     /** Coordinates of a PostgreSQL server and a user allowed to create databases on it. */
@@ -90,7 +93,10 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
                 .put("pgUser", s.user())
                 .put("pgPassword", s.password())
                 .put("pgPoolSize", 4)
-                .put("demoData", true);
+                .put("demoData", true)
+                .put("jwtSecret", JWT_SECRET)
+                // Every test client comes from 127.0.0.1: only the lockout tests lower this.
+                .put("authMaxFailuresPerAddress", 100_000);
         changes.accept(json);
         return AppConfig.fromJson(json);
     }

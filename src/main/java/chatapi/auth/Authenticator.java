@@ -1,0 +1,209 @@
+package chatapi.auth;
+
+import chatapi.config.AuthConfig;
+import chatapi.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every {@code /api/v1} request passes here first: {@code Authorization: Basic}, {@code SOTicket}
+ * (scheme case-insensitive) or {@code Bearer}; without that header, the ticket cookie together with
+ * an {@code X-XSRF-TOKEN} header equal to the {@code XSRF-TOKEN} cookie. Anything else is a 401
+ * whose body never says what was wrong; the reason goes to the log, without secrets.
+ */
+public final class Authenticator implements Handler<RoutingContext> {
+
+    public static final String TICKET_COOKIE = "SOTicket";
+    public static final String XSRF_COOKIE = "XSRF-TOKEN";
+    public static final String XSRF_HEADER = "X-XSRF-TOKEN";
+    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+
+    private final Vertx vertx;
+    private final Credentials credentials;
+    private final Tokens tokens;
+    private final Lockout lockout;
+    private final long basicCacheMillis;
+    private final String challenge;
+    /** Recently verified Basic credentials (keyed by their SHA-256), so that PBKDF2 runs once per login, not per request. */
+    private final Map<String, CachedLogin> verifiedBasic = new ConcurrentHashMap<>();
+    /** Verifications under way: identical credentials arriving together share one PBKDF2 run. */
+    private final Map<String, Future<Principal>> verifying = new ConcurrentHashMap<>();
+
+    private record CachedLogin(Principal principal, long until) {
+    }
+
+    /** Why a credential was refused: for the log only. */
+    private static final class Refused extends RuntimeException {
+        Refused(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    Authenticator(Vertx vertx, Credentials credentials, Tokens tokens, Lockout lockout, AuthConfig config) {
+        this.vertx = vertx;
+        this.credentials = credentials;
+        this.tokens = tokens;
+        this.lockout = lockout;
+        this.basicCacheMillis = config.basicCacheSeconds() * 1000L;
+        this.challenge = "Basic realm=\"chat-api\", SOTicket realm=\"chat-api\""
+                + (tokens != null ? ", Bearer realm=\"chat-api\"" : "");
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        authenticate(ctx.request()).onComplete(result -> {
+            if (result.succeeded()) {
+                result.result().attach(ctx);
+                ctx.next();
+            } else {
+                refuse(ctx, result.cause());
+            }
+        });
+    }
+
+    /** 401 with the challenge; the reason goes to the log only. */
+    void refuse(RoutingContext ctx, Throwable cause) {
+        String reason = cause instanceof Refused ? cause.getMessage() : "error: " + cause.getMessage();
+        LOG.warn("Authentication failed for {} {} from {}: {}", ctx.request().method(), ctx.normalizedPath(),
+                ctx.request().remoteAddress().hostAddress(), reason);
+        ctx.fail(ApiException.unauthorized(challenge));
+    }
+
+    private Future<Principal> authenticate(HttpServerRequest request) {
+        List<String> headers = request.headers().getAll("Authorization");
+        if (headers.size() > 1) {
+            return refused("more than one Authorization header");
+        }
+        if (headers.isEmpty()) {
+            return cookie(request);
+        }
+        String header = headers.get(0).trim();
+        int space = header.indexOf(' ');
+        if (space < 0) {
+            return refused("malformed Authorization header");
+        }
+        String credential = header.substring(space + 1).trim();
+        return switch (header.substring(0, space).toLowerCase(Locale.ROOT)) {
+            case "basic" -> basic(credential, request.remoteAddress().hostAddress());
+            case "soticket" -> ticket(credential);
+            case "bearer" -> tokens != null
+                    ? tokens.verify(credential).recover(err -> refused("invalid token: " + err.getMessage()))
+                    : refused("Bearer is not configured");
+            default -> refused("unsupported scheme");
+        };
+    }
+
+    private Future<Principal> cookie(HttpServerRequest request) {
+        Cookie ticket = request.getCookie(TICKET_COOKIE);
+        if (ticket == null) {
+            return refused("no credentials");
+        }
+        Cookie xsrfCookie = request.getCookie(XSRF_COOKIE);
+        String xsrfHeader = request.getHeader(XSRF_HEADER);
+        if (xsrfCookie == null || xsrfHeader == null || !constantTimeEquals(xsrfCookie.getValue(), xsrfHeader)) {
+            return refused("ticket cookie without a matching " + XSRF_HEADER + " header");
+        }
+        return ticket(ticket.getValue());
+    }
+
+    private Future<Principal> ticket(String ticket) {
+        return credentials.ticketHolder(ticket)
+                .compose(holder -> holder.map(Future::succeededFuture).orElseGet(() -> refused("unknown or expired ticket")));
+    }
+
+    /** Basic credentials: the agent they name, checked against the stored hash, with lockout. */
+    Future<Principal> basic(String encoded, String address) {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return refused("malformed Basic credentials");
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            return refused("malformed Basic credentials");
+        }
+        String user = decoded.substring(0, colon);
+        String password = decoded.substring(colon + 1);
+        long now = System.currentTimeMillis();
+        if (lockout.locked(user, address, now)) {
+            return refused("locked out after repeated failures (user '" + printable(user) + "')");
+        }
+        String cacheKey = cacheKey(user, password);
+        CachedLogin cached = verifiedBasic.get(cacheKey);
+        if (cached != null && cached.until() > now) {
+            return Future.succeededFuture(cached.principal());
+        }
+        Future<Principal> running = verifying.get(cacheKey);
+        if (running != null) {
+            return running;
+        }
+        Future<Principal> verification = verify(user, password, address, cacheKey);
+        if (!verification.isComplete()) {
+            verifying.put(cacheKey, verification);
+            verification.onComplete(done -> verifying.remove(cacheKey));
+        }
+        return verification;
+    }
+
+    private Future<Principal> verify(String user, String password, String address, String cacheKey) {
+        return credentials.agent(user).compose(agent -> Passwords.verify(vertx,
+                        agent.map(Credentials.Agent::passwordHash).orElse(null), password)
+                .compose(ok -> {
+                    if (!ok || agent.isEmpty()) {
+                        lockout.failed(user, address, System.currentTimeMillis());
+                        return refused((agent.isEmpty() ? "unknown user '" : "wrong password for '")
+                                + printable(user) + "'");
+                    }
+                    lockout.succeeded(user);
+                    Principal principal = Principal.agent(agent.get().name(), agent.get().associateId(), null);
+                    remember(cacheKey, principal);
+                    return Future.succeededFuture(principal);
+                }));
+    }
+
+    private void remember(String cacheKey, Principal principal) {
+        if (basicCacheMillis <= 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (verifiedBasic.size() > 1_000) {
+            verifiedBasic.values().removeIf(c -> c.until() <= now);
+        }
+        verifiedBasic.put(cacheKey, new CachedLogin(principal, now + basicCacheMillis));
+    }
+
+    private static String cacheKey(String user, String password) {
+        byte[] digest = Credentials.sha256(user.toLowerCase(Locale.ROOT) + '\u0000' + password).getBytes();
+        return HexFormat.of().formatHex(digest);
+    }
+
+    static boolean constantTimeEquals(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A user name fit for a log line: printable, bounded. */
+    private static String printable(String text) {
+        String cut = text.length() > 64 ? text.substring(0, 64) + "…" : text;
+        return cut.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
+    private static <T> Future<T> refused(String reason) {
+        return Future.failedFuture(new Refused(reason));
+    }
+}

@@ -1,0 +1,46 @@
+package chatapi.auth;
+
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+
+/**
+ * Who is calling: an agent (any session) or a customer bound to one chat session. Put on the routing
+ * context by {@link Authenticator}.
+ *
+ * @param name           the agent's login name or the token's subject; null when unknown
+ * @param associateId    the agent's associate id when known (Basic, tickets)
+ * @param chatSessionId  the customer's session
+ * @param expiresAt      when the credential stops being valid; null for Basic
+ */
+public record Principal(Role role, String name, Integer associateId, Integer chatSessionId, Instant expiresAt) {
+
+    public enum Role { AGENT, CUSTOMER }
+
+    private static final String KEY = "chatapi.principal";
+
+    static Principal agent(String name, Integer associateId, Instant expiresAt) {
+        return new Principal(Role.AGENT, name, associateId, null, expiresAt);
+    }
+
+    static Principal customer(int chatSessionId, String subject, Instant expiresAt) {
+        return new Principal(Role.CUSTOMER, subject, null, chatSessionId, expiresAt);
+    }
+
+    public boolean isAgent() {
+        return role == Role.AGENT;
+    }
+
+    /** Agents use every session; a customer only their own. */
+    public boolean mayUseSession(int id) {
+        return isAgent() || chatSessionId == id;
+    }
+
+    /** The caller of an authenticated request. */
+    public static Principal of(RoutingContext ctx) {
+        return ctx.get(KEY);
+    }
+
+    void attach(RoutingContext ctx) {
+        ctx.put(KEY, this);
+    }
+}
