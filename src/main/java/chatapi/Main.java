@@ -23,7 +23,10 @@ public final class Main {
               --instances N    verticle instances, one event loop each (default 1, or $CHAT_INSTANCES)
             Environment variables override the file: HTTP_HOST, HTTP_PORT, PGHOST, PGPORT, PGDATABASE,
             PGUSER, PGPASSWORD, CHAT_DEMO_DATA, CHAT_PUBLIC_BASE_URL, CHAT_PG_POOL_SIZE, CHAT_INSTANCES,
-            CHAT_LONGPOLL_TIMEOUT, CHAT_MAX_PARKED.""";
+            CHAT_LONGPOLL_TIMEOUT, CHAT_MAX_PARKED, CHAT_JWT_SECRET, CHAT_JWT_ALGORITHM, CHAT_JWT_PUBLIC_KEY_FILE,
+            CHAT_JWT_PRIVATE_KEY_FILE, CHAT_JWT_ISSUER, CHAT_JWT_AUDIENCE, CHAT_TICKET_TTL, CHAT_COOKIE_SECURE,
+            CHAT_AUTH_MAX_FAILURES_PER_USER, CHAT_AUTH_MAX_FAILURES_PER_ADDRESS, CHAT_AUTH_LOCKOUT_SECONDS,
+            CHAT_BASIC_CACHE_SECONDS (see README).""";
 
     private static final int STOP_TIMEOUT_SECONDS = 10;
     private static volatile int exitCode;

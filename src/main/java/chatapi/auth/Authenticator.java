@@ -65,7 +65,14 @@ public final class Authenticator implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        authenticate(ctx.request()).onComplete(result -> {
+        Future<Principal> principal;
+        try {
+            principal = authenticate(ctx.request());
+        } catch (RuntimeException e) {
+            // A verifier that throws instead of failing (a malformed token) still refuses with 401.
+            principal = refused("malformed credentials: " + e.getClass().getSimpleName());
+        }
+        principal.onComplete(result -> {
             if (result.succeeded()) {
                 result.result().attach(ctx);
                 ctx.next();
@@ -100,11 +107,23 @@ public final class Authenticator implements Handler<RoutingContext> {
         return switch (header.substring(0, space).toLowerCase(Locale.ROOT)) {
             case "basic" -> basic(credential, request.remoteAddress().hostAddress());
             case "soticket" -> ticket(credential);
-            case "bearer" -> tokens != null
-                    ? tokens.verify(credential).recover(err -> refused("invalid token: " + err.getMessage()))
-                    : refused("Bearer is not configured");
+            case "bearer" -> bearer(credential);
             default -> refused("unsupported scheme");
         };
+    }
+
+    private Future<Principal> bearer(String token) {
+        if (tokens == null) {
+            return refused("Bearer is not configured");
+        }
+        Future<Principal> verified;
+        try {
+            verified = tokens.verify(token);
+        } catch (RuntimeException e) {
+            verified = Future.failedFuture(e);
+        }
+        return verified.recover(err -> refused("invalid token: " + err.getClass().getSimpleName()
+                + (err.getMessage() != null ? " " + err.getMessage() : "")));
     }
 
     private Future<Principal> cookie(HttpServerRequest request) {

@@ -64,6 +64,10 @@ public final class TestApp {
         return "Bearer " + tokens.sign("customer", chatSessionId, "visitor", 3600);
     }
 
+    public Vertx vertx() {
+        return context.owner();
+    }
+
     public Tokens tokens() {
         return tokens;
     }
