@@ -9,9 +9,11 @@ import chatapi.chat.MessagesHandler;
 import chatapi.chat.SessionIds;
 import chatapi.config.AppConfig;
 import chatapi.db.Database;
+import chatapi.http.AppTokens;
 import chatapi.http.Errors;
 import chatapi.http.Health;
 import chatapi.http.Links;
+import chatapi.http.Negotiation;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -32,24 +34,23 @@ public final class ApiVerticle extends VerticleBase {
     /** CONTRACT §7: a POST body is at most 64 KiB, else 413. */
     static final long MAX_BODY_BYTES = 64 * 1024;
 
+    /**
+     * What the API verticles of a process share: the long-poll registry, the authentication state,
+     * the per-app request counts, and whether the LISTEN connection is up.
+     */
+    public record Shared(LongPoll longPoll, Security.Shared security, AppTokens appTokens, BooleanSupplier listening) {
+    }
+
     private final AppConfig config;
-    private final LongPoll longPoll;
-    private final Security.Shared security;
-    private final BooleanSupplier listening;
+    private final Shared shared;
     private final IntConsumer onListening;
     private Pool pool;
     private HttpServer server;
 
-    /**
-     * @param listening   whether the instance's LISTEN connection is up (for /health/ready)
-     * @param onListening told the port actually bound (the configured one, or a free one for port 0)
-     */
-    public ApiVerticle(AppConfig config, LongPoll longPoll, Security.Shared security, BooleanSupplier listening,
-            IntConsumer onListening) {
+    /** @param onListening told the port actually bound (the configured one, or a free one for port 0) */
+    public ApiVerticle(AppConfig config, Shared shared, IntConsumer onListening) {
         this.config = config;
-        this.longPoll = longPoll;
-        this.security = security;
-        this.listening = listening;
+        this.shared = shared;
         this.onListening = onListening;
     }
 
@@ -82,15 +83,17 @@ public final class ApiVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         ChatRepository repository = new ChatRepository(pool);
         ChatSessionHandler sessions = new ChatSessionHandler(repository, new Links(config.publicBaseUrl()));
-        MessagesHandler messages = new MessagesHandler(repository, longPoll, config.longPollTimeoutSeconds());
-        Health health = new Health(pool, listening, longPoll::parked);
-        Security auth = new Security(vertx, pool, security);
+        MessagesHandler messages = new MessagesHandler(repository, shared.longPoll(), config.longPollTimeoutSeconds());
+        Health health = new Health(pool, shared.listening(), shared.longPoll()::parked);
+        Security auth = new Security(vertx, pool, shared.security());
 
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
 
         // Bodies are read (bounded) before the asynchronous credential checks, so none is lost.
         router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        // Representation first, so that every answer below, 401 and 406 included, is in the caller's format.
+        router.route("/api/v1/*").handler(new Negotiation(shared.appTokens()));
         router.post("/api/v1/Authenticate").handler(auth.authenticate()::handle);
         router.route("/api/v1/*").handler(auth.authenticator());
 

@@ -3,6 +3,7 @@ package chatapi;
 import chatapi.auth.Security;
 import chatapi.chat.LongPoll;
 import chatapi.config.AppConfig;
+import chatapi.http.AppTokens;
 import chatapi.db.Migrations;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -22,13 +23,16 @@ public final class Application {
 
     private final Vertx vertx;
     private final LongPoll longPoll;
+    private final AppTokens appTokens;
     private final String listenerDeployment;
     private final String apiDeployment;
     private final int port;
 
-    private Application(Vertx vertx, LongPoll longPoll, String listenerDeployment, String apiDeployment, int port) {
+    private Application(Vertx vertx, LongPoll longPoll, AppTokens appTokens, String listenerDeployment,
+            String apiDeployment, int port) {
         this.vertx = vertx;
         this.longPoll = longPoll;
+        this.appTokens = appTokens;
         this.listenerDeployment = listenerDeployment;
         this.apiDeployment = apiDeployment;
         this.port = port;
@@ -38,7 +42,9 @@ public final class Application {
         AtomicInteger port = new AtomicInteger();
         LongPoll longPoll = new LongPoll(config.maxParked());
         LongPollVerticle listener = new LongPollVerticle(config, longPoll);
-        Security.Shared security = new Security.Shared(vertx, config.auth());
+        AppTokens appTokens = new AppTokens();
+        ApiVerticle.Shared shared = new ApiVerticle.Shared(longPoll, new Security.Shared(vertx, config.auth()),
+                appTokens, () -> listener.listener().listening());
         return vertx.executeBlocking(() -> {
                     Migrations.migrate(config);
                     if (config.demoData()) {
@@ -48,13 +54,12 @@ public final class Application {
                 }, false)
                 .compose(v -> vertx.deployVerticle(listener))
                 .compose(listenerId -> vertx.deployVerticle(
-                                () -> new ApiVerticle(config, longPoll, security,
-                                        () -> listener.listener().listening(), port::set),
+                                () -> new ApiVerticle(config, shared, port::set),
                                 new DeploymentOptions().setInstances(config.instances()))
                         .map(apiId -> {
                             LOG.info("chat-api listening on {}:{} with {} verticle instance(s)",
                                     config.httpHost(), port.get(), config.instances());
-                            return new Application(vertx, longPoll, listenerId, apiId, port.get());
+                            return new Application(vertx, longPoll, appTokens, listenerId, apiId, port.get());
                         }));
     }
 
@@ -65,6 +70,11 @@ public final class Application {
 
     public LongPoll longPoll() {
         return longPoll;
+    }
+
+    /** Requests per SO-AppToken fingerprint. */
+    public AppTokens appTokens() {
+        return appTokens;
     }
 
     /**

@@ -49,7 +49,7 @@ public final class AuthenticateHandler {
                 .addCookie(cookie(Authenticator.TICKET_COOKIE, issued.ticket()).setHttpOnly(true))
                 .addCookie(cookie(Authenticator.XSRF_COOKIE,
                         Base64.getUrlEncoder().withoutPadding().encodeToString(xsrf)));
-        Json.send(ctx, 200, g -> {
+        Json.send(ctx, 200, "Authentication", g -> {
             g.writeStartObject();
             g.writeStringField("Ticket", issued.ticket());
             g.writeStringField("Expires", DateTimes.format(issued.expires(), ZoneOffset.UTC));

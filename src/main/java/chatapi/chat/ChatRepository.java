@@ -11,12 +11,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Where chat sessions and messages are read from PostgreSQL: one prepared statement per request. */
 public final class ChatRepository {
 
-    /** The whole ChatSessionEntity in one round trip: the session and its related entities joined. */
-    static final String SELECT_SESSION = selectSession();
+    /**
+     * The ChatSessionEntity in one round trip: the session and the related entities it needs, joined.
+     * One statement per set of joined relations (at most 2^7), built once each; a relation not
+     * needed keeps its columns as NULLs, so that the column layout never changes.
+     */
+    private static final Map<Integer, String> SELECT_SESSION = new ConcurrentHashMap<>();
+    private static final List<Property> RELATIONS = Carrier.CHAT_SESSION.properties().stream()
+            .filter(p -> p.kind() == Property.Kind.CARRIER).toList();
 
     /**
      * The session's messages after a given id, with the session itself so that one round trip tells an
@@ -67,7 +74,18 @@ public final class ChatRepository {
     }
 
     public Future<Optional<ChatSessionEntity>> findSession(int chatSessionId) {
-        return pool.preparedQuery(SELECT_SESSION)
+        return findSession(chatSessionId, Select.ALL);
+    }
+
+    /** The entity with the relations {@code select} needs. */
+    public Future<Optional<ChatSessionEntity>> findSession(int chatSessionId, Select select) {
+        int joins = 0;
+        for (int i = 0; i < RELATIONS.size(); i++) {
+            if (select.includes(RELATIONS.get(i).name())) {
+                joins |= 1 << i;
+            }
+        }
+        return pool.preparedQuery(SELECT_SESSION.computeIfAbsent(joins, ChatRepository::selectSession))
                 .execute(Tuple.of(chatSessionId))
                 .map(rows -> first(rows).map(ChatSessionEntity::new));
     }
@@ -135,13 +153,15 @@ public final class ChatRepository {
         return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
     }
 
-    /** Builds SELECT_SESSION from the carrier catalogue; the column order is what CarrierJson reads. */
-    private static String selectSession() {
+    /** Builds a session statement from the carrier catalogue; the column order is what CarrierWriter reads. */
+    private static String selectSession(int joinMask) {
         Carrier session = Carrier.CHAT_SESSION;
         StringJoiner columns = new StringJoiner(", ");
         StringBuilder joins = new StringBuilder();
         for (Property p : session.properties()) {
-            if (p.kind() == Property.Kind.CARRIER) {
+            if (p.kind() == Property.Kind.CARRIER && (joinMask & (1 << RELATIONS.indexOf(p))) == 0) {
+                p.nested().properties().forEach(np -> columns.add("NULL"));
+            } else if (p.kind() == Property.Kind.CARRIER) {
                 Carrier nested = p.nested();
                 nested.properties().forEach(np -> columns.add(nested.alias() + "." + np.column()));
                 joins.append(" LEFT JOIN ").append(nested.table()).append(' ').append(nested.alias())

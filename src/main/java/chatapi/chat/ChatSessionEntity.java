@@ -15,8 +15,9 @@ public record ChatSessionEntity(Row row) {
     }
 
     /** Writes the entity with {@code _Links} pointing below {@code baseUrl} (scheme://host[:port]). */
-    public void writeTo(JsonGenerator g, CarrierJson.Rendering how, String baseUrl) throws IOException {
-        CarrierJson.write(g, Carrier.CHAT_SESSION, row, 0, how);
+    public void writeTo(JsonGenerator g, CarrierWriter.Rendering how, String baseUrl) throws IOException {
+        g.writeStartObject();
+        CarrierWriter.writeFields(g, Carrier.CHAT_SESSION, row, 0, how, how.select());
         g.writeFieldName("_Links");
         g.writeStartObject();
         g.writeStringField("Self", baseUrl + "/api/v1/ChatSession/" + chatSessionId());

@@ -1,17 +1,16 @@
 package chatapi.chat;
 
+import chatapi.auth.Principal;
 import chatapi.http.ApiException;
+import chatapi.http.Params;
+import chatapi.http.Representation;
 import chatapi.http.Bodies;
 import chatapi.http.Json;
 import chatapi.http.Links;
 import io.vertx.ext.web.RoutingContext;
-import java.time.ZoneOffset;
 
 /** GET /api/v1/ChatSession/{id} and POST /api/v1/ChatSession. */
 public final class ChatSessionHandler {
-
-    /** Until authentication and rights land, every caller is treated as an agent with full rights. */
-    private static final CarrierJson.Rendering AGENT_UTC = new CarrierJson.Rendering("FULL", ZoneOffset.UTC);
 
     private final ChatRepository repository;
     private final Links links;
@@ -23,9 +22,10 @@ public final class ChatSessionHandler {
 
     public void get(RoutingContext ctx) {
         int id = SessionIds.of(ctx);
-        repository.findSession(id)
-                .map(found -> found.orElseThrow(() -> ApiException.notFound("ChatSession " + id + " not found")))
-                .onSuccess(entity -> send(ctx, entity))
+        Select select = Select.parse(Params.singleQueryParam(ctx, "$select"), Carrier.CHAT_SESSION);
+        repository.findSession(id, select)
+                .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
+                .onSuccess(entity -> send(ctx, entity, select))
                 .onFailure(ctx::fail);
     }
 
@@ -34,15 +34,16 @@ public final class ChatSessionHandler {
         NewChatSession session = Bodies.read(ctx, NewChatSession.class)
                 .validated(ctx.request().remoteAddress().hostAddress());
         repository.insertSession(session, SessionKeys.next())
-                .map(id -> id.orElseThrow(() -> ApiException.badRequest(
-                        "TopicId " + session.topicId() + " does not exist")))
+                .map(id -> id.orElseThrow(() -> ApiException.badRequest("topic.unknown", session.topicId())))
                 .compose(repository::findSession)
                 .map(found -> found.orElseThrow(() -> new IllegalStateException("the new session vanished")))
-                .onSuccess(entity -> send(ctx, entity))
+                .onSuccess(entity -> send(ctx, entity, Select.ALL))
                 .onFailure(ctx::fail);
     }
 
-    private void send(RoutingContext ctx, ChatSessionEntity entity) {
-        Json.send(ctx, 200, g -> entity.writeTo(g, AGENT_UTC, links.baseUrl(ctx)));
+    private void send(RoutingContext ctx, ChatSessionEntity entity, Select select) {
+        CarrierWriter.Rendering how = new CarrierWriter.Rendering(Principal.of(ctx).isAgent(),
+                Representation.of(ctx), select);
+        Json.send(ctx, 200, "ChatSessionEntity", g -> entity.writeTo(g, how, links.baseUrl(ctx)));
     }
 }

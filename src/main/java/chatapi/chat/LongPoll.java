@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LongPoll {
 
-    static final byte[] EMPTY_ARRAY = {'[', ']'};
     static final int BATCH = 500;
     static final int RETRY_AFTER_SECONDS = 2;
     private static final Logger LOG = LoggerFactory.getLogger(LongPoll.class);
@@ -73,8 +72,7 @@ public final class LongPoll {
         if (parked.incrementAndGet() > maxParked) {
             parked.decrementAndGet();
             rejections.increment();
-            throw ApiException.unavailable("Too many parked requests on this instance; retry shortly",
-                    RETRY_AFTER_SECONDS);
+            throw ApiException.unavailable("longpoll.full", RETRY_AFTER_SECONDS);
         }
         Waiter waiter = new Waiter(this, ctx, Vertx.currentContext(), chatSessionId, after);
         waiters.computeIfAbsent(chatSessionId, id -> ConcurrentHashMap.newKeySet()).add(waiter);
@@ -119,7 +117,7 @@ public final class LongPoll {
     /** SIGTERM: answers every parked request with {@code []} and parks no more. */
     public void drain() {
         draining = true;
-        waiters.values().forEach(set -> set.forEach(w -> w.answer(EMPTY_ARRAY)));
+        waiters.values().forEach(set -> set.forEach(w -> w.answer(MessagesHandler.encode(List.of(), w.representation))));
     }
 
     private void fetchPending() {
@@ -164,15 +162,20 @@ public final class LongPoll {
             if (set == null) {
                 return;
             }
-            Map<Integer, byte[]> encodedByAfter = new HashMap<>();
+            Map<Encoding, byte[]> encoded = new HashMap<>();
             for (Waiter w : new ArrayList<>(set)) {
                 List<ChatMessage> newer = MessagesHandler.newerThan(messages, w.after);
                 if (!newer.isEmpty()) {
-                    byte[] body = encodedByAfter.computeIfAbsent(w.after, a -> MessagesHandler.encode(newer));
+                    byte[] body = encoded.computeIfAbsent(new Encoding(w.after, w.representation),
+                            e -> MessagesHandler.encode(newer, e.representation()));
                     w.answer(body, wakeups);
                 }
             }
         });
+    }
+
+    /** Waiters asking for the same messages in the same representation share one encoding. */
+    private record Encoding(int after, chatapi.http.Representation representation) {
     }
 
     void countTimeout() {

@@ -5,9 +5,9 @@ import chatapi.http.ApiException;
 import chatapi.http.Bodies;
 import chatapi.http.Json;
 import chatapi.http.Params;
+import chatapi.http.Representation;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,7 +39,7 @@ public final class MessagesHandler {
         Future<Optional<List<ChatMessage>>> look = repository.messagesAfter(id, after);
         if (waiter == null) {
             look.map(found -> found.orElseThrow(() -> notFound(id)))
-                    .onSuccess(messages -> send(ctx, encode(messages)))
+                    .onSuccess(messages -> send(ctx, encode(messages, Representation.of(ctx))))
                     .onFailure(ctx::fail);
             return;
         }
@@ -47,7 +47,7 @@ public final class MessagesHandler {
             if (found.isEmpty()) {
                 waiter.fail(notFound(id));
             } else if (!found.get().isEmpty()) {
-                waiter.answer(encode(found.get()));
+                waiter.answer(encode(found.get(), Representation.of(ctx)));
             }
         }).onFailure(waiter::fail);
     }
@@ -58,7 +58,8 @@ public final class MessagesHandler {
         NewChatMessage message = Bodies.read(ctx, NewChatMessage.class).validated();
         repository.insertMessage(id, message)
                 .map(stored -> stored.orElseThrow(() -> notFound(id)))
-                .onSuccess(stored -> Json.send(ctx, 200, g -> stored.writeTo(g, ZoneOffset.UTC)))
+                .onSuccess(stored -> Json.send(ctx, 200, "ChatMessage",
+                        g -> stored.writeTo(g, Representation.of(ctx).zone())))
                 .onFailure(ctx::fail);
     }
 
@@ -69,8 +70,7 @@ public final class MessagesHandler {
         }
         int seconds = Params.int32("wait", raw, 0);
         if (seconds > MAX_WAIT_SECONDS) {
-            throw ApiException.badRequest("'wait' must be an integer from 0 to " + MAX_WAIT_SECONDS
-                    + ", not '" + raw + "'");
+            throw Params.outOfRange("wait", raw, 0, MAX_WAIT_SECONDS);
         }
         return seconds * 1000L;
     }
@@ -85,11 +85,12 @@ public final class MessagesHandler {
     }
 
     private static ApiException notFound(int id) {
-        return ApiException.notFound("ChatSession " + id + " not found");
+        return ApiException.notFound("session.notFound", id);
     }
 
     private static void send(RoutingContext ctx, byte[] body) {
-        ctx.response().putHeader("Content-Type", Json.CONTENT_TYPE).end(io.vertx.core.buffer.Buffer.buffer(body));
+        ctx.response().putHeader("Content-Type", Representation.of(ctx).contentType())
+                .end(io.vertx.core.buffer.Buffer.buffer(body));
     }
 
     /** The tail of {@code messages} (ascending ids) with ids greater than {@code after}. */
@@ -107,14 +108,28 @@ public final class MessagesHandler {
         return messages.subList(low, messages.size());
     }
 
-    /** A JSON array of messages, date-times in UTC. */
-    static byte[] encode(List<ChatMessage> messages) {
-        return Json.bytes(g -> {
-            g.writeStartArray();
-            for (ChatMessage m : messages) {
-                m.writeTo(g, ZoneOffset.UTC);
+    /** The messages as a JSON array, or as XML {@code ArrayOfChatMessage} holding {@code ChatMessage} elements. */
+    static byte[] encode(List<ChatMessage> messages, Representation representation) {
+        return Json.bytes(representation, "ArrayOfChatMessage", g -> {
+            if (representation.xml()) {
+                g.writeStartObject();
+                if (!messages.isEmpty()) {
+                    g.writeFieldName("ChatMessage");
+                    writeArray(g, messages, representation);
+                }
+                g.writeEndObject();
+            } else {
+                writeArray(g, messages, representation);
             }
-            g.writeEndArray();
         });
+    }
+
+    private static void writeArray(com.fasterxml.jackson.core.JsonGenerator g, List<ChatMessage> messages,
+            Representation representation) throws java.io.IOException {
+        g.writeStartArray();
+        for (ChatMessage m : messages) {
+            m.writeTo(g, representation.zone());
+        }
+        g.writeEndArray();
     }
 }

@@ -22,10 +22,10 @@ public record NewChatSession(
     /** Checked against the column lengths of the catalogue; CustomerHost defaults to {@code remoteHost}. */
     public NewChatSession validated(String remoteHost) {
         if (topicId == null) {
-            throw ApiException.badRequest("Property 'TopicId' is required");
+            throw ApiException.badRequest("property.required", "TopicId");
         }
         if (topicId < 1) {
-            throw ApiException.badRequest("Property 'TopicId' must be a positive integer");
+            throw ApiException.badRequest("property.positive", "TopicId");
         }
         String host = customerHost == null || customerHost.isEmpty() ? remoteHost : customerHost;
         return new NewChatSession(topicId,

@@ -1,6 +1,6 @@
 package chatapi.chat;
 
-import chatapi.http.Json;
+import chatapi.http.Representation;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -16,6 +16,7 @@ final class Waiter {
 
     final int chatSessionId;
     final int after;
+    final Representation representation;
     private final RoutingContext ctx;
     private final Context context;
     private final LongPoll registry;
@@ -28,13 +29,14 @@ final class Waiter {
         this.context = context;
         this.chatSessionId = chatSessionId;
         this.after = after;
+        this.representation = Representation.of(ctx);
     }
 
     void armTimer(long timeoutMs) {
         timerId = context.owner().setTimer(timeoutMs, id -> {
             if (finish()) {
                 registry.countTimeout();
-                send(LongPoll.EMPTY_ARRAY);
+                send(MessagesHandler.encode(java.util.List.of(), representation));
             }
         });
     }
@@ -88,7 +90,7 @@ final class Waiter {
         context.runOnContext(v -> {
             if (!ctx.response().closed() && !ctx.response().ended()) {
                 ctx.response()
-                        .putHeader("Content-Type", Json.CONTENT_TYPE)
+                        .putHeader("Content-Type", representation.contentType())
                         .end(Buffer.buffer(body));
             }
         });

@@ -3,50 +3,54 @@ package chatapi.http;
 import java.util.Map;
 
 /**
- * A failure with an HTTP status, a message meant for the client and any headers the answer needs
- * (Retry-After, WWW-Authenticate). Domain code throws these; {@link Errors} turns them into the error
- * shape of CONTRACT.md section 6.
+ * A failure with an HTTP status, a message meant for the client (a key of the message catalogue,
+ * translated when the error is written) and any headers the answer needs (Retry-After,
+ * WWW-Authenticate). Domain code throws these; {@link Errors} writes them in the error shape of
+ * CONTRACT.md section 6. {@link #getMessage()} is the English text, for logs.
  */
 public class ApiException extends RuntimeException {
 
     private final int status;
     private final String errorType;
+    private final String key;
+    private final Object[] args;
     private final Map<String, String> headers;
 
-    public ApiException(int status, String errorType, String message) {
-        this(status, errorType, message, Map.of());
+    public ApiException(int status, String errorType, String key, Object... args) {
+        this(status, errorType, Map.of(), key, args);
     }
 
-    private ApiException(int status, String errorType, String message, Map<String, String> headers) {
-        super(message, null, false, false);
+    private ApiException(int status, String errorType, Map<String, String> headers, String key, Object... args) {
+        super(Messages.format(Messages.ENGLISH, key, args), null, false, false);
         this.status = status;
         this.errorType = errorType;
+        this.key = key;
+        this.args = args;
         this.headers = headers;
     }
 
-    public static ApiException badRequest(String message) {
-        return new ApiException(400, "BadRequest", message);
+    public static ApiException badRequest(String key, Object... args) {
+        return new ApiException(400, "BadRequest", key, args);
     }
 
-    public static ApiException notFound(String message) {
-        return new ApiException(404, "SoNotFoundException", message);
+    public static ApiException notFound(String key, Object... args) {
+        return new ApiException(404, "SoNotFoundException", key, args);
     }
 
     /** 401 with the challenge listing the accepted schemes; the message never says what was wrong. */
     public static ApiException unauthorized(String challenge) {
-        return new ApiException(401, "Unauthorized", "Valid credentials are required",
-                Map.of("WWW-Authenticate", challenge));
+        return new ApiException(401, "Unauthorized", Map.of("WWW-Authenticate", challenge), "auth.unauthorized");
     }
 
     /** 403, the same whatever the resource, so that it reveals nothing about it. */
     public static ApiException forbidden() {
-        return new ApiException(403, "Forbidden", "Access to this resource is not allowed");
+        return new ApiException(403, "Forbidden", "auth.forbidden");
     }
 
     /** 503 with a Retry-After header. */
-    public static ApiException unavailable(String message, int retryAfterSeconds) {
-        return new ApiException(503, "ServiceUnavailable", message,
-                Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
+    public static ApiException unavailable(String key, int retryAfterSeconds) {
+        return new ApiException(503, "ServiceUnavailable",
+                Map.of("Retry-After", Integer.toString(retryAfterSeconds)), key);
     }
 
     public int status() {
@@ -55,6 +59,11 @@ public class ApiException extends RuntimeException {
 
     public String errorType() {
         return errorType;
+    }
+
+    /** The message in a supported language. */
+    public String message(String language) {
+        return Messages.format(language, key, args);
     }
 
     /** Headers the error answer carries. */

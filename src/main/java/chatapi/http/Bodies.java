@@ -34,25 +34,24 @@ public final class Bodies {
         requireJsonContentType(ctx);
         Buffer body = ctx.body().buffer();
         if (body == null || body.length() == 0) {
-            throw ApiException.badRequest("A JSON object is required as the request body");
+            throw ApiException.badRequest("body.required");
         }
         try {
             T value = MAPPER.readValue(body.getBytes(), type);
             if (value == null) {
-                throw ApiException.badRequest("A JSON object is required as the request body");
+                throw ApiException.badRequest("body.required");
             }
             return value;
         } catch (MismatchedInputException e) {
             // InvalidFormatException (a value of the right JSON type but not acceptable) is one of these.
             String property = property(e);
-            throw ApiException.badRequest(property.isEmpty()
-                    ? "The request body must be one JSON object"
-                    : "Property '" + property + "' must be " + expectation(e.getTargetType()));
+            throw property.isEmpty()
+                    ? ApiException.badRequest("body.oneObject")
+                    : new WrongType(property, e.getTargetType());
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("The request body is not valid JSON: "
-                    + Errors.echo(e.getOriginalMessage()));
+            throw ApiException.badRequest("body.invalidJson", Errors.echo(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw ApiException.badRequest("The request body could not be read");
+            throw ApiException.badRequest("body.unreadable");
         }
     }
 
@@ -64,8 +63,7 @@ public final class Bodies {
         String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!mediaType.equals("application/json") && !mediaType.equals("text/json")
                 && !mediaType.endsWith("+json")) {
-            throw new ApiException(415, "UnsupportedMediaType",
-                    "Content-Type must be application/json, not '" + Errors.echo(contentType) + "'");
+            throw new ApiException(415, "UnsupportedMediaType", "body.contentType", Errors.echo(contentType));
         }
     }
 
@@ -80,21 +78,38 @@ public final class Bodies {
         return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
     }
 
-    private static String expectation(Class<?> type) {
+    /** 400 "Property 'X' must be <expectation>", the expectation translated with the rest. */
+    private static final class WrongType extends ApiException {
+        private final String property;
+        private final Class<?> type;
+
+        WrongType(String property, Class<?> type) {
+            super(400, "BadRequest", "body.wrongType", property, expectation(Messages.ENGLISH, type));
+            this.property = property;
+            this.type = type;
+        }
+
+        @Override
+        public String message(String language) {
+            return Messages.format(language, "body.wrongType", property, expectation(language, type));
+        }
+    }
+
+    private static String expectation(String language, Class<?> type) {
         if (type != null && type.isEnum()) {
-            return "one of " + Arrays.stream(type.getEnumConstants()).map(Object::toString)
-                    .collect(Collectors.joining(", "));
+            return Messages.format(language, "expect.oneOf", Arrays.stream(type.getEnumConstants())
+                    .map(Object::toString).collect(Collectors.joining(", ")));
         }
         if (type == Integer.class || type == int.class) {
-            return "an integer (int32)";
+            return Messages.format(language, "expect.integer");
         }
         if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
+            return Messages.format(language, "expect.boolean");
         }
         if (type == String.class) {
-            return "a string";
+            return Messages.format(language, "expect.string");
         }
-        return "of another type";
+        return Messages.format(language, "expect.other");
     }
 
     private static ObjectMapper mapper() {

@@ -47,13 +47,15 @@ public final class Errors implements Handler<RoutingContext> {
         send(ctx, error);
     }
 
+    /** Writes the error in the request's negotiated format and language. */
     public static void send(RoutingContext ctx, ApiException error) {
         error.headers().forEach(ctx.response()::putHeader);
-        Json.send(ctx, error.status(), g -> {
+        String message = error.message(Representation.of(ctx).language());
+        Json.send(ctx, error.status(), "Error", g -> {
             g.writeStartObject();
             g.writeBooleanField("Error", true);
             g.writeStringField("ErrorType", error.errorType());
-            g.writeStringField("ErrorMessage", error.getMessage());
+            g.writeStringField("ErrorMessage", message);
             g.writeStringField("ErrorSource", "chat-api");
             g.writeEndObject();
         });
@@ -71,19 +73,17 @@ public final class Errors implements Handler<RoutingContext> {
         if (status >= 500) {
             LOG.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
         }
-        return new ApiException(status, TYPES.getOrDefault(status, "InternalServerError"), message(ctx, status));
-    }
-
-    private static String message(RoutingContext ctx, int status) {
+        String type = TYPES.getOrDefault(status, "InternalServerError");
         String what = ctx.request().method() + " " + echo(ctx.normalizedPath());
         return switch (status) {
-            case 404 -> "No resource at " + what;
-            case 405 -> "Method not allowed: " + what;
-            case 406 -> "None of the media types in Accept can be produced";
-            case 413 -> "Request body too large";
-            case 415 -> "Unsupported Content-Type";
-            case 400 -> "Bad request";
-            default -> status >= 500 ? "Internal server error" : "Request failed with status " + status;
+            case 404 -> new ApiException(status, type, "route.notFound", what);
+            case 405 -> new ApiException(status, type, "route.methodNotAllowed", what);
+            case 406 -> new ApiException(status, type, "status.notAcceptable");
+            case 413 -> new ApiException(status, type, "status.payloadTooLarge");
+            case 415 -> new ApiException(status, type, "status.unsupportedMediaType");
+            case 400 -> new ApiException(status, type, "status.badRequest");
+            default -> status >= 500 ? new ApiException(500, type, "status.internal")
+                    : new ApiException(status, type, "status.other", status);
         };
     }
 

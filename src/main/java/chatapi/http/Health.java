@@ -25,7 +25,7 @@ public final class Health {
     }
 
     public void live(RoutingContext ctx) {
-        Json.send(ctx, 200, g -> {
+        Json.send(ctx, 200, "Health", g -> {
             g.writeStartObject();
             g.writeStringField("status", "UP");
             g.writeEndObject();
@@ -38,7 +38,7 @@ public final class Health {
                 .onComplete(result -> {
                     boolean database = result.succeeded();
                     boolean listener = listening.getAsBoolean();
-                    Json.send(ctx, database && listener ? 200 : 503, g -> {
+                    Json.send(ctx, database && listener ? 200 : 503, "Health", g -> {
                         g.writeStartObject();
                         g.writeStringField("status", database && listener ? "UP" : "DOWN");
                         g.writeObjectFieldStart("checks");

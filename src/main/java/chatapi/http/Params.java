@@ -31,7 +31,7 @@ public final class Params {
             return null;
         }
         if (values.size() > 1) {
-            throw ApiException.badRequest("Query parameter '" + name + "' must be given at most once");
+            throw ApiException.badRequest("param.repeated", name);
         }
         return values.get(0);
     }
@@ -47,7 +47,11 @@ public final class Params {
     }
 
     private static ApiException outOfRange(String name, String raw, int min) {
-        return ApiException.badRequest("'" + name + "' must be an integer from " + min + " to " + Integer.MAX_VALUE
-                + ", not '" + Errors.echo(raw) + "'");
+        return outOfRange(name, raw, min, Integer.MAX_VALUE);
+    }
+
+    /** 400: {@code name} must be an integer from min to max. */
+    public static ApiException outOfRange(String name, String raw, int min, int max) {
+        return ApiException.badRequest("param.int32", name, min, max, Errors.echo(raw));
     }
 }

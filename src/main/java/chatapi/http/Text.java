@@ -16,10 +16,10 @@ public final class Text {
             return "";
         }
         if (value.indexOf('\u0000') >= 0) {
-            throw ApiException.badRequest("Property '" + property + "' must not contain NUL characters");
+            throw ApiException.badRequest("property.nul", property);
         }
         if (value.length() > maxLength && value.codePointCount(0, value.length()) > maxLength) {
-            throw ApiException.badRequest("Property '" + property + "' is longer than " + maxLength + " characters");
+            throw ApiException.badRequest("property.tooLong", property, maxLength);
         }
         return value;
     }
@@ -27,7 +27,7 @@ public final class Text {
     /** As {@link #optional}, and a 400 when absent or empty. */
     public static String required(String property, String value, int maxLength) {
         if (value == null || value.isEmpty()) {
-            throw ApiException.badRequest("Property '" + property + "' is required");
+            throw ApiException.badRequest("property.required", property);
         }
         return optional(property, value, maxLength);
     }

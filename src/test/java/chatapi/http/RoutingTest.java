@@ -96,8 +96,8 @@ class RoutingTest {
                 .put("httpHost", "127.0.0.1").put("httpPort", 0).put("pgHost", "127.0.0.1").put("pgPort", deadPort));
         AtomicInteger port = new AtomicInteger();
         HttpClient client = vertx.createHttpClient();
-        vertx.deployVerticle(new ApiVerticle(noDatabase, new LongPoll(10), new Security.Shared(vertx, noDatabase.auth()),
-                        () -> false, port::set))
+        vertx.deployVerticle(new ApiVerticle(noDatabase, new ApiVerticle.Shared(new LongPoll(10),
+                        new Security.Shared(vertx, noDatabase.auth()), new AppTokens(), () -> false), port::set))
                 .compose(id -> client.request(HttpMethod.GET, port.get(), "127.0.0.1", "/health/ready"))
                 .compose(req -> req.send().compose(resp -> resp.body().map(body -> {
                     ctx.verify(() -> {

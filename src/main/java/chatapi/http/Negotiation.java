@@ -1,0 +1,130 @@
+package chatapi.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.LanguageHeader;
+import io.vertx.ext.web.MIMEHeader;
+import io.vertx.ext.web.RoutingContext;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.IllformedLocaleException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads the representation headers of an {@code /api/v1} request before anything else, so that every
+ * answer, errors included, is written the way the caller asked: {@code Accept} (with q-values) picks
+ * JSON or XML, {@code SO-Language} over {@code Accept-Language} picks the language of messages (echoed
+ * in Content-Language), {@code SO-TimeZone} the zone of date-times. {@code SO-Culture} is validated;
+ * {@code SO-AppToken} is counted per app, never echoed.
+ */
+public final class Negotiation implements Handler<RoutingContext> {
+
+    /** What chat-api produces, in the order it prefers on a tie. */
+    private static final List<String> PRODUCED = List.of("application/json", "text/json", "application/xml",
+            "text/xml", "application/json-patch+json", "application/merge-patch+json");
+    private static final Set<String> ISO_LANGUAGES = Set.of(Locale.getISOLanguages());
+
+    private final AppTokens appTokens;
+
+    public Negotiation(AppTokens appTokens) {
+        this.appTokens = appTokens;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        String language = language(ctx);
+        ctx.response().putHeader("Content-Language", language);
+        String mediaType = mediaType(ctx.parsedHeaders().accept());
+        if (mediaType == null) {
+            new Representation(Representation.DEFAULT.format(), Representation.DEFAULT.contentType(), ZoneOffset.UTC,
+                    language).attach(ctx);
+            ctx.fail(new ApiException(406, "NotAcceptable", "status.notAcceptable"));
+            return;
+        }
+        Representation.Format format = mediaType.endsWith("xml") ? Representation.Format.XML : Representation.Format.JSON;
+        String contentType = mediaType + "; charset=utf-8";
+        String zoneHeader = ctx.request().getHeader("SO-TimeZone");
+        ZoneId zone = zoneHeader == null ? ZoneOffset.UTC : TimeZones.resolve(zoneHeader);
+        new Representation(format, contentType, zone != null ? zone : ZoneOffset.UTC, language).attach(ctx);
+        if (zone == null) {
+            ctx.fail(ApiException.badRequest("timezone.unknown", Errors.echo(zoneHeader)));
+            return;
+        }
+        String culture = ctx.request().getHeader("SO-Culture");
+        if (culture != null && !isCulture(culture.trim())) {
+            ctx.fail(ApiException.badRequest("culture.invalid", Errors.echo(culture)));
+            return;
+        }
+        appTokens.count(ctx.request().getHeader("SO-AppToken"));
+        ctx.next();
+    }
+
+    /** The produced media type with the highest q-value (most specific range decides), or null: none acceptable. */
+    static String mediaType(List<MIMEHeader> accept) {
+        if (accept.isEmpty()) {
+            return PRODUCED.get(0);
+        }
+        String best = null;
+        float bestQ = 0;
+        for (String produced : PRODUCED) {
+            float q = quality(accept, produced);
+            if (q > bestQ) {
+                best = produced;
+                bestQ = q;
+            }
+        }
+        return best;
+    }
+
+    private static float quality(List<MIMEHeader> accept, String produced) {
+        String[] parts = produced.split("/");
+        int bestSpecificity = -1;
+        float q = 0;
+        for (MIMEHeader range : accept) {
+            String type = range.component().toLowerCase(Locale.ROOT);
+            String subtype = range.subComponent().toLowerCase(Locale.ROOT);
+            boolean typeMatches = type.equals("*") || type.equals(parts[0]);
+            boolean subtypeMatches = subtype.equals("*") || subtype.equals(parts[1]);
+            if (typeMatches && subtypeMatches) {
+                int specificity = (type.equals("*") ? 0 : 1) + (subtype.equals("*") ? 0 : 1);
+                if (specificity > bestSpecificity) {
+                    bestSpecificity = specificity;
+                    q = range.weight();
+                }
+            }
+        }
+        return q;
+    }
+
+    /**
+     * SO-Language wins over Accept-Language. {@code *} or {@code x} turn translation off (English);
+     * an unsupported language falls back to English.
+     */
+    static String language(RoutingContext ctx) {
+        String soLanguage = ctx.request().getHeader("SO-Language");
+        if (soLanguage != null && !soLanguage.isBlank()) {
+            String supported = Messages.supported(soLanguage.trim());
+            return supported != null ? supported : Messages.ENGLISH;
+        }
+        for (LanguageHeader header : ctx.parsedHeaders().acceptLanguage()) {
+            if (header.weight() > 0 && !header.value().equals("*")) {
+                String supported = Messages.supported(header.value());
+                if (supported != null) {
+                    return supported;
+                }
+            }
+        }
+        return Messages.ENGLISH;
+    }
+
+    /** A culture code such as {@code nb-NO}, {@code en-US} or {@code de}: a well-formed tag of a known language. */
+    static boolean isCulture(String value) {
+        try {
+            Locale locale = new Locale.Builder().setLanguageTag(value).build();
+            return ISO_LANGUAGES.contains(locale.getLanguage()) && !value.contains("@");
+        } catch (IllformedLocaleException e) {
+            return false;
+        }
+    }
+}
