@@ -79,13 +79,7 @@ public final class ChatRepository {
 
     /** The entity with the relations {@code select} needs. */
     public Future<Optional<ChatSessionEntity>> findSession(int chatSessionId, Select select) {
-        int joins = 0;
-        for (int i = 0; i < RELATIONS.size(); i++) {
-            if (select.includes(RELATIONS.get(i).name())) {
-                joins |= 1 << i;
-            }
-        }
-        return pool.preparedQuery(SELECT_SESSION.computeIfAbsent(joins, ChatRepository::selectSession))
+        return pool.preparedQuery(sessionStatement(select))
                 .execute(Tuple.of(chatSessionId))
                 .map(rows -> first(rows).map(ChatSessionEntity::new));
     }
@@ -151,6 +145,17 @@ public final class ChatRepository {
     private static Optional<Row> first(RowSet<Row> rows) {
         var it = rows.iterator();
         return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+    }
+
+    /** The statement for a selection: it joins only the relations the selection includes. */
+    static String sessionStatement(Select select) {
+        int joins = 0;
+        for (int i = 0; i < RELATIONS.size(); i++) {
+            if (select.includes(RELATIONS.get(i).name())) {
+                joins |= 1 << i;
+            }
+        }
+        return SELECT_SESSION.computeIfAbsent(joins, ChatRepository::selectSession);
     }
 
     /** Builds a session statement from the carrier catalogue; the column order is what CarrierWriter reads. */

@@ -61,7 +61,6 @@ public final class Json {
         }
         ToXmlGenerator xml = XML.createGenerator(out);
         xml.configure(ToXmlGenerator.Feature.WRITE_NULLS_AS_XSI_NIL, true);
-        xml.configure(ToXmlGenerator.Feature.WRITE_XML_DECLARATION, true);
         xml.setNextName(new QName(root));
         return xml;
     }

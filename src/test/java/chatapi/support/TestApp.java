@@ -72,6 +72,10 @@ public final class TestApp {
         return tokens;
     }
 
+    public Application application() {
+        return application;
+    }
+
     public LongPoll longPoll() {
         return application.longPoll();
     }
