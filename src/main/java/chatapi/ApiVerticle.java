@@ -9,17 +9,20 @@ import chatapi.chat.MessagesHandler;
 import chatapi.chat.SessionIds;
 import chatapi.config.AppConfig;
 import chatapi.db.Database;
+import chatapi.http.AccessLog;
 import chatapi.http.AppTokens;
 import chatapi.http.Errors;
 import chatapi.http.Health;
 import chatapi.http.Links;
 import chatapi.http.Negotiation;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -38,7 +41,8 @@ public final class ApiVerticle extends VerticleBase {
      * What the API verticles of a process share: the long-poll registry, the authentication state,
      * the per-app request counts, and whether the LISTEN connection is up.
      */
-    public record Shared(LongPoll longPoll, Security.Shared security, AppTokens appTokens, BooleanSupplier listening) {
+    public record Shared(LongPoll longPoll, Security.Shared security, AppTokens appTokens, BooleanSupplier listening,
+            PrometheusMeterRegistry registry) {
     }
 
     private final AppConfig config;
@@ -87,7 +91,9 @@ public final class ApiVerticle extends VerticleBase {
         Health health = new Health(pool, shared.listening(), shared.longPoll()::parked);
         Security auth = new Security(vertx, pool, shared.security());
 
+        router.route().handler(new AccessLog());
         router.get("/health/live").handler(health::live);
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(shared.registry()));
         router.get("/health/ready").handler(health::ready);
 
         // Bodies are read (bounded) before the asynchronous credential checks, so none is lost.

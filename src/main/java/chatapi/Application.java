@@ -4,6 +4,8 @@ import chatapi.auth.Security;
 import chatapi.chat.LongPoll;
 import chatapi.config.AppConfig;
 import chatapi.http.AppTokens;
+import chatapi.ops.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import chatapi.db.Migrations;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -38,13 +40,20 @@ public final class Application {
         this.port = port;
     }
 
+    /** Starts with its own metrics registry (chat-api's meters only, unless {@code vertx} reports into it). */
     public static Future<Application> start(Vertx vertx, AppConfig config) {
+        return start(vertx, config, Metrics.registry());
+    }
+
+    /** Starts, serving {@code registry} at /metrics; pass the one {@code vertx} reports into (Main does). */
+    public static Future<Application> start(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry) {
         AtomicInteger port = new AtomicInteger();
-        LongPoll longPoll = new LongPoll(config.maxParked());
+        LongPoll longPoll = new LongPoll(config.maxParked(), registry);
+        Metrics.bind(registry, longPoll);
         LongPollVerticle listener = new LongPollVerticle(config, longPoll);
-        AppTokens appTokens = new AppTokens();
+        AppTokens appTokens = new AppTokens(registry);
         ApiVerticle.Shared shared = new ApiVerticle.Shared(longPoll, new Security.Shared(vertx, config.auth()),
-                appTokens, () -> listener.listener().listening());
+                appTokens, () -> listener.listener().listening(), registry);
         return vertx.executeBlocking(() -> {
                     Migrations.migrate(config);
                     if (config.demoData()) {

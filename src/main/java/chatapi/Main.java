@@ -1,6 +1,8 @@
 package chatapi;
 
 import chatapi.config.AppConfig;
+import chatapi.ops.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,14 +58,22 @@ public final class Main {
             return;
         }
         log.info("Starting with {}", config);
-        Vertx vertx = Vertx.vertx();
+        PrometheusMeterRegistry registry = Metrics.registry();
+        Vertx vertx = Metrics.vertx(registry);
         AtomicReference<Application> running = new AtomicReference<>();
-        Application.start(vertx, config)
+        Application.start(vertx, config, registry)
                 .onSuccess(running::set)
                 .onFailure(err -> {
                     log.error("chat-api failed to start", err);
                     exitCode = 1;
-                    new Thread(() -> System.exit(1), "chat-api-exit").start();
+                    new Thread(() -> {
+                        try {
+                            vertx.close().await(5, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            log.warn("Vert.x did not close cleanly", e);
+                        }
+                        System.exit(1);
+                    }, "chat-api-exit").start();
                 });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, running.get(), log), "chat-api-shutdown"));
     }

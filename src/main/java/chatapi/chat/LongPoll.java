@@ -6,11 +6,16 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -44,14 +49,27 @@ public final class LongPoll {
     private final int maxParked;
     private volatile boolean draining;
 
-    // Confined to the home context.
-    private final Set<Integer> pending = new LinkedHashSet<>();
+    private final Timer wakeLatency;
+
+    // Confined to the home context. Pending session -> when its earliest unfetched message was written
+    // (microseconds since the epoch, 0 when unknown).
+    private final Map<Integer, Long> pending = new LinkedHashMap<>();
     private boolean querying;
     private Context home;
     private ChatRepository repository;
 
     public LongPoll(int maxParked) {
+        this(maxParked, new SimpleMeterRegistry());
+    }
+
+    /** @param registry where the wake latency (message written to parked request answered) is recorded */
+    public LongPoll(int maxParked, MeterRegistry registry) {
         this.maxParked = maxParked;
+        this.wakeLatency = Timer.builder("chat_longpoll_wake_latency")
+                .description("From a message being written (database clock) to a parked request answered with it")
+                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .register(registry);
     }
 
     /** Called once by the listener's verticle: where wake queries run, and with what. */
@@ -89,14 +107,17 @@ public final class LongPoll {
         parked.decrementAndGet();
     }
 
-    /** A message was committed for the session (on any instance). Runs on the home context. */
-    public void notified(int chatSessionId) {
+    /**
+     * A message was committed for the session (on any instance), written at {@code writtenAtMicros}
+     * (0 when unknown). Runs on the home context.
+     */
+    public void notified(int chatSessionId, long writtenAtMicros) {
         if (Vertx.currentContext() != home) {
-            home.runOnContext(v -> notified(chatSessionId));
+            home.runOnContext(v -> notified(chatSessionId, writtenAtMicros));
             return;
         }
         if (waiters.containsKey(chatSessionId)) {
-            pending.add(chatSessionId);
+            pending.merge(chatSessionId, writtenAtMicros, (a, b) -> a == 0 ? b : b == 0 ? a : Math.min(a, b));
             fetchPending();
         }
     }
@@ -110,7 +131,7 @@ public final class LongPoll {
             home.runOnContext(v -> resubscribed());
             return;
         }
-        pending.addAll(waiters.keySet());
+        waiters.keySet().forEach(id -> pending.putIfAbsent(id, 0L));
         fetchPending();
     }
 
@@ -124,7 +145,8 @@ public final class LongPoll {
         if (querying || pending.isEmpty() || repository == null) {
             return;
         }
-        Map<Integer, Integer> batch = takeBatch();
+        Map<Integer, Long> writtenAt = new HashMap<>();
+        Map<Integer, Integer> batch = takeBatch(writtenAt);
         if (batch.isEmpty()) {
             fetchPending();
             return;
@@ -132,7 +154,7 @@ public final class LongPoll {
         querying = true;
         wakeQueries.increment();
         repository.messagesAfter(batch)
-                .onSuccess(this::deliver)
+                .onSuccess(found -> deliver(found, writtenAt))
                 .onFailure(err -> LOG.warn("Wake-up query for {} sessions failed; their requests stay parked: {}",
                         batch.size(), err.getMessage()))
                 .onComplete(done -> {
@@ -142,11 +164,13 @@ public final class LongPoll {
     }
 
     /** Up to BATCH pending sessions that still have waiters, each with its waiters' lowest after. */
-    private Map<Integer, Integer> takeBatch() {
+    private Map<Integer, Integer> takeBatch(Map<Integer, Long> writtenAt) {
         Map<Integer, Integer> batch = new HashMap<>();
-        var it = pending.iterator();
+        var it = pending.entrySet().iterator();
         while (it.hasNext() && batch.size() < BATCH) {
-            int sessionId = it.next();
+            Map.Entry<Integer, Long> entry = it.next();
+            int sessionId = entry.getKey();
+            writtenAt.put(sessionId, entry.getValue());
             it.remove();
             Set<Waiter> set = waiters.get(sessionId);
             if (set != null) {
@@ -156,22 +180,33 @@ public final class LongPoll {
         return batch;
     }
 
-    private void deliver(Map<Integer, List<ChatMessage>> bySession) {
+    private void deliver(Map<Integer, List<ChatMessage>> bySession, Map<Integer, Long> writtenAt) {
         bySession.forEach((sessionId, messages) -> {
             Set<Waiter> set = waiters.get(sessionId);
             if (set == null) {
                 return;
             }
+            long written = writtenAt.getOrDefault(sessionId, 0L);
             Map<Encoding, byte[]> encoded = new HashMap<>();
             for (Waiter w : new ArrayList<>(set)) {
                 List<ChatMessage> newer = MessagesHandler.newerThan(messages, w.after);
                 if (!newer.isEmpty()) {
                     byte[] body = encoded.computeIfAbsent(new Encoding(w.after, w.representation),
                             e -> MessagesHandler.encode(newer, e.representation()));
-                    w.answer(body, wakeups);
+                    if (w.answer(body, wakeups) && written > 0) {
+                        recordLatency(written);
+                    }
                 }
             }
         });
+    }
+
+    private void recordLatency(long writtenAtMicros) {
+        Instant now = Instant.now();
+        long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000 - writtenAtMicros;
+        if (micros >= 0) { // clocks of different hosts may disagree a little
+            wakeLatency.record(micros, TimeUnit.MICROSECONDS);
+        }
     }
 
     /** Waiters asking for the same messages in the same representation share one encoding. */

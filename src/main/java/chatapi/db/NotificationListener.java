@@ -62,9 +62,13 @@ public final class NotificationListener {
         return subscriber.close();
     }
 
+    /** {@code "<session id> <written at, µs since the epoch>"}; the time is optional. */
     private void onNotification(String payload) {
         try {
-            longPoll.notified(Integer.parseInt(payload));
+            int space = payload.indexOf(' ');
+            int sessionId = Integer.parseInt(space < 0 ? payload : payload.substring(0, space));
+            long writtenAt = space < 0 ? 0 : Long.parseLong(payload.substring(space + 1));
+            longPoll.notified(sessionId, writtenAt);
         } catch (NumberFormatException e) {
             LOG.warn("Ignoring a notification on {} that is not a session id", CHANNEL);
         }

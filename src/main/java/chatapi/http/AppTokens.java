@@ -1,26 +1,33 @@
 package chatapi.http;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Requests per {@code SO-AppToken}. An app is known by a fingerprint of its token (the first 12 hex
- * digits of its SHA-256), never by the token, which is neither echoed nor kept; at most
- * {@link #MAX_APPS} apps are told apart, the rest count as "other".
+ * Requests per {@code SO-AppToken}, as the counter {@code chat_app_requests{app=…}}. An app is known
+ * by a fingerprint of its token (the first 12 hex digits of its SHA-256), never by the token, which
+ * is neither echoed nor kept; at most {@link #MAX_APPS} apps are told apart, the rest count as "other".
  */
 public final class AppTokens {
 
     static final int MAX_APPS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(AppTokens.class);
 
-    private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public AppTokens(MeterRegistry registry) {
+        this.registry = registry;
+    }
 
     void count(String token) {
         if (token == null || token.isBlank()) {
@@ -28,19 +35,19 @@ public final class AppTokens {
         }
         String app = fingerprint(token.trim());
         LOG.debug("Request from app {}", app);
-        LongAdder counter = requests.get(app);
+        Counter counter = counters.get(app);
         if (counter == null) {
-            counter = requests.size() < MAX_APPS
-                    ? requests.computeIfAbsent(app, k -> new LongAdder())
-                    : requests.computeIfAbsent("other", k -> new LongAdder());
+            String key = counters.size() < MAX_APPS ? app : "other";
+            counter = counters.computeIfAbsent(key, k -> Counter.builder("chat_app_requests")
+                    .description("Requests per SO-AppToken (fingerprint)").tag("app", k).register(registry));
         }
         counter.increment();
     }
 
     /** Requests so far per app fingerprint. */
     public Map<String, Long> counts() {
-        Map<String, Long> counts = new java.util.TreeMap<>();
-        requests.forEach((app, n) -> counts.put(app, n.sum()));
+        Map<String, Long> counts = new TreeMap<>();
+        counters.forEach((app, c) -> counts.put(app, (long) c.count()));
         return counts;
     }
 

@@ -8,6 +8,7 @@ import chatapi.chat.LongPoll;
 import chatapi.config.AppConfig;
 import chatapi.support.TestApp;
 import chatapi.support.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -97,7 +98,8 @@ class RoutingTest {
         AtomicInteger port = new AtomicInteger();
         HttpClient client = vertx.createHttpClient();
         vertx.deployVerticle(new ApiVerticle(noDatabase, new ApiVerticle.Shared(new LongPoll(10),
-                        new Security.Shared(vertx, noDatabase.auth()), new AppTokens(), () -> false), port::set))
+                        new Security.Shared(vertx, noDatabase.auth()), new AppTokens(new SimpleMeterRegistry()), () -> false,
+                        chatapi.ops.Metrics.registry()), port::set))
                 .compose(id -> client.request(HttpMethod.GET, port.get(), "127.0.0.1", "/health/ready"))
                 .compose(req -> req.send().compose(resp -> resp.body().map(body -> {
                     ctx.verify(() -> {
