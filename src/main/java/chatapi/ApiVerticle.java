@@ -18,6 +18,7 @@ import chatapi.http.Negotiation;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -33,6 +34,9 @@ public final class ApiVerticle extends VerticleBase {
 
     /** How long a stopping server waits for in-flight requests (parked ones are answered first). */
     private static final long SHUTDOWN_GRACE_MS = 3_000;
+
+    /** The OpenAPI 3 document of the whole API, served at /api/v1/openapi.json. */
+    static final String OPENAPI = "openapi/openapi.json";
 
     /** CONTRACT §7: a POST body is at most 64 KiB, else 413. */
     static final long MAX_BODY_BYTES = 64 * 1024;
@@ -66,9 +70,10 @@ public final class ApiVerticle extends VerticleBase {
                 .setPort(config.httpPort())
                 .setMaxInitialLineLength(8192)
                 .setMaxHeaderSize(16384);
-        return vertx.createHttpServer(options)
-                .requestHandler(router())
-                .listen()
+        return vertx.fileSystem().readFile(OPENAPI)
+                .compose(openApi -> vertx.createHttpServer(options)
+                        .requestHandler(router(pool, openApi))
+                        .listen())
                 .onSuccess(s -> {
                     server = s;
                     onListening.accept(s.actualPort());
@@ -83,7 +88,8 @@ public final class ApiVerticle extends VerticleBase {
         return closed.eventually(() -> pool.close());
     }
 
-    private Router router() {
+    /** The whole API; package-private so that a test can compare its routes with the OpenAPI document. */
+    Router router(Pool pool, Buffer openApi) {
         Router router = Router.router(vertx);
         ChatRepository repository = new ChatRepository(pool);
         ChatSessionHandler sessions = new ChatSessionHandler(repository, new Links(config.publicBaseUrl()));
@@ -94,6 +100,8 @@ public final class ApiVerticle extends VerticleBase {
         router.route().handler(new AccessLog());
         router.get("/health/live").handler(health::live);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(shared.registry()));
+        router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json; charset=utf-8").end(openApi));
         router.get("/health/ready").handler(health::ready);
 
         // Bodies are read (bounded) before the asynchronous credential checks, so none is lost.

@@ -87,6 +87,17 @@ class RoutingTest {
     }
 
     @Test
+    @DisplayName("the OpenAPI document is served at /api/v1/openapi.json without credentials")
+    void openApiServed(VertxTestContext ctx) {
+        app.get("/api/v1/openapi.json", "Authorization", null).onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+            assertEquals(200, resp.status());
+            assertEquals("3.0.3", resp.json().getString("openapi"));
+            assertEquals(true, resp.json().getJsonObject("paths").containsKey("/api/v1/ChatSession/{id}/Messages"));
+            ctx.completeNow();
+        })));
+    }
+
+    @Test
     @DisplayName("ready answers 503 and live 200 when the database does not answer")
     void readyDownWithoutDatabase(Vertx vertx, VertxTestContext ctx) throws IOException {
         int deadPort;
