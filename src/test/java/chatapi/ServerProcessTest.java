@@ -49,7 +49,7 @@ class ServerProcessTest {
     }
 
     @Test
-    @DisplayName("SIGTERM answers every parked request with [] within a second, refuses new connections, exits 0")
+    @DisplayName("SIGTERM answers every parked request with [] within a second, refuses new connections, exits 0; logs are JSON lines when asked")
     void sigtermDrainsParkedRequests(Vertx vertx, VertxTestContext ctx) throws Exception {
         int port = freePort();
         start(port);
@@ -83,6 +83,12 @@ class ServerProcessTest {
                         }
                         assertTrue(exited, "the process exits within 10 s");
                         assertEquals(0, server.exitValue(), "exit status; log:\n" + Files.readString(log));
+                        // CHAT_LOG_FORMAT=json: every line is a JSON object.
+                        List<io.vertx.core.json.JsonObject> lines = Files.readAllLines(log).stream()
+                                .filter(l -> !l.isBlank()).map(io.vertx.core.json.JsonObject::new).toList();
+                        assertTrue(lines.stream().anyMatch(l -> "chatapi.access".equals(l.getString("loggerName"))
+                                && l.getString("formattedMessage").startsWith("GET /api/v1/ChatSession/:id/Messages 200")),
+                                "access lines in JSON");
                     });
                     assertTrue(answeredMs < 1_000, "parked requests answered " + answeredMs + " ms after SIGTERM");
                     return null;
@@ -106,6 +112,7 @@ class ServerProcessTest {
         pb.environment().put("HTTP_PORT", Integer.toString(port));
         pb.environment().put("CHAT_DEMO_DATA", "true");
         pb.environment().put("CHAT_JWT_SECRET", TestDatabase.JWT_SECRET);
+        pb.environment().put("CHAT_LOG_FORMAT", "json");
         pb.environment().put("CHAT_CONFIG", new File("conf/config.json").getAbsolutePath());
         server = pb.start();
     }

@@ -1,0 +1,28 @@
+# chat-api container: built with Maven, run on a Temurin JRE as a non-root user.
+# Configured only by environment variables (see README, "Configuration"); the schema migrations
+# are inside the jar and run at start-up.
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /build
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY sql sql
+COPY src/main src/main
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin chat
+WORKDIR /app
+COPY --from=build /build/target/chat-api.jar /app/chat-api.jar
+USER chat
+ENV HTTP_HOST=0.0.0.0 \
+    HTTP_PORT=8080 \
+    JAVA_OPTS="-XX:MaxRAMPercentage=70 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD curl -fsS "http://127.0.0.1:${HTTP_PORT}/health/ready" > /dev/null || exit 1
+# exec: java is PID 1's only child and gets SIGTERM directly (graceful drain, exit 0).
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/chat-api.jar \"$@\"", "chat-api"]
