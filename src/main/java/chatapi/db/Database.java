@@ -20,6 +20,9 @@ public final class Database {
                 .setDatabase(config.pgDatabase())
                 .setUser(config.pgUser())
                 .setCachePreparedStatements(true)
+                // The whole-entity statement is about 5 KB of SQL; the default limit (2 KB) would leave it
+                // uncached, parsed and planned at every request (about 5 ms of PostgreSQL time each).
+                .setPreparedStatementCacheSqlLimit(16 * 1024)
                 .setPipeliningLimit(256);
         options.getProperties().put("application_name", "chat-api");
         if (config.pgPassword() != null) {

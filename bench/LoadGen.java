@@ -1,0 +1,398 @@
+// The benchmark harness's load generator: a separate JVM driving chat-api (or nchan) over loopback
+// with Vert.x's HttpClient. bench/run.sh compiles it against the project's classpath and runs it as
+//   java -cp <classpath>:target/classes:target/bench/classes LoadGen <mode> [--key value ...]
+// Modes (every figure is printed as "RESULT key=value ..." lines that run.sh collects):
+//   park    hold N long-polls open; report how many were held without an error (P1, P2)
+//   wake    N pollers on N sessions run the widget loop while a writer commits messages at a rate;
+//           report wake latency from the writer's commit to the poller's receipt (P3)
+//   fanout  N waiters on one session, one message; report the time until the last has it (P4)
+//   sql     print the server's own statements (for pgbench: P6, P7)
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+public class LoadGen {
+
+    static Map<String, String> args = new HashMap<>();
+
+    public static void main(String[] argv) throws Exception {
+        for (int i = 1; i + 1 < argv.length; i += 2) {
+            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+        }
+        try {
+            switch (argv[0]) {
+                case "park" -> park();
+                case "wake" -> wake();
+                case "fanout" -> fanout();
+                case "sql" -> sql();
+                default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
+            }
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1); // Vert.x threads would keep the JVM alive
+        }
+        System.exit(0);
+    }
+
+    static String arg(String key, String fallback) {
+        return args.getOrDefault(key, fallback);
+    }
+
+    static int num(String key, int fallback) {
+        return Integer.parseInt(arg(key, Integer.toString(fallback)));
+    }
+
+    static Vertx vertx() {
+        return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    }
+
+    static HttpClient client(Vertx vertx, int connections) {
+        return vertx.createHttpClient(new HttpClientOptions().setDefaultHost(arg("host", "127.0.0.1"))
+                .setDefaultPort(num("port", 8080)).setKeepAlive(true).setIdleTimeout(0)
+                .setConnectTimeout(30_000), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+    }
+
+    /** Target-specific parts: chat-api's Messages route, or nchan's long-poll subscriber. */
+    static boolean nchan() {
+        return arg("target", "chat").equals("nchan");
+    }
+
+    static RequestOptions poll(int session, long after, int waitSeconds, Map<String, String> nchanState) {
+        RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setTimeout(0);
+        if (nchan()) {
+            o.setURI("/sub/s" + session);
+            if (nchanState != null && nchanState.get("lm") != null) {
+                o.addHeader("If-Modified-Since", nchanState.get("lm")).addHeader("If-None-Match", nchanState.get("etag"));
+            }
+        } else {
+            o.setURI("/api/v1/ChatSession/" + session + "/Messages?after=" + after + "&wait=" + waitSeconds)
+                    .addHeader("Authorization", "Bearer " + arg("token", ""));
+        }
+        return o;
+    }
+
+    record Answer(int status, Buffer body, String lastModified, String etag) {
+    }
+
+    static Future<Answer> send(HttpClient client, RequestOptions options) {
+        return client.request(options).compose(req -> req.send().compose(resp -> resp.body()
+                .map(body -> new Answer(resp.statusCode(), body, resp.getHeader("Last-Modified"), resp.getHeader("Etag")))));
+    }
+
+    /** Waits until the server reports at least n parked requests (chat: /health/ready; nchan: stub status). */
+    static void awaitParked(Vertx vertx, HttpClient client, int n, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            RequestOptions o = new RequestOptions().setURI(nchan() ? "/nchan_status" : "/health/ready");
+            try {
+                Answer a = send(client, o).await(5, TimeUnit.SECONDS);
+                int parked = nchan() ? stubSubscribers(a.body().toString())
+                        : a.body().toJsonObject().getInteger("parked", 0);
+                if (parked >= n) {
+                    return;
+                }
+            } catch (Exception e) {
+                // not yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the server never reported " + n + " parked requests");
+    }
+
+    static int stubSubscribers(String status) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("subscribers:")) {
+                return Integer.parseInt(line.substring("subscribers:".length()).trim());
+            }
+        }
+        return 0;
+    }
+
+    // --- park (P1, P2) -------------------------------------------------------------------------------
+
+    static void park() throws Exception {
+        int n = num("n", 1000);
+        int sessions = num("sessions", n);
+        int firstSession = num("first-session", 1);
+        long after = Long.parseLong(arg("after", "2000000000"));
+        Vertx vertx = vertx();
+        HttpClient client = client(vertx, n + 8);
+        AtomicInteger errors = new AtomicInteger();
+        AtomicInteger early = new AtomicInteger();
+        long started = System.nanoTime();
+        List<Future<Answer>> polls = new ArrayList<>(n);
+        CountDownLatch sent = new CountDownLatch(1);
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < n; i++) {
+                polls.add(send(client, poll(firstSession + i % sessions, after, 120, null))
+                        .onSuccess(a -> early.incrementAndGet())
+                        .onFailure(err -> errors.incrementAndGet()));
+            }
+            sent.countDown();
+        });
+        sent.await();
+        HttpClient probe = client(vertx, 2);
+        awaitParked(vertx, probe, n, 120_000);
+        long parkedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        System.out.println("PARKED " + n + " in " + parkedMs + " ms");
+        System.out.flush();
+        Thread.sleep(num("hold", 5) * 1000L);
+        System.out.println("RESULT mode=park target=" + arg("target", "chat") + " n=" + n + " held="
+                + (n - errors.get() - early.get()) + " errors=" + errors.get() + " answered_early=" + early.get()
+                + " park_ms=" + parkedMs);
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    // --- wake (P3) -----------------------------------------------------------------------------------
+
+    static void wake() throws Exception {
+        int n = num("n", 1000);
+        int firstSession = num("first-session", 1);
+        int rate = num("rate", 200);
+        int seconds = num("seconds", 10);
+        long after = Long.parseLong(arg("after", "0"));
+        Vertx vertx = vertx();
+        HttpClient client = client(vertx, n + 8);
+        Map<String, Long> committedAt = new ConcurrentHashMap<>();
+        Map<String, Long> receivedAt = new ConcurrentHashMap<>();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicLong received = new AtomicLong();
+        boolean[] running = {true};
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < n; i++) {
+                loop(client, firstSession + i, after, new HashMap<>(), receivedAt, received, errors, running);
+            }
+        });
+        awaitParked(vertx, client(vertx, 2), n, 120_000);
+        System.out.println("PARKED " + n);
+        Writer writer = new Writer(vertx);
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        int total = rate * seconds;
+        CountDownLatch done = new CountDownLatch(total);
+        for (int i = 0; i < total; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            int session = firstSession + ThreadLocalRandom.current().nextInt(n);
+            vertx.runOnContext(v -> writer.write(session).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    committedAt.put(ar.result().key(), ar.result().nanos());
+                } else {
+                    errors.incrementAndGet();
+                }
+                done.countDown();
+            }));
+        }
+        done.await(60, TimeUnit.SECONDS);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (receivedAt.size() < committedAt.size() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        running[0] = false;
+        List<Long> latencies = new ArrayList<>();
+        int missing = 0;
+        for (Map.Entry<String, Long> e : committedAt.entrySet()) {
+            Long got = receivedAt.get(e.getKey());
+            if (got == null) {
+                missing++;
+            } else {
+                latencies.add(Math.max(0, got - e.getValue()));
+            }
+        }
+        latencies.sort(null);
+        System.out.println("RESULT mode=wake target=" + arg("target", "chat") + " n=" + n + " rate=" + rate
+                + " messages=" + committedAt.size() + " received=" + latencies.size() + " missing=" + missing
+                + " errors=" + errors.get() + " p50_ms=" + ms(pct(latencies, 0.50)) + " p99_ms=" + ms(pct(latencies, 0.99))
+                + " max_ms=" + ms(latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1)));
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    /** The widget loop: poll after the last id seen; note when each message id arrives. */
+    static void loop(HttpClient client, int session, long after, Map<String, String> nchanState,
+            Map<String, Long> receivedAt, AtomicLong received, AtomicInteger errors, boolean[] running) {
+        if (!running[0]) {
+            return;
+        }
+        send(client, poll(session, after, 60, nchanState)).onComplete(ar -> {
+            long now = System.nanoTime();
+            long next = after;
+            if (ar.failed() || (ar.result().status() != 200 && ar.result().status() != 304)) {
+                if (running[0]) {
+                    errors.incrementAndGet();
+                }
+            } else if (nchan()) {
+                nchanState.put("lm", ar.result().lastModified());
+                nchanState.put("etag", ar.result().etag());
+                receivedAt.putIfAbsent(ar.result().body().toString().trim(), now);
+                received.incrementAndGet();
+            } else {
+                for (Object m : ar.result().body().toJsonArray()) {
+                    String id = Integer.toString(((JsonObject) m).getInteger("ChatMessageId"));
+                    receivedAt.putIfAbsent(id, now);
+                    received.incrementAndGet();
+                    next = Math.max(next, ((JsonObject) m).getInteger("ChatMessageId"));
+                }
+            }
+            loop(client, session, next, nchanState, receivedAt, received, errors, running);
+        });
+    }
+
+    /** A written message: its key (chat: the ChatMessageId) and when it counts as committed. */
+    record Commit(String key, long nanos) {
+    }
+
+    /**
+     * Commits one message: an INSERT into chat-api's table (committed when PostgreSQL answers), or a
+     * publish to nchan (counted from when the publish is sent: nchan answers the publisher after it
+     * has already written to its subscribers, so its answer would come too late).
+     */
+    static final class Writer {
+        final Vertx vertx;
+        final SqlClient sql;
+        final HttpClient http;
+        final AtomicLong seq = new AtomicLong();
+
+        Writer(Vertx vertx) {
+            this.vertx = vertx;
+            if (nchan()) {
+                sql = null;
+                http = client(vertx, 16);
+            } else {
+                sql = PgBuilder.client().connectingTo(new PgConnectOptions().setHost(arg("pghost", "127.0.0.1"))
+                        .setPort(num("pgport", 5432)).setDatabase(arg("pgdatabase", "chat_bench"))
+                        .setUser(arg("pguser", "postgres"))).using(vertx).build();
+                http = null;
+            }
+        }
+
+        Future<Commit> write(int session) {
+            if (nchan()) {
+                String key = "m" + seq.incrementAndGet();
+                long sent = System.nanoTime();
+                return http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/pub/s" + session))
+                        .compose(req -> req.send(key))
+                        .compose(resp -> resp.body().map(b -> new Commit(key, sent))); // subscribers get the key
+            }
+            return sql.preparedQuery("INSERT INTO chat_message (chat_session_id, message, type, author)"
+                            + " VALUES ($1, $2, 'ToCustomer', 'bench') RETURNING chat_message_id")
+                    .execute(Tuple.of(session, "bench message"))
+                    .map(rows -> new Commit(Integer.toString(rows.iterator().next().getInteger(0)), System.nanoTime()));
+        }
+    }
+
+    // --- fanout (P4) ---------------------------------------------------------------------------------
+
+    static void fanout() throws Exception {
+        int n = num("n", 1000);
+        int session = num("session", 1);
+        long after = Long.parseLong(arg("after", "2000000000"));
+        int rounds = num("rounds", 3);
+        Vertx vertx = vertx();
+        HttpClient client = client(vertx, n + 8);
+        HttpClient probe = client(vertx, 2);
+        Writer writer = new Writer(vertx);
+        List<Long> lasts = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            AtomicInteger answered = new AtomicInteger();
+            AtomicLong last = new AtomicLong();
+            CountDownLatch all = new CountDownLatch(n);
+            long roundAfter = after;
+            // nchan hands a channel's stored message to new subscribers at once: a fresh channel per round.
+            int target = nchan() ? 1_000_000 + round : session;
+            vertx.runOnContext(v -> {
+                for (int i = 0; i < n; i++) {
+                    send(client, poll(target, roundAfter, 60, null)).onComplete(ar -> {
+                        if (ar.succeeded() && ar.result().status() == 200) {
+                            answered.incrementAndGet();
+                        }
+                        last.accumulateAndGet(System.nanoTime(), Math::max);
+                        all.countDown();
+                    });
+                }
+            });
+            awaitParked(vertx, probe, n, 60_000);
+            Promise<Long> committed = Promise.promise();
+            vertx.runOnContext(v -> writer.write(target).onComplete(ar -> committed.complete(
+                    ar.succeeded() ? ar.result().nanos() : System.nanoTime())));
+            long commit = committed.future().await(10, TimeUnit.SECONDS);
+            if (!all.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("not every waiter was answered");
+            }
+            lasts.add(Math.max(0, last.get() - commit));
+            if (!nchan()) {
+                after = lastId(writer) ;
+            }
+            System.out.println("ROUND " + round + " answered=" + answered.get() + " last_ms=" + ms(lasts.get(lasts.size() - 1)));
+            Thread.sleep(500);
+        }
+        lasts.sort(null);
+        System.out.println("RESULT mode=fanout target=" + arg("target", "chat") + " n=" + n + " rounds=" + rounds
+                + " best_ms=" + ms(lasts.get(0)) + " median_ms=" + ms(lasts.get(lasts.size() / 2))
+                + " worst_ms=" + ms(lasts.get(lasts.size() - 1)));
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    static long lastId(Writer writer) throws Exception {
+        return writer.sql.query("SELECT max(chat_message_id) FROM chat_message").execute()
+                .map(rows -> rows.iterator().next().getLong(0)).await(10, TimeUnit.SECONDS);
+    }
+
+    // --- sql (P6, P7) --------------------------------------------------------------------------------
+
+    static void sql() throws Exception {
+        Class<?> repository = Class.forName("chatapi.chat.ChatRepository");
+        Class<?> select = Class.forName("chatapi.chat.Select");
+        var statement = repository.getDeclaredMethod("sessionStatement", select);
+        statement.setAccessible(true);
+        Object all = select.getField("ALL").get(null);
+        String which = arg("statement", "session");
+        String text = switch (which) {
+            case "session" -> (String) statement.invoke(null, all);
+            case "messages" -> field(repository, "SELECT_MESSAGES_AFTER");
+            case "insert" -> field(repository, "INSERT_MESSAGE");
+            default -> throw new IllegalArgumentException(which);
+        };
+        System.out.println(text);
+    }
+
+    static String field(Class<?> type, String name) throws Exception {
+        var f = type.getDeclaredField(name);
+        f.setAccessible(true);
+        return (String) f.get(null);
+    }
+
+    static long pct(List<Long> sorted, double p) {
+        return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    }
+
+    static String ms(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e6);
+    }
+}

@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# chat-api's benchmark harness. `bench/run.sh smoke` (under a minute, run by CI: small numbers, the
+# harness keeps working) or `bench/run.sh all` (the figures of BENCHMARKS.md, some minutes).
+# It builds the jar, starts it against a fresh database filled with generated data, drives load from
+# separate processes over loopback (bench/LoadGen.java on Vert.x's HttpClient; wrk; pgbench), runs
+# the same long-poll figures against nchan when it is installed, and prints and writes a results
+# table (target/bench/results-<mode>.md). Traffic goes to 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE="${1:-smoke}"
+case "$MODE" in smoke|all) ;; *) echo "usage: bench/run.sh smoke|all" >&2; exit 2 ;; esac
+
+ulimit -n "$(ulimit -Hn)"
+OUT=target/bench
+mkdir -p "$OUT"
+RESULTS="$OUT/results-$MODE.md"
+export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
+DB=chat_bench
+PORT=18080
+NCHAN_PORT=18090
+export CHAT_JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+
+if [ "$MODE" = smoke ]; then # every step, small and short; P5's idle window (40 s with the stats delay) is skipped
+  SESSIONS=500; MESSAGES_PER=10; PARK_NS="300"; HOLD=1; WAKE_N=200; WAKE_SECONDS=1; FAN_N=100; ROUNDS=1
+  IDLE_SECONDS=0; WRK_SECONDS=1; PG_SECONDS=1; CONC=8
+else
+  SESSIONS=10000; MESSAGES_PER=10; PARK_NS="1000 5000 10000 19000"; HOLD=5; WAKE_N=10000; WAKE_SECONDS=20
+  FAN_N=1000; ROUNDS=3; IDLE_SECONDS=30; WRK_SECONDS=10; PG_SECONDS=10; CONC=16
+fi
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+row() { printf '| %s |\n' "$*" | tee -a "$RESULTS"; }
+
+[ -f target/chat-api.jar ] || mvn -B -q package -DskipTests
+mvn -B -q dependency:build-classpath -Dmdep.outputFile="$OUT/classpath" >/dev/null
+CP="$(cat "$OUT/classpath"):target/classes"
+javac -q -d "$OUT/classes" -cp "$CP" bench/LoadGen.java 2>/dev/null || javac -d "$OUT/classes" -cp "$CP" bench/LoadGen.java
+GEN=(java -Xss512k -cp "$CP:$OUT/classes" LoadGen)
+SERVER_PID=""
+NGINX_DIR=""
+
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "$NGINX_DIR" ] && [ -f "$NGINX_DIR/logs/nginx.pid" ] && kill "$(cat "$NGINX_DIR/logs/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  psql -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+now_ms() { date +%s%3N; }
+
+start_server() { # sets SERVER_PID and START_MS (launch to first ready answer)
+  if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+    echo "port $PORT is taken: stop whatever listens there first" >&2; exit 1
+  fi
+  local t0; t0=$(now_ms)
+  PGDATABASE=$DB HTTP_HOST=127.0.0.1 HTTP_PORT=$PORT CHAT_DEMO_DATA=true CHAT_LOG_LEVEL=WARN \
+    java -Xms512m -Xmx512m -XX:+UseG1GC -jar target/chat-api.jar >"$OUT/server.log" 2>&1 &
+  SERVER_PID=$!
+  until curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/server.log" >&2; exit 1; }
+    sleep 0.02
+  done
+  START_MS=$(( $(now_ms) - t0 ))
+}
+
+stop_server() {
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+}
+
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+heap_kb() { # used heap after a full GC
+  jcmd "$1" GC.run >/dev/null
+  jcmd "$1" GC.heap_info | awk '/garbage-first heap/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); print v } }'
+}
+xacts() { psql -d "$DB" -tAc "SELECT xact_commit FROM pg_stat_database WHERE datname = '$DB'"; }
+metric() { curl -fsS "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
+
+# --- database -------------------------------------------------------------------------------------
+log "fresh database $DB with $SESSIONS sessions x $MESSAGES_PER messages"
+psql -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+start_server; P8_FRESH=$START_MS
+psql -d "$DB" -q >/dev/null <<SQL
+INSERT INTO chat_session (chat_session_id, topic_id, customer_name, status)
+SELECT g, 1 + g % 2, 'Visitor ' || g, 'CustomerLast' FROM generate_series(3, $SESSIONS + 2) g;
+SELECT setval(pg_get_serial_sequence('chat_session', 'chat_session_id'), $SESSIONS + 2);
+INSERT INTO chat_message (chat_session_id, message, type, author)
+SELECT s, 'message ' || m || ' of session ' || s, CASE WHEN m % 2 = 0 THEN 'ToCustomer' ELSE 'ToUser' END, 'gen'
+FROM generate_series(3, $SESSIONS + 2) s, generate_series(1, $MESSAGES_PER) m;
+ANALYZE;
+SQL
+stop_server
+start_server; P8=$START_MS
+AFTER=$(psql -d "$DB" -tAc "SELECT max(chat_message_id) FROM chat_message")
+TOKEN=$(PGDATABASE=$DB java -jar target/chat-api.jar token --role agent --sub bench --ttl 7200)
+
+: >"$RESULTS"
+row "figure | chat-api | nchan | ratio chat/nchan | goal"
+row "--- | --- | --- | --- | ---"
+row "P8 start to ready (migrated db / fresh db) | ${P8} ms / ${P8_FRESH} ms | | | <= 2000 ms"
+
+# --- nchan ----------------------------------------------------------------------------------------
+NCHAN=no
+if command -v nginx >/dev/null && [ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then
+  NGINX_DIR=$(mktemp -d); mkdir -p "$NGINX_DIR/logs"
+  nginx -p "$NGINX_DIR" -c "$PWD/bench/nchan.conf" && NCHAN=yes
+  until curl -fsS "http://127.0.0.1:$NCHAN_PORT/nchan_status" >/dev/null 2>&1; do sleep 0.05; done
+fi
+nchan_worker() { pgrep -P "$(cat "$NGINX_DIR/logs/nginx.pid")" | head -n 1; }
+
+# --- P1, P2: parked polls and memory per poll ----------------------------------------------------
+for N in $PARK_NS; do
+  base_rss=$(rss_kb "$SERVER_PID"); base_heap=$(heap_kb "$SERVER_PID")
+  "${GEN[@]}" park --port $PORT --token "$TOKEN" --n "$N" --sessions "$SESSIONS" --first-session 3 --after "$AFTER" \
+      --hold "$HOLD" >"$OUT/park-$N.log" 2>&1 &
+  gen=$!
+  until grep -q PARKED "$OUT/park-$N.log" 2>/dev/null; do kill -0 $gen 2>/dev/null || break; sleep 0.1; done
+  sleep 1
+  rss=$(rss_kb "$SERVER_PID"); heap=$(heap_kb "$SERVER_PID")
+  wait $gen || true
+  result=$(grep RESULT "$OUT/park-$N.log" || echo "RESULT held=0 errors=failed")
+  held=$(sed -n 's/.* held=\([0-9]*\).*/\1/p' <<<"$result"); errors=$(sed -n 's/.* errors=\([0-9a-z]*\).*/\1/p' <<<"$result")
+  rss_per=$(( (rss - base_rss) * 1024 / N )); heap_per=$(( (heap - base_heap) * 1024 / N ))
+  n_rss_per="-"; n_held="-"
+  if [ "$NCHAN" = yes ]; then
+    w=$(nchan_worker); nbase=$(rss_kb "$w")
+    "${GEN[@]}" park --target nchan --port $NCHAN_PORT --n "$N" --sessions "$SESSIONS" --hold "$HOLD" >"$OUT/nchan-park-$N.log" 2>&1 &
+    gen=$!
+    until grep -q PARKED "$OUT/nchan-park-$N.log" 2>/dev/null; do kill -0 $gen 2>/dev/null || break; sleep 0.1; done
+    sleep 1
+    nrss=$(rss_kb "$w"); wait $gen || true
+    n_rss_per=$(( (nrss - nbase) * 1024 / N ))
+    n_held=$(sed -n 's/.* held=\([0-9]*\).*/\1/p' <<<"$(grep RESULT "$OUT/nchan-park-$N.log" || echo)")
+  fi
+  row "P1 parked held of $N (errors) | $held ($errors) | ${n_held:-} | | >= 19000 held at max"
+  ratio="-"; [ "$n_rss_per" != "-" ] && [ "$n_rss_per" -gt 0 ] && ratio=$(awk -v a=$rss_per -v b=$n_rss_per 'BEGIN{printf "%.2f", a/b}')
+  row "P2 memory per parked poll at $N: heap after GC / RSS | ${heap_per} B / ${rss_per} B | - / ${n_rss_per} B | RSS ${ratio} | heap <= 8192 B; RSS <= 2x nchan"
+  sleep 1
+done
+
+# --- P5: database statements while parked and idle -------------------------------------------------
+IDLE_N=$(( WAKE_N ))
+if [ "$IDLE_SECONDS" -gt 0 ]; then
+"${GEN[@]}" park --port $PORT --token "$TOKEN" --n "$IDLE_N" --sessions "$SESSIONS" --first-session 3 --after "$AFTER" \
+    --hold $(( IDLE_SECONDS + 25 )) >"$OUT/idle.log" 2>&1 &
+gen=$!
+until grep -q PARKED "$OUT/idle.log" 2>/dev/null; do kill -0 $gen 2>/dev/null || break; sleep 0.1; done
+sleep 11   # PostgreSQL 15 backends report their statistics up to 10 s late
+x0=$(xacts); sleep "$IDLE_SECONDS"; sleep 11; x1=$(xacts)
+kill $gen 2>/dev/null || true; wait $gen 2>/dev/null || true
+row "P5 transactions while $IDLE_N parked idle ${IDLE_SECONDS}s (minus the harness's own 2) | $(( x1 - x0 - 2 )) | | | 0"
+fi
+
+# --- P3: wake latency ------------------------------------------------------------------------------
+q0=$(metric chat_longpoll_wake_queries_total); w0=$(metric chat_longpoll_wakeups_total)
+"${GEN[@]}" wake --port $PORT --token "$TOKEN" --n "$WAKE_N" --first-session 3 --after "$AFTER" --rate 200 \
+    --seconds "$WAKE_SECONDS" --pgdatabase $DB >"$OUT/wake.log" 2>&1 || true
+r=$(grep RESULT "$OUT/wake.log" || echo "RESULT failed")
+q1=$(metric chat_longpoll_wake_queries_total); w1=$(metric chat_longpoll_wakeups_total)
+p50=$(sed -n 's/.* p50_ms=\([0-9.]*\).*/\1/p' <<<"$r"); p99=$(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' <<<"$r")
+missing=$(sed -n 's/.* missing=\([0-9]*\).*/\1/p' <<<"$r")
+np50="-"; np99="-"
+if [ "$NCHAN" = yes ]; then
+  "${GEN[@]}" wake --target nchan --port $NCHAN_PORT --n "$WAKE_N" --first-session 3 --rate 200 \
+      --seconds "$WAKE_SECONDS" >"$OUT/nchan-wake.log" 2>&1 || true
+  nr=$(grep RESULT "$OUT/nchan-wake.log" || echo)
+  np50=$(sed -n 's/.* p50_ms=\([0-9.]*\).*/\1/p' <<<"$nr"); np99=$(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' <<<"$nr")
+fi
+row "P3 wake latency, $WAKE_N parked, 200 msg/s: p50 / p99 (missing) | ${p50} / ${p99} ms (${missing}) | ${np50} / ${np99} ms | | p50 <= 2 ms, p99 <= 10 ms"
+row "P5 wake queries per woken request during P3 | $(awk -v q=$(( ${q1%.*} - ${q0%.*} )) -v w=$(( ${w1%.*} - ${w0%.*} )) 'BEGIN{ if (w > 0) printf "%.3f (%d / %d)", q/w, q, w; else print "n/a" }') | | | <= 1"
+
+# --- P4: fan-out -----------------------------------------------------------------------------------
+"${GEN[@]}" fanout --port $PORT --token "$TOKEN" --n "$FAN_N" --session 1 --after "$AFTER" --pgdatabase $DB --rounds "$ROUNDS" \
+    >"$OUT/fanout.log" 2>&1 || true
+f=$(grep RESULT "$OUT/fanout.log" || echo "RESULT failed")
+fm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$f"); fb=$(sed -n 's/.* best_ms=\([0-9.]*\).*/\1/p' <<<"$f")
+nfm="-"
+if [ "$NCHAN" = yes ]; then
+  "${GEN[@]}" fanout --target nchan --port $NCHAN_PORT --n "$FAN_N" --session 1 --rounds "$ROUNDS" >"$OUT/nchan-fanout.log" 2>&1 || true
+  nfm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$(grep RESULT "$OUT/nchan-fanout.log" || echo)")
+fi
+row "P4 fan-out to $FAN_N waiters, last answered (median of 3; best) | ${fm} ms (${fb}) | ${nfm} ms | | <= 25 ms"
+
+# --- P6, P7: request rates against pgbench ---------------------------------------------------------
+SQLDIR="$OUT/sql"; mkdir -p "$SQLDIR"
+FIRST=3; LAST=$(( SESSIONS + 2 ))
+{ echo "\\set id random($FIRST, $LAST)"; "${GEN[@]}" sql --statement session | sed 's/\$1/:id/'; echo ";"; } >"$SQLDIR/session.sql"
+{ echo "\\set id random($FIRST, $LAST)"; "${GEN[@]}" sql --statement messages | sed 's/\$1/:id/; s/\$2/0/'; echo ";"; } >"$SQLDIR/messages.sql"
+{ echo "\\set id random($FIRST, $LAST)"; "${GEN[@]}" sql --statement insert \
+    | sed "s/\$1/:id/; s/\$2/'ToCustomer'/; s/\$3/'bench post'/g; s/\$4/'bench'/; s/\$5/0/; s/\$6/'None'/; s/\$7/''/"; echo ";"; } >"$SQLDIR/insert.sql"
+cat >"$SQLDIR/wrk.lua" <<LUA
+local first, last = $FIRST, $LAST
+local path = os.getenv("WRK_PATH") or "/api/v1/ChatSession/%d"
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+if os.getenv("WRK_POST") == "post" then
+  wrk.method = "POST"
+  wrk.body = '{"Message":"bench post","Type":"ToCustomer","Author":"bench"}'
+  wrk.headers["Content-Type"] = "application/json"
+end
+request = function() return wrk.format(nil, string.format(path, math.random(first, last))) end
+LUA
+wrk_run() { # path, post? -> "rps p99ms"
+  WRK_PATH="$1" WRK_POST="${2:-}" wrk -t2 -c"$CONC" -d"${WRK_SECONDS}s" --latency -s "$SQLDIR/wrk.lua" \
+      "http://127.0.0.1:$PORT" >"$OUT/wrk.out" 2>&1
+  cp "$OUT/wrk.out" "$OUT/wrk-$(echo "$1" | tr -c 'a-zA-Z' _)${2:+post}.out"
+  awk '/Requests\/sec/ {rps=$2} /^ +99%/ {p=$2} /Non-2xx/ {bad=$NF} END {print rps, p, bad + 0}' "$OUT/wrk.out"
+}
+pg_run() { # script -> tps
+  pgbench -n -M prepared -c "$CONC" -j 2 -T "$PG_SECONDS" -f "$1" "$DB" 2>&1 | awk '/^tps/ {print $3; exit}'
+}
+compare() { # name, wrk path, post?, sql
+  read -r rps p99 bad <<<"$(wrk_run "$2" "${3:-}")"
+  tps=$(pg_run "$4")
+  ratio=$(awk -v a="$rps" -v b="$tps" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')
+  row "$1 at $CONC connections: chat-api req/s (p99, non-2xx) vs pgbench tps | ${rps} (${p99}, ${bad}) | pgbench ${tps} | ${ratio} | >= 0.5x pgbench"
+}
+if command -v wrk >/dev/null && command -v pgbench >/dev/null; then
+  compare "P6 GET ChatSession/{id}" "/api/v1/ChatSession/%d" "" "$SQLDIR/session.sql"
+  compare "P7 GET Messages?after=0&wait=0" "/api/v1/ChatSession/%d/Messages?after=0&wait=0" "" "$SQLDIR/messages.sql"
+  compare "P7 POST Messages" "/api/v1/ChatSession/%d/Messages" post "$SQLDIR/insert.sql"
+else
+  row "P6, P7 | skipped: install wrk and pgbench (apt-get install wrk postgresql-client) | | |"
+fi
+
+{
+  echo
+  echo "Mode $MODE, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo),"
+  echo "$(java -version 2>&1 | head -n 1), server -Xms512m -Xmx512m G1, one instance, generators on the same machine, nchan: $NCHAN"
+} | tee -a "$RESULTS"
+log "results in $RESULTS"
