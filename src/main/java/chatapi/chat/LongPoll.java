@@ -241,8 +241,4 @@ public final class LongPoll {
     public long wakeQueries() {
         return wakeQueries.sum();
     }
-
-    public boolean draining() {
-        return draining;
-    }
 }

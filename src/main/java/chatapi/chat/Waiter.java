@@ -69,10 +69,6 @@ final class Waiter {
         finish();
     }
 
-    boolean isDone() {
-        return done.get();
-    }
-
     /** The single exit: true for the one caller that ends this waiter. */
     private boolean finish() {
         if (!done.compareAndSet(false, true)) {

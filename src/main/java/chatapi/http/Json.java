@@ -17,7 +17,6 @@ import javax.xml.namespace.QName;
  */
 public final class Json {
 
-    public static final String CONTENT_TYPE = "application/json; charset=utf-8";
     private static final JsonFactory JSON = new JsonFactory();
     private static final XmlFactory XML = new XmlFactory();
 
