@@ -174,6 +174,7 @@ public class LoadGen {
         int firstSession = num("first-session", 1);
         int rate = num("rate", 200);
         int seconds = num("seconds", 10);
+        int warmup = num("warmup", 0); // seconds of writes first, not measured: the server's JIT warms up
         long after = Long.parseLong(arg("after", "0"));
         Vertx vertx = vertx();
         HttpClient client = client(vertx, n + 8);
@@ -191,6 +192,24 @@ public class LoadGen {
         System.out.println("PARKED " + n);
         Writer writer = new Writer(vertx);
         long interval = 1_000_000_000L / rate;
+        int warmupWrites = rate * warmup;
+        Map<String, Long> ignored = new ConcurrentHashMap<>();
+        CountDownLatch warmed = new CountDownLatch(warmupWrites);
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < warmupWrites; i++) {
+            long wait = warmStart + i * interval - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            int session = firstSession + ThreadLocalRandom.current().nextInt(n);
+            vertx.runOnContext(v -> writer.write(session).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    ignored.put(ar.result().key(), 0L);
+                }
+                warmed.countDown();
+            }));
+        }
+        warmed.await(60, TimeUnit.SECONDS);
         long start = System.nanoTime();
         int total = rate * seconds;
         CountDownLatch done = new CountDownLatch(total);

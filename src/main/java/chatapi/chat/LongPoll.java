@@ -93,7 +93,12 @@ public final class LongPoll {
             throw ApiException.unavailable("longpoll.full", RETRY_AFTER_SECONDS);
         }
         Waiter waiter = new Waiter(this, ctx, Vertx.currentContext(), chatSessionId, after);
-        waiters.computeIfAbsent(chatSessionId, id -> ConcurrentHashMap.newKeySet()).add(waiter);
+        // Added inside compute, atomically with remove(): a set being dropped as empty never takes a waiter.
+        waiters.compute(chatSessionId, (id, set) -> {
+            Set<Waiter> live = set != null ? set : ConcurrentHashMap.newKeySet();
+            live.add(waiter);
+            return live;
+        });
         ctx.response().closeHandler(v -> waiter.disconnected());
         waiter.armTimer(timeoutMs);
         return waiter;
