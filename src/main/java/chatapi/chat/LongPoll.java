@@ -1,20 +1,17 @@
 package chatapi.chat;
 
 import chatapi.http.ApiException;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
-import java.util.HashMap;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -40,7 +37,7 @@ public final class LongPoll {
     static final int RETRY_AFTER_SECONDS = 2;
     private static final Logger LOG = LoggerFactory.getLogger(LongPoll.class);
 
-    private final Map<Integer, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+    private final Registry<Integer, Waiter> waiters = new Registry<>();
     private final AtomicInteger parked = new AtomicInteger();
     private final LongAdder wakeups = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
@@ -93,22 +90,14 @@ public final class LongPoll {
             throw ApiException.unavailable("longpoll.full", RETRY_AFTER_SECONDS);
         }
         Waiter waiter = new Waiter(this, ctx, Vertx.currentContext(), chatSessionId, after);
-        // Added inside compute, atomically with remove(): a set being dropped as empty never takes a waiter.
-        waiters.compute(chatSessionId, (id, set) -> {
-            Set<Waiter> live = set != null ? set : ConcurrentHashMap.newKeySet();
-            live.add(waiter);
-            return live;
-        });
+        waiters.add(chatSessionId, waiter);
         ctx.response().closeHandler(v -> waiter.disconnected());
         waiter.armTimer(timeoutMs);
         return waiter;
     }
 
     void remove(Waiter waiter) {
-        waiters.computeIfPresent(waiter.chatSessionId, (id, set) -> {
-            set.remove(waiter);
-            return set.isEmpty() ? null : set;
-        });
+        waiters.remove(waiter.chatSessionId, waiter);
         parked.decrementAndGet();
     }
 
@@ -121,7 +110,7 @@ public final class LongPoll {
             home.runOnContext(v -> notified(chatSessionId, writtenAtMicros));
             return;
         }
-        if (waiters.containsKey(chatSessionId)) {
+        if (waiters.has(chatSessionId)) {
             pending.merge(chatSessionId, writtenAtMicros, (a, b) -> a == 0 ? b : b == 0 ? a : Math.min(a, b));
             fetchPending();
         }
@@ -136,14 +125,14 @@ public final class LongPoll {
             home.runOnContext(v -> resubscribed());
             return;
         }
-        waiters.keySet().forEach(id -> pending.putIfAbsent(id, 0L));
+        waiters.keys().forEach(id -> pending.putIfAbsent(id, 0L));
         fetchPending();
     }
 
     /** SIGTERM: answers every parked request with {@code []} and parks no more. */
     public void drain() {
         draining = true;
-        waiters.values().forEach(set -> set.forEach(w -> w.answer(MessagesHandler.encode(List.of(), w.representation))));
+        waiters.forEach(w -> w.answer(MessagesHandler.encode(List.of(), w.representation)));
     }
 
     private void fetchPending() {
@@ -177,23 +166,17 @@ public final class LongPoll {
             int sessionId = entry.getKey();
             writtenAt.put(sessionId, entry.getValue());
             it.remove();
-            Set<Waiter> set = waiters.get(sessionId);
-            if (set != null) {
-                set.stream().mapToInt(w -> w.after).min().ifPresent(min -> batch.put(sessionId, min));
-            }
+            waiters.values(sessionId).stream().mapToInt(w -> w.after).min()
+                    .ifPresent(min -> batch.put(sessionId, min));
         }
         return batch;
     }
 
     private void deliver(Map<Integer, List<ChatMessage>> bySession, Map<Integer, Long> writtenAt) {
         bySession.forEach((sessionId, messages) -> {
-            Set<Waiter> set = waiters.get(sessionId);
-            if (set == null) {
-                return;
-            }
             long written = writtenAt.getOrDefault(sessionId, 0L);
             Map<Encoding, byte[]> encoded = new HashMap<>();
-            for (Waiter w : new ArrayList<>(set)) {
+            for (Waiter w : waiters.values(sessionId)) {
                 List<ChatMessage> newer = MessagesHandler.newerThan(messages, w.after);
                 if (!newer.isEmpty()) {
                     byte[] body = encoded.computeIfAbsent(new Encoding(w.after, w.representation),
