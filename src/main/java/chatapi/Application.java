@@ -54,14 +54,20 @@ public final class Application {
         AppTokens appTokens = new AppTokens(registry);
         ApiVerticle.Shared shared = new ApiVerticle.Shared(longPoll, new Security.Shared(vertx, config.auth()),
                 appTokens, () -> listener.listener().listening(), registry);
-        return vertx.executeBlocking(() -> {
-                    Migrations.migrate(config);
-                    if (config.demoData()) {
-                        Migrations.loadDemoData(config);
-                    }
-                    return null;
-                }, false)
-                .compose(v -> vertx.deployVerticle(listener))
+        Future<Object> migrated = vertx.executeBlocking(() -> {
+            Migrations.migrate(config);
+            if (config.demoData()) {
+                Migrations.loadDemoData(config);
+            }
+            return null;
+        }, false);
+        // LISTEN needs no schema: the listener connects while Flyway works, which shortens start-up.
+        Future<String> listening = vertx.deployVerticle(listener);
+        return Future.all(migrated, listening)
+                .recover(err -> listening.succeeded()
+                        ? vertx.undeploy(listening.result()).transform(v -> Future.failedFuture(err))
+                        : Future.failedFuture(err))
+                .map(all -> listening.result())
                 .compose(listenerId -> vertx.deployVerticle(
                                 () -> new ApiVerticle(config, shared, port::set),
                                 new DeploymentOptions().setInstances(config.instances()))
