@@ -33,6 +33,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,33 +47,29 @@ import org.slf4j.LoggerFactory;
 class AuthenticationTest {
 
     @RegisterExtension
+    @Order(1)
     static final TestDatabase DB = new TestDatabase();
+
+    @RegisterExtension
+    @Order(2)
+    static final TestApp app = TestApp.on(DB);
 
     static final String MATRIX_USER = "matrix";
     static final String MATRIX_PASSWORD = "correct horse";
     static final String WRONG_PASSWORD = "wrongpass-secret";
 
-    static TestApp app;
     static String ticket;
     static String xsrf;
     static String expiredTicket;
     static final ListAppender<ILoggingEvent> LOG = new ListAppender<>();
 
     @BeforeAll
-    static void start(Vertx vertx, VertxTestContext ctx) throws SQLException {
+    static void credentials(VertxTestContext ctx) throws SQLException {
         LOG.start();
         ((Logger) LoggerFactory.getLogger(Authenticator.class)).addAppender(LOG);
-        TestApp.start(vertx, DB.config())
-                .compose(started -> {
-                    app = started;
-                    return vertx.executeBlocking(() -> {
-                        addAgent(MATRIX_USER, MATRIX_PASSWORD);
-                        expiredTicket = storeTicket("7T:expired-" + java.util.UUID.randomUUID(), "-1 hour");
-                        return null;
-                    });
-                })
-                .compose(v -> app.request(HttpMethod.POST, "/api/v1/Authenticate", null,
-                        "Authorization", basic("tje0", "Tje0")))
+        addAgent(MATRIX_USER, MATRIX_PASSWORD);
+        expiredTicket = storeTicket("7T:expired-" + java.util.UUID.randomUUID(), "-1 hour");
+        app.request(HttpMethod.POST, "/api/v1/Authenticate", null, "Authorization", basic("tje0", "Tje0"))
                 .onComplete(ctx.succeeding(resp -> {
                     ticket = resp.json().getString("Ticket");
                     xsrf = cookie(resp, "XSRF-TOKEN").split(";")[0].substring("XSRF-TOKEN=".length());
@@ -81,9 +78,8 @@ class AuthenticationTest {
     }
 
     @AfterAll
-    static void stop(VertxTestContext ctx) {
+    static void detachLog() {
         ((Logger) LoggerFactory.getLogger(Authenticator.class)).detachAppender(LOG);
-        app.stop().onComplete(ctx.succeedingThenComplete());
     }
 
     /** The endpoints of the matrix: method, path, body. */

@@ -15,9 +15,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,24 +28,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChatSessionApiTest {
 
     @RegisterExtension
+    @Order(1)
     static final TestDatabase DB = new TestDatabase();
 
+    @RegisterExtension
+    @Order(2)
+    static final TestApp app = TestApp.on(DB);
+
     private static final String[] NESTED = {"User", "Person", "Contact", "Project", "Sale", "Ticket", "TransferTo"};
-
-    static TestApp app;
-
-    @BeforeAll
-    static void start(Vertx vertx, VertxTestContext ctx) {
-        TestApp.start(vertx, DB.config()).onComplete(ctx.succeeding(started -> {
-            app = started;
-            ctx.completeNow();
-        }));
-    }
-
-    @AfterAll
-    static void stop(VertxTestContext ctx) {
-        app.stop().onComplete(ctx.succeedingThenComplete());
-    }
 
     @Test
     @DisplayName("the reference page's sample request answers demo session 1 with every key of the sample, same JSON types")

@@ -21,9 +21,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,22 +32,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CreateSessionTest {
 
     @RegisterExtension
+    @Order(1)
     static final TestDatabase DB = new TestDatabase();
 
-    static TestApp app;
-
-    @BeforeAll
-    static void start(Vertx vertx, VertxTestContext ctx) {
-        TestApp.start(vertx, DB.config()).onComplete(ctx.succeeding(started -> {
-            app = started;
-            ctx.completeNow();
-        }));
-    }
-
-    @AfterAll
-    static void stop(VertxTestContext ctx) {
-        app.stop().onComplete(ctx.succeedingThenComplete());
-    }
+    @RegisterExtension
+    @Order(2)
+    static final TestApp app = TestApp.on(DB);
 
     @Test
     @DisplayName("creates a session in the queue and answers the stored entity with _Links")

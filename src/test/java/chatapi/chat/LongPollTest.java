@@ -22,9 +22,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,23 +34,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LongPollTest {
 
     @RegisterExtension
+    @Order(1)
     static final TestDatabase DB = new TestDatabase();
 
-    static TestApp app;
+    @RegisterExtension
+    @Order(2)
+    static final TestApp app = TestApp.on(DB);
+
     static Vertx vertx;
 
     @BeforeAll
-    static void start(Vertx classVertx, VertxTestContext ctx) {
+    static void vertx(Vertx classVertx) {
         vertx = classVertx;
-        TestApp.start(vertx, DB.config()).onComplete(ctx.succeeding(started -> {
-            app = started;
-            ctx.completeNow();
-        }));
-    }
-
-    @AfterAll
-    static void stop(VertxTestContext ctx) {
-        app.stop().onComplete(ctx.succeedingThenComplete());
     }
 
     @Test

@@ -16,9 +16,8 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,22 +30,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MessagesApiTest {
 
     @RegisterExtension
+    @Order(1)
     static final TestDatabase DB = new TestDatabase();
 
-    static TestApp app;
-
-    @BeforeAll
-    static void start(Vertx vertx, VertxTestContext ctx) {
-        TestApp.start(vertx, DB.config()).onComplete(ctx.succeeding(started -> {
-            app = started;
-            ctx.completeNow();
-        }));
-    }
-
-    @AfterAll
-    static void stop(VertxTestContext ctx) {
-        app.stop().onComplete(ctx.succeedingThenComplete());
-    }
+    @RegisterExtension
+    @Order(2)
+    static final TestApp app = TestApp.on(DB);
 
     @Test
     @DisplayName("without after: every message of the session, ascending, in the reference sample's shape")

@@ -20,9 +20,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,22 +33,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PostMessageTest {
 
     @RegisterExtension
+    @Order(1)
     static final TestDatabase DB = new TestDatabase();
 
-    static TestApp app;
-
-    @BeforeAll
-    static void start(Vertx vertx, VertxTestContext ctx) {
-        TestApp.start(vertx, DB.config()).onComplete(ctx.succeeding(started -> {
-            app = started;
-            ctx.completeNow();
-        }));
-    }
-
-    @AfterAll
-    static void stop(VertxTestContext ctx) {
-        app.stop().onComplete(ctx.succeedingThenComplete());
-    }
+    @RegisterExtension
+    @Order(2)
+    static final TestApp app = TestApp.on(DB);
 
     @Test
     @DisplayName("stores the message and answers it with the server's id, session and time, in the reference shape")

@@ -23,9 +23,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,31 +38,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RepresentationTest {
 
     @RegisterExtension
+    @Order(1)
     static final TestDatabase DB = new TestDatabase();
 
-    static TestApp app;
+    @RegisterExtension
+    @Order(2)
+    static final TestApp app = TestApp.on(DB);
+
     static int dstSession;
 
     @BeforeAll
-    static void start(Vertx vertx, VertxTestContext ctx) {
-        TestApp.start(vertx, DB.config()).compose(started -> {
-            app = started;
-            return vertx.executeBlocking(() -> {
-                try (Connection c = DB.connect(); Statement st = c.createStatement()) {
-                    // Europe/Oslo and Europe/Berlin leave +01:00 for +02:00 at 2026-03-29T01:00:00Z.
-                    st.execute("INSERT INTO chat_session (chat_session_id, topic_id) VALUES (40, 1)");
-                    st.execute("INSERT INTO chat_message (chat_session_id, message, when_posted) VALUES "
-                            + "(40, 'winter', '2026-03-28T12:00:00Z'), (40, 'summer', '2026-03-30T12:00:00Z')");
-                    dstSession = 40;
-                }
-                return null;
-            });
-        }).onComplete(ctx.succeedingThenComplete());
-    }
-
-    @AfterAll
-    static void stop(VertxTestContext ctx) {
-        app.stop().onComplete(ctx.succeedingThenComplete());
+    static void data() throws java.sql.SQLException {
+        try (Connection c = DB.connect(); Statement st = c.createStatement()) {
+            // Europe/Oslo and Europe/Berlin leave +01:00 for +02:00 at 2026-03-29T01:00:00Z.
+            st.execute("INSERT INTO chat_session (chat_session_id, topic_id) VALUES (40, 1)");
+            st.execute("INSERT INTO chat_message (chat_session_id, message, when_posted) VALUES "
+                    + "(40, 'winter', '2026-03-28T12:00:00Z'), (40, 'summer', '2026-03-30T12:00:00Z')");
+            dstSession = 40;
+        }
     }
 
     // --- $select -----------------------------------------------------------------------------------

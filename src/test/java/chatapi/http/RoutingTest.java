@@ -18,9 +18,8 @@ import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,22 +29,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RoutingTest {
 
     @RegisterExtension
+    @Order(1)
     static final TestDatabase DB = new TestDatabase();
 
-    static TestApp app;
-
-    @BeforeAll
-    static void start(Vertx vertx, VertxTestContext ctx) {
-        TestApp.start(vertx, DB.config()).onComplete(ctx.succeeding(started -> {
-            app = started;
-            ctx.completeNow();
-        }));
-    }
-
-    @AfterAll
-    static void stop(VertxTestContext ctx) {
-        app.stop().onComplete(ctx.succeedingThenComplete());
-    }
+    @RegisterExtension
+    @Order(2)
+    static final TestApp app = TestApp.on(DB);
 
     @Test
     @DisplayName("an unknown route is a 404 with the error shape")

@@ -16,29 +16,82 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.LoggerFactory;
 
 /**
  * chat-api running in the test's Vert.x on a free port, and an HTTP client talking to it over
  * loopback. {@link #stop()} fails if Vert.x reported a blocked event loop while it ran.
  */
-public final class TestApp {
+public final class TestApp implements BeforeAllCallback, AfterAllCallback {
 
     private static final String BLOCKED_THREAD_LOGGER = "io.vertx.core.internal.threadchecker.BlockedThreadChecker";
 
-    private final Application application;
-    private final Context context;
-    private final HttpClient client;
-    private final ListAppender<ILoggingEvent> blockedThreadWarnings;
-    private final Tokens tokens;
+    private Application application;
+    private Context context;
+    private HttpClient client;
+    private ListAppender<ILoggingEvent> blockedThreadWarnings;
+    private Tokens tokens;
+
+    // Only for an app registered as an extension (on): its database and its own Vert.x.
+    private TestDatabase database;
+    private Consumer<JsonObject> changes;
+    private Vertx ownVertx;
+
+    private TestApp() {
+    }
 
     private TestApp(Application application, Context context, HttpClient client,
+            ListAppender<ILoggingEvent> warnings, Tokens tokens) {
+        init(application, context, client, warnings, tokens);
+    }
+
+    private void init(Application application, Context context, HttpClient client,
             ListAppender<ILoggingEvent> warnings, Tokens tokens) {
         this.application = application;
         this.tokens = tokens;
         this.context = context;
         this.client = client;
         this.blockedThreadWarnings = warnings;
+    }
+
+    /**
+     * The server of a test class, as a JUnit extension: started (on its own Vert.x) after the
+     * database is created and before the class's tests, stopped after them. Register it after the
+     * database: {@code @RegisterExtension @Order(1) static final TestDatabase DB = …;}
+     * {@code @RegisterExtension @Order(2) static final TestApp app = TestApp.on(DB);}
+     */
+    public static TestApp on(TestDatabase database) {
+        return on(database, json -> { });
+    }
+
+    /** As {@link #on(TestDatabase)}, with changes to the configuration's JSON form. */
+    public static TestApp on(TestDatabase database, Consumer<JsonObject> changes) {
+        TestApp app = new TestApp();
+        app.database = database;
+        app.changes = changes;
+        return app;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext extension) throws Exception {
+        ownVertx = Vertx.vertx();
+        TestApp started = start(ownVertx, database.config(changes)).await(60, TimeUnit.SECONDS);
+        init(started.application, started.context, started.client, started.blockedThreadWarnings, started.tokens);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext extension) throws Exception {
+        try {
+            stop().await(30, TimeUnit.SECONDS);
+        } finally {
+            ownVertx.close().await(10, TimeUnit.SECONDS);
+        }
     }
 
     public static Future<TestApp> start(Vertx vertx, AppConfig config) {
