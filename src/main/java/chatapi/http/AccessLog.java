@@ -22,10 +22,8 @@ public final class AccessLog implements Handler<RoutingContext> {
         long started = System.nanoTime();
         ctx.addEndHandler(done -> {
             if (LOG.isInfoEnabled()) {
-                String token = ctx.request().getHeader("SO-AppToken");
                 LOG.info("{} {} {} {}ms app={}", ctx.request().method(), template(ctx), ctx.response().getStatusCode(),
-                        (System.nanoTime() - started) / 1_000_000,
-                        token == null || token.isBlank() ? "-" : AppTokens.fingerprint(token.trim()));
+                        (System.nanoTime() - started) / 1_000_000, AppTokens.appOf(ctx));
             }
         });
         ctx.next();

@@ -2,6 +2,7 @@ package chatapi.http;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class AppTokens {
 
     static final int MAX_APPS = 1_000;
+    private static final String NONE = "-";
+    private static final String KEY = "chatapi.app";
     private static final Logger LOG = LoggerFactory.getLogger(AppTokens.class);
 
     private final MeterRegistry registry;
@@ -29,11 +32,12 @@ public final class AppTokens {
         this.registry = registry;
     }
 
-    void count(String token) {
-        if (token == null || token.isBlank()) {
+    /** Counts the request for its app, if it names one. */
+    void count(RoutingContext ctx) {
+        String app = appOf(ctx);
+        if (app.equals(NONE)) {
             return;
         }
-        String app = fingerprint(token.trim());
         LOG.debug("Request from app {}", app);
         Counter counter = counters.get(app);
         if (counter == null) {
@@ -49,6 +53,17 @@ public final class AppTokens {
         Map<String, Long> counts = new TreeMap<>();
         counters.forEach((app, c) -> counts.put(app, (long) c.count()));
         return counts;
+    }
+
+    /** The fingerprint of the request's SO-AppToken, "-" without one; hashed once per request. */
+    public static String appOf(RoutingContext ctx) {
+        String app = ctx.get(KEY);
+        if (app == null) {
+            String token = ctx.request().getHeader("SO-AppToken");
+            app = token == null || token.isBlank() ? NONE : fingerprint(token.trim());
+            ctx.put(KEY, app);
+        }
+        return app;
     }
 
     public static String fingerprint(String token) {

@@ -56,7 +56,7 @@ public final class Negotiation implements Handler<RoutingContext> {
             ctx.fail(ApiException.badRequest("culture.invalid", Errors.echo(culture)));
             return;
         }
-        appTokens.count(ctx.request().getHeader("SO-AppToken"));
+        appTokens.count(ctx);
         ctx.next();
     }
 
