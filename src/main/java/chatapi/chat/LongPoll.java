@@ -181,9 +181,12 @@ public final class LongPoll {
                 if (!newer.isEmpty()) {
                     byte[] body = encoded.computeIfAbsent(new Encoding(w.after, w.representation),
                             e -> MessagesHandler.encode(newer, e.representation()));
-                    if (w.answer(body, wakeups) && written > 0) {
-                        recordLatency(written);
-                    }
+                    w.answer(body, () -> {
+                        wakeups.increment();
+                        if (written > 0) {
+                            recordLatency(written);
+                        }
+                    });
                 }
             }
         });

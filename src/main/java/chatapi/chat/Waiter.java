@@ -5,7 +5,6 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One parked {@code GET …/Messages?after=N}. It ends exactly once, through {@link #finish()}: on an
@@ -46,13 +45,16 @@ final class Waiter {
         return answer(body, null);
     }
 
-    /** As {@link #answer(byte[])}, counting the answer before the client can see it. */
-    boolean answer(byte[] body, LongAdder counter) {
+    /**
+     * As {@link #answer(byte[])}, running {@code beforeSend} (metrics) once this waiter is ended and
+     * before the client can see the answer, so that whoever reads the metrics after it finds them.
+     */
+    boolean answer(byte[] body, Runnable beforeSend) {
         if (!finish()) {
             return false;
         }
-        if (counter != null) {
-            counter.increment();
+        if (beforeSend != null) {
+            beforeSend.run();
         }
         send(body);
         return true;
