@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.HashMap;
@@ -175,11 +176,11 @@ public final class LongPoll {
     private void deliver(Map<Integer, List<ChatMessage>> bySession, Map<Integer, Long> writtenAt) {
         bySession.forEach((sessionId, messages) -> {
             long written = writtenAt.getOrDefault(sessionId, 0L);
-            Map<Encoding, byte[]> encoded = new HashMap<>();
+            Map<Encoding, Buffer> encoded = new HashMap<>();
             for (Waiter w : waiters.values(sessionId)) {
                 List<ChatMessage> newer = MessagesHandler.newerThan(messages, w.after);
                 if (!newer.isEmpty()) {
-                    byte[] body = encoded.computeIfAbsent(new Encoding(w.after, w.representation),
+                    Buffer body = encoded.computeIfAbsent(new Encoding(w.after, w.representation),
                             e -> MessagesHandler.encode(newer, e.representation()));
                     w.answer(body, () -> {
                         wakeups.increment();

@@ -7,6 +7,7 @@ import chatapi.http.Json;
 import chatapi.http.Params;
 import chatapi.http.Representation;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Optional;
@@ -88,9 +89,8 @@ public final class MessagesHandler {
         return ApiException.notFound("session.notFound", id);
     }
 
-    private static void send(RoutingContext ctx, byte[] body) {
-        ctx.response().putHeader("Content-Type", Representation.of(ctx).contentType())
-                .end(io.vertx.core.buffer.Buffer.buffer(body));
+    private static void send(RoutingContext ctx, Buffer body) {
+        ctx.response().putHeader("Content-Type", Representation.of(ctx).contentType()).end(body);
     }
 
     /** The tail of {@code messages} (ascending ids) with ids greater than {@code after}. */
@@ -109,8 +109,8 @@ public final class MessagesHandler {
     }
 
     /** The messages as a JSON array, or as XML {@code ArrayOfChatMessage} holding {@code ChatMessage} elements. */
-    static byte[] encode(List<ChatMessage> messages, Representation representation) {
-        return Json.bytes(representation, "ArrayOfChatMessage", g -> {
+    static Buffer encode(List<ChatMessage> messages, Representation representation) {
+        return Json.buffer(representation, "ArrayOfChatMessage", g -> {
             if (representation.xml()) {
                 g.writeStartObject();
                 if (!messages.isEmpty()) {

@@ -41,15 +41,15 @@ final class Waiter {
     }
 
     /** Answers with an encoded JSON array of messages; false when the waiter had already ended. */
-    boolean answer(byte[] body) {
+    boolean answer(Buffer body) {
         return answer(body, null);
     }
 
     /**
-     * As {@link #answer(byte[])}, running {@code beforeSend} (metrics) once this waiter is ended and
+     * As {@link #answer(Buffer)}, running {@code beforeSend} (metrics) once this waiter is ended and
      * before the client can see the answer, so that whoever reads the metrics after it finds them.
      */
-    boolean answer(byte[] body, Runnable beforeSend) {
+    boolean answer(Buffer body, Runnable beforeSend) {
         if (!finish()) {
             return false;
         }
@@ -84,12 +84,12 @@ final class Waiter {
         return true;
     }
 
-    private void send(byte[] body) {
+    private void send(Buffer body) {
         context.runOnContext(v -> {
             if (!ctx.response().closed() && !ctx.response().ended()) {
                 ctx.response()
                         .putHeader("Content-Type", representation.contentType())
-                        .end(Buffer.buffer(body));
+                        .end(body);
             }
         });
     }

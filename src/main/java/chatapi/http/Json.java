@@ -6,8 +6,8 @@ import com.fasterxml.jackson.dataformat.xml.XmlFactory;
 import com.fasterxml.jackson.dataformat.xml.ser.ToXmlGenerator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import javax.xml.namespace.QName;
 
@@ -19,6 +19,8 @@ public final class Json {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final XmlFactory XML = new XmlFactory();
+    /** Most bodies (an entity, a page of messages) fit without the buffer growing. */
+    private static final int INITIAL_SIZE = 4096;
 
     /** Writes one value with a Jackson generator. */
     @FunctionalInterface
@@ -29,19 +31,23 @@ public final class Json {
     private Json() {
     }
 
-    public static byte[] bytes(Body body) {
-        return bytes(Representation.DEFAULT, null, body);
+    public static Buffer buffer(Body body) {
+        return buffer(Representation.DEFAULT, null, body);
     }
 
-    /** The body in the representation's format; {@code root} names the XML root element. */
-    public static byte[] bytes(Representation representation, String root, Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = generator(representation, root, out)) {
+    /**
+     * The body in the representation's format; {@code root} names the XML root element. The generator
+     * writes straight into the Vert.x buffer that is sent (no intermediate byte array), and one buffer
+     * may be sent to many responses: Vert.x writes a slice of it each time.
+     */
+    public static Buffer buffer(Representation representation, String root, Body body) {
+        Buffer out = Buffer.buffer(INITIAL_SIZE);
+        try (JsonGenerator g = generator(representation, root, new BufferOutput(out))) {
             body.writeTo(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+        return out;
     }
 
     /** Sends the body as the request's negotiated representation. */
@@ -50,10 +56,10 @@ public final class Json {
         ctx.response()
                 .setStatusCode(status)
                 .putHeader("Content-Type", representation.contentType())
-                .end(Buffer.buffer(bytes(representation, root, body)));
+                .end(buffer(representation, root, body));
     }
 
-    private static JsonGenerator generator(Representation representation, String root, ByteArrayOutputStream out)
+    private static JsonGenerator generator(Representation representation, String root, OutputStream out)
             throws IOException {
         if (!representation.xml()) {
             return JSON.createGenerator(out);
@@ -62,5 +68,24 @@ public final class Json {
         xml.configure(ToXmlGenerator.Feature.WRITE_NULLS_AS_XSI_NIL, true);
         xml.setNextName(new QName(root));
         return xml;
+    }
+
+    /** The generator's output: Jackson hands over its own 8 KB chunks, appended to the buffer. */
+    private static final class BufferOutput extends OutputStream {
+        private final Buffer buffer;
+
+        BufferOutput(Buffer buffer) {
+            this.buffer = buffer;
+        }
+
+        @Override
+        public void write(int b) {
+            buffer.appendByte((byte) b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            buffer.appendBytes(bytes, offset, length);
+        }
     }
 }

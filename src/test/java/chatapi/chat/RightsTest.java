@@ -58,7 +58,6 @@ class RightsTest {
 
     private static JsonObject render(ChatSessionEntity entity, boolean agent) {
         CarrierWriter.Rendering how = new CarrierWriter.Rendering(agent, Representation.DEFAULT, Select.ALL);
-        return new JsonObject(io.vertx.core.buffer.Buffer.buffer(
-                Json.bytes(g -> entity.writeTo(g, how, "http://localhost"))));
+        return new JsonObject(Json.buffer(g -> entity.writeTo(g, how, "http://localhost")));
     }
 }
