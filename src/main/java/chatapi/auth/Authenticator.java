@@ -2,6 +2,8 @@ package chatapi.auth;
 
 import chatapi.config.AuthConfig;
 import chatapi.http.ApiException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -72,14 +74,26 @@ public final class Authenticator implements Handler<RoutingContext> {
             // A verifier that throws instead of failing (a malformed token) still refuses with 401.
             principal = refused("malformed credentials: " + e.getClass().getSimpleName());
         }
+        // A Basic verification in flight is shared by every request with the same credentials, and its
+        // callbacks run on the event loop of the request that started it: continue each request on its own
+        // (the HTTP server runs in strict thread mode, see ApiVerticle).
+        Context own = Vertx.currentContext();
         principal.onComplete(result -> {
-            if (result.succeeded()) {
-                result.result().attach(ctx);
-                ctx.next();
+            if (own == null || Vertx.currentContext() == own) {
+                proceed(ctx, result);
             } else {
-                refuse(ctx, result.cause());
+                own.runOnContext(v -> proceed(ctx, result));
             }
         });
+    }
+
+    private void proceed(RoutingContext ctx, AsyncResult<Principal> result) {
+        if (result.succeeded()) {
+            result.result().attach(ctx);
+            ctx.next();
+        } else {
+            refuse(ctx, result.cause());
+        }
     }
 
     /** 401 with the challenge; the reason goes to the log only. */

@@ -339,6 +339,37 @@ class AuthenticationTest {
         return List.of("Authorization", authorization);
     }
 
+    @Test
+    @DisplayName("concurrent first logins with one Basic credential on four event loops share one verification; all answer 200")
+    void sharedBasicVerificationOnSeveralEventLoops(Vertx vertx, VertxTestContext ctx) throws SQLException {
+        addAgent("loops", "four event loops");
+        String authorization = basic("loops", "four event loops");
+        TestApp.start(vertx, DB.config(json -> json.put("instances", 4))).compose(multi -> {
+            List<io.vertx.core.http.HttpClient> clients = new ArrayList<>();
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                // One client (connection) each, so the requests spread over the event loops while the
+                // first one's password verification is still running.
+                io.vertx.core.http.HttpClient client = vertx.createHttpClient();
+                clients.add(client);
+                answers.add(client.request(HttpMethod.GET, multi.port(), "127.0.0.1", "/api/v1/ChatSession/1")
+                        .compose(req -> req.putHeader("Authorization", authorization).send())
+                        .compose(resp -> resp.body().map(body -> {
+                            ctx.verify(() -> assertEquals(1, body.toJsonObject().getInteger("ChatSessionId"), body.toString()));
+                            return resp.statusCode();
+                        })));
+            }
+            return Future.all(answers)
+                    .map(all -> {
+                        ctx.verify(() -> assertEquals(java.util.Collections.nCopies(12, 200),
+                                answers.stream().map(Future::result).toList()));
+                        return all;
+                    })
+                    .eventually(() -> Future.all(clients.stream().map(io.vertx.core.http.HttpClient::close).toList()))
+                    .eventually(multi::stop);
+        }).onComplete(ctx.succeedingThenComplete());
+    }
+
     static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
