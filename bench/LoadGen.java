@@ -231,7 +231,9 @@ public class LoadGen {
         }
         done.await(60, TimeUnit.SECONDS);
         long deadline = System.currentTimeMillis() + 10_000;
-        while (receivedAt.size() < committedAt.size() && System.currentTimeMillis() < deadline) {
+        // Wait for the measured messages themselves: receivedAt also holds the warm-up's, so comparing sizes
+        // would stop early and count the last messages, still on their way, as missing.
+        while (!receivedAt.keySet().containsAll(committedAt.keySet()) && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
         running[0] = false;

@@ -22,10 +22,10 @@ export CHAT_JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 if [ "$MODE" = smoke ]; then # every step, small and short; P5's idle window (40 s with the stats delay) is skipped
   SESSIONS=500; MESSAGES_PER=10; PARK_NS="300"; HOLD=1; WAKE_N=200; WAKE_SECONDS=1; WARMUP=0; FAN_N=100; ROUNDS=1
-  IDLE_SECONDS=0; WRK_SECONDS=1; PG_SECONDS=1; CONC=8
+  IDLE_SECONDS=0; WRK_SECONDS=1; WRK_WARMUP=1; PG_SECONDS=1; CONC=8
 else
   SESSIONS=10000; MESSAGES_PER=10; PARK_NS="1000 5000 10000 19000"; HOLD=5; WAKE_N=10000; WAKE_SECONDS=20; WARMUP=5
-  FAN_N=1000; ROUNDS=3; IDLE_SECONDS=30; WRK_SECONDS=10; PG_SECONDS=10; CONC=16
+  FAN_N=1000; ROUNDS=3; IDLE_SECONDS=30; WRK_SECONDS=10; WRK_WARMUP=5; PG_SECONDS=10; CONC=16
 fi
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -111,6 +111,7 @@ nchan_worker() { pgrep -P "$(cat "$NGINX_DIR/logs/nginx.pid")" | head -n 1; }
 # --- P1, P2: parked polls and memory per poll ----------------------------------------------------
 for N in $PARK_NS; do
   base_rss=$(rss_kb "$SERVER_PID"); base_heap=$(heap_kb "$SERVER_PID")
+  rm -f "$OUT/park-$N.log" "$OUT/nchan-park-$N.log" # the wait below must not find an earlier run's PARKED
   "${GEN[@]}" park --port $PORT --token "$TOKEN" --n "$N" --sessions "$SESSIONS" --first-session 3 --after "$AFTER" \
       --hold "$HOLD" >"$OUT/park-$N.log" 2>&1 &
   gen=$!
@@ -140,6 +141,7 @@ done
 
 # --- P5: database statements while parked and idle -------------------------------------------------
 IDLE_N=$(( WAKE_N ))
+rm -f "$OUT/idle.log"
 if [ "$IDLE_SECONDS" -gt 0 ]; then
 "${GEN[@]}" park --port $PORT --token "$TOKEN" --n "$IDLE_N" --sessions "$SESSIONS" --first-session 3 --after "$AFTER" \
     --hold $(( IDLE_SECONDS + 25 )) >"$OUT/idle.log" 2>&1 &
@@ -199,7 +201,8 @@ if os.getenv("WRK_POST") == "post" then
 end
 request = function() return wrk.format(nil, string.format(path, math.random(first, last))) end
 LUA
-wrk_run() { # path, post? -> "rps p99ms"
+wrk_run() { # path, post? -> "rps p99ms"; a short unmeasured run first warms the JIT for this route
+  WRK_PATH="$1" WRK_POST="${2:-}" wrk -t2 -c"$CONC" -d"${WRK_WARMUP}s" -s "$SQLDIR/wrk.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1
   WRK_PATH="$1" WRK_POST="${2:-}" wrk -t2 -c"$CONC" -d"${WRK_SECONDS}s" --latency -s "$SQLDIR/wrk.lua" \
       "http://127.0.0.1:$PORT" >"$OUT/wrk.out" 2>&1
   cp "$OUT/wrk.out" "$OUT/wrk-$(echo "$1" | tr -c 'a-zA-Z' _)${2:+post}.out"

@@ -36,6 +36,8 @@ public final class LongPoll {
 
     static final int BATCH = 500;
     static final int RETRY_AFTER_SECONDS = 2;
+    static final long FIRST_RETRY_DELAY_MS = 100;
+    static final long MAX_RETRY_DELAY_MS = 2_000;
     private static final Logger LOG = LoggerFactory.getLogger(LongPoll.class);
 
     private final Registry<Integer, Waiter> waiters = new Registry<>();
@@ -53,6 +55,7 @@ public final class LongPoll {
     // (microseconds since the epoch, 0 when unknown).
     private final Map<Integer, Long> pending = new LinkedHashMap<>();
     private boolean querying;
+    private long retryDelayMs;
     private Context home;
     private ChatRepository repository;
 
@@ -112,7 +115,7 @@ public final class LongPoll {
             return;
         }
         if (waiters.has(chatSessionId)) {
-            pending.merge(chatSessionId, writtenAtMicros, (a, b) -> a == 0 ? b : b == 0 ? a : Math.min(a, b));
+            pending.merge(chatSessionId, writtenAtMicros, LongPoll::earliest);
             fetchPending();
         }
     }
@@ -149,13 +152,32 @@ public final class LongPoll {
         querying = true;
         wakeQueries.increment();
         repository.messagesAfter(batch)
-                .onSuccess(found -> deliver(found, writtenAt))
-                .onFailure(err -> LOG.warn("Wake-up query for {} sessions failed; their requests stay parked: {}",
-                        batch.size(), err.getMessage()))
-                .onComplete(done -> {
-                    querying = false;
-                    fetchPending();
+                .onSuccess(found -> {
+                    retryDelayMs = 0;
+                    try {
+                        deliver(batch, found, writtenAt);
+                    } finally {
+                        querying = false;
+                        fetchPending();
+                    }
+                })
+                .onFailure(err -> {
+                    // The database is away (restart, failover, network): the sessions stay pending and
+                    // the query is tried again after a growing pause, so no committed message is lost.
+                    writtenAt.forEach((sessionId, at) -> pending.merge(sessionId, at, LongPoll::earliest));
+                    retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, retryDelayMs == 0 ? FIRST_RETRY_DELAY_MS : retryDelayMs * 2);
+                    LOG.warn("Wake-up query for {} sessions failed; retrying in {} ms: {}", batch.size(), retryDelayMs,
+                            err.getMessage());
+                    home.owner().setTimer(retryDelayMs, id -> {
+                        querying = false;
+                        fetchPending();
+                    });
                 });
+    }
+
+    /** The earlier of two write times, 0 meaning unknown. */
+    private static long earliest(long a, long b) {
+        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
     }
 
     /** Up to BATCH pending sessions that still have waiters, each with its waiters' lowest after. */
@@ -173,11 +195,24 @@ public final class LongPoll {
         return batch;
     }
 
-    private void deliver(Map<Integer, List<ChatMessage>> bySession, Map<Integer, Long> writtenAt) {
-        bySession.forEach((sessionId, messages) -> {
+    /**
+     * Answers the waiters of each queried session with the messages newer than their own {@code after}.
+     * A waiter that parked after the batch was taken, with an {@code after} below the one queried (a
+     * client that fell behind), could be missing messages between the two: it is not answered from
+     * this result; its session is queried again, from its {@code after}.
+     */
+    private void deliver(Map<Integer, Integer> queried, Map<Integer, List<ChatMessage>> bySession,
+            Map<Integer, Long> writtenAt) {
+        queried.forEach((sessionId, queriedAfter) -> {
+            List<ChatMessage> messages = bySession.getOrDefault(sessionId, List.of());
             long written = writtenAt.getOrDefault(sessionId, 0L);
             Map<Encoding, Buffer> encoded = new HashMap<>();
+            boolean behind = false;
             for (Waiter w : waiters.values(sessionId)) {
+                if (w.after < queriedAfter) {
+                    behind = true;
+                    continue;
+                }
                 List<ChatMessage> newer = MessagesHandler.newerThan(messages, w.after);
                 if (!newer.isEmpty()) {
                     Buffer body = encoded.computeIfAbsent(new Encoding(w.after, w.representation),
@@ -189,6 +224,9 @@ public final class LongPoll {
                         }
                     });
                 }
+            }
+            if (behind) {
+                pending.merge(sessionId, written, LongPoll::earliest);
             }
         });
     }

@@ -24,6 +24,7 @@ public record AppConfig(
         String pgUser,
         String pgPassword,
         int pgPoolSize,
+        int pgConnectTimeoutMs,
         boolean demoData,
         int longPollTimeoutSeconds,
         int maxParked,
@@ -43,6 +44,7 @@ public record AppConfig(
             Map.entry("PGUSER", "pgUser"),
             Map.entry("PGPASSWORD", "pgPassword"),
             Map.entry("CHAT_PG_POOL_SIZE", "pgPoolSize"),
+            Map.entry("CHAT_PG_CONNECT_TIMEOUT_MS", "pgConnectTimeoutMs"),
             Map.entry("CHAT_DEMO_DATA", "demoData"),
             Map.entry("CHAT_LONGPOLL_TIMEOUT", "longPollTimeoutSeconds"),
             Map.entry("CHAT_MAX_PARKED", "maxParked"),
@@ -64,6 +66,7 @@ public record AppConfig(
         requireRange("pgPort", pgPort, 1, 65535);
         requireRange("instances", instances, 1, 256);
         requireRange("pgPoolSize", pgPoolSize, 1, 1000);
+        requireRange("pgConnectTimeoutMs", pgConnectTimeoutMs, 100, 60_000);
         requireRange("longPollTimeoutSeconds", longPollTimeoutSeconds, 1, 120);
         requireRange("maxParked", maxParked, 1, 1_000_000);
         if (publicBaseUrl != null) {
@@ -115,6 +118,7 @@ public record AppConfig(
                 text(json, "pgUser", "postgres"),
                 text(json, "pgPassword", null),
                 integer(json, "pgPoolSize", 8),
+                integer(json, "pgConnectTimeoutMs", 1000),
                 bool(json, "demoData", false),
                 integer(json, "longPollTimeoutSeconds", 25),
                 integer(json, "maxParked", 50_000),
@@ -123,7 +127,7 @@ public record AppConfig(
 
     public AppConfig withInstances(int count) {
         return new AppConfig(httpHost, httpPort, publicBaseUrl, count, pgHost, pgPort, pgDatabase, pgUser,
-                pgPassword, pgPoolSize, demoData, longPollTimeoutSeconds, maxParked, auth);
+                pgPassword, pgPoolSize, pgConnectTimeoutMs, demoData, longPollTimeoutSeconds, maxParked, auth);
     }
 
     /** Never prints the password. */
@@ -132,6 +136,7 @@ public record AppConfig(
         return "AppConfig[http=" + httpHost + ":" + httpPort + ", publicBaseUrl=" + publicBaseUrl
                 + ", instances=" + instances + ", pg=" + pgUser + "@" + pgHost + ":" + pgPort + "/" + pgDatabase
                 + ", pgPassword=" + (pgPassword == null ? "unset" : "***") + ", pgPoolSize=" + pgPoolSize
+                + ", pgConnectTimeoutMs=" + pgConnectTimeoutMs
                 + ", demoData=" + demoData + ", longPollTimeoutSeconds=" + longPollTimeoutSeconds
                 + ", maxParked=" + maxParked + ", auth=" + auth + "]";
     }

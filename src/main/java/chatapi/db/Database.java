@@ -2,6 +2,7 @@ package chatapi.db;
 
 import chatapi.config.AppConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -39,6 +40,9 @@ public final class Database {
                         .setName("chat-api " + config.pgUser() + "@" + config.pgHost() + ":" + config.pgPort()
                                 + "/" + config.pgDatabase()))
                 .connectingTo(connectOptions(config))
+                // A database host that does not answer at all (not refusing: gone from the network) fails a
+                // request with 503 after this, not after the 60 s default.
+                .with(new NetClientOptions().setConnectTimeout(config.pgConnectTimeoutMs()))
                 .using(vertx)
                 .build();
     }

@@ -1,5 +1,6 @@
 package chatapi.http;
 
+import chatapi.db.Unavailable;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -19,6 +20,7 @@ public final class Errors implements Handler<RoutingContext> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
     private static final int MAX_ECHO = 100;
+    private static final int DATABASE_RETRY_AFTER_SECONDS = 1;
     private static final Map<Integer, String> TYPES = Map.ofEntries(
             Map.entry(400, "BadRequest"),
             Map.entry(401, "Unauthorized"),
@@ -65,6 +67,10 @@ public final class Errors implements Handler<RoutingContext> {
         Throwable failure = ctx.failure();
         if (failure instanceof ApiException api) {
             return api;
+        }
+        if (Unavailable.is(failure)) {
+            LOG.warn("{} {}: database unavailable: {}", ctx.request().method(), ctx.normalizedPath(), failure.toString());
+            return ApiException.unavailable("database.unavailable", DATABASE_RETRY_AFTER_SECONDS);
         }
         int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
         if (status < 400) {

@@ -352,6 +352,81 @@ class LongPollTest {
 
     // ---------------------------------------------------------------------------------------------
 
+    @Test
+    @DisplayName("a client that fell behind and parks while a wake query for its session runs still gets every message it lacks")
+    void laggingWaiterJoiningDuringAWakeQuery() throws Exception {
+        int session = newSession();
+        // The insert trigger's NOTIFY is off for this test: the test says when the wake query starts.
+        sqlUpdate("ALTER TABLE chat_message DISABLE TRIGGER chat_message_notify");
+        try (Connection t1 = DB.connect(); Connection t2 = DB.connect()) {
+            int a = await(insert(session, "a"));
+            int b = await(insert(session, "b"));
+            Future<Response> upToDate = app.get(messagesAfter(session, b, 20));
+            await(app.awaitParked(1));
+            awaitNoActiveStatement(); // its first look has found nothing
+            int c = await(insert(session, "c")); // committed, but nobody is told yet
+
+            // The lagging client's first look (it reads chat_session) will wait behind t2's lock ...
+            t2.setAutoCommit(false);
+            t2.createStatement().execute("LOCK TABLE chat_session IN ACCESS EXCLUSIVE MODE");
+            // ... and the wake query (chat_message only) behind t1's.
+            t1.setAutoCommit(false);
+            t1.createStatement().execute("LOCK TABLE chat_message IN ACCESS EXCLUSIVE MODE");
+            sqlUpdate("SELECT pg_notify('chat_message', '" + session + "')");
+            awaitStatements("wait_event_type = 'Lock' AND query LIKE '%unnest%'");
+            Future<Response> behind = app.get(messagesAfter(session, a, 20));
+            await(app.awaitParked(2));
+
+            t1.commit(); // the wake query, taken for after = b, runs now; the lagging look still waits
+            Response lagging = await(behind);
+            t2.commit();
+            assertEquals(List.of(b, c), ids(lagging.jsonArray()), "the lagging client gets b and c, not only c");
+            assertEquals(List.of(c), ids(await(upToDate).jsonArray()));
+        } finally {
+            sqlUpdate("ALTER TABLE chat_message ENABLE TRIGGER chat_message_notify");
+        }
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    private static void sqlUpdate(String sql) throws SQLException {
+        try (Connection c = DB.connect(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static void awaitNoActiveStatement() throws Exception {
+        awaitStatements("state = 'active'", 0);
+    }
+
+    private static void awaitStatements(String condition) throws Exception {
+        awaitStatements(condition, 1);
+    }
+
+    /** Until {@code count} (or, for 1, at least one) other backends of this database match the condition. */
+    private static void awaitStatements(String condition, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try (Connection c = DB.connect(); Statement st = c.createStatement()) {
+            String sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND pid <> pg_backend_pid() AND " + condition;
+            while (true) {
+                try (ResultSet rs = st.executeQuery(sql)) {
+                    rs.next();
+                    int found = rs.getInt(1);
+                    if (count == 0 ? found == 0 : found >= count) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no backend state where " + condition + " (count " + count + ")");
+                }
+                Thread.sleep(10); // polling pg_stat_activity for the condition, not a stand-in for it
+            }
+        }
+    }
+
     static String messagesAfter(int session, int after, int waitSeconds) {
         return "/api/v1/ChatSession/" + session + "/Messages?after=" + after + "&wait=" + waitSeconds;
     }

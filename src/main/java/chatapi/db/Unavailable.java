@@ -1,0 +1,52 @@
+package chatapi.db;
+
+import io.vertx.core.VertxException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Tells a database that cannot be reached (refused, closed, shutting down, out of connections) from a
+ * failure of the request itself: the first is answered 503 with Retry-After, and the client retries.
+ */
+public final class Unavailable {
+
+    /**
+     * SQLSTATEs of a server that is going away or not taking connections: admin_shutdown,
+     * crash_shutdown, cannot_connect_now, too_many_connections, and object_not_in_prerequisite_state
+     * (a database with ALLOW_CONNECTIONS false). Class 08, connection exceptions, is matched by prefix.
+     */
+    private static final Set<String> STATES = Set.of("57P01", "57P02", "57P03", "53300", "55000");
+    /**
+     * vertx-sql-client fails a statement sent to a connection that is closing or closed, or queued on one
+     * that closes under it, with a plain VertxException carrying one of these messages (its
+     * SocketConnectionBase), with no cause when none was given.
+     */
+    private static final String CLOSED_WITH_PENDING = "Pending requests failed to be sent due to connection has been closed";
+    private static final String NOT_ACTIVE = "Connection is not active now";
+
+    private Unavailable() {
+    }
+
+    public static boolean is(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // SocketException covers refused connects and connections reset by a terminated backend.
+            if (t instanceof ClosedConnectionException || t instanceof SocketException || t instanceof ClosedChannelException
+                    || t instanceof TimeoutException || t instanceof io.netty.channel.ConnectTimeoutException) {
+                return true;
+            }
+            if (t instanceof VertxException && t.getMessage() != null
+                    && (t.getMessage().startsWith(CLOSED_WITH_PENDING) || t.getMessage().startsWith(NOT_ACTIVE))) {
+                return true;
+            }
+            if (t instanceof PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || STATES.contains(pg.getSqlState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
