@@ -24,7 +24,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
@@ -52,7 +52,7 @@ public final class ApiVerticle extends VerticleBase {
     private final AppConfig config;
     private final Shared shared;
     private final IntConsumer onListening;
-    private Pool pool;
+    private SqlClient pool;
     private HttpServer server;
 
     /** @param onListening told the port actually bound (the configured one, or a free one for port 0) */
@@ -93,7 +93,7 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     /** The whole API; package-private so that a test can compare its routes with the OpenAPI document. */
-    Router router(Pool pool, Buffer openApi) {
+    Router router(SqlClient pool, Buffer openApi) {
         Router router = Router.router(vertx);
         ChatRepository repository = new ChatRepository(pool);
         ChatSessionHandler sessions = new ChatSessionHandler(repository, new Links(config.publicBaseUrl()));

@@ -7,7 +7,7 @@ import chatapi.db.Database;
 import chatapi.db.NotificationListener;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 
 /**
  * The instance's listener: one LISTEN connection, and the context on which wake-up queries run.
@@ -18,7 +18,7 @@ public final class LongPollVerticle extends VerticleBase {
     private final AppConfig config;
     private final LongPoll longPoll;
     private NotificationListener listener;
-    private Pool pool;
+    private SqlClient pool;
 
     public LongPollVerticle(AppConfig config, LongPoll longPoll) {
         this.config = config;

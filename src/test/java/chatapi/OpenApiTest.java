@@ -15,7 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.DisplayName;
@@ -35,7 +35,7 @@ class OpenApiTest {
                 Metrics.registry()), port -> { });
         verticle.init(vertx, vertx.getOrCreateContext());
         Buffer document = vertx.fileSystem().readFileBlocking(ApiVerticle.OPENAPI);
-        Pool pool = Database.pool(vertx, config); // built, never connected
+        SqlClient pool = Database.pool(vertx, config); // built, never connected
         Router router = verticle.router(pool, document);
 
         Set<String> routed = new TreeSet<>();

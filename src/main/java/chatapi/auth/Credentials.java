@@ -1,8 +1,8 @@
 package chatapi.auth;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -41,10 +41,10 @@ final class Credentials {
     record IssuedTicket(String ticket, OffsetDateTime expires) {
     }
 
-    private final Pool pool;
+    private final SqlClient pool;
     private final int ticketTtlSeconds;
 
-    Credentials(Pool pool, int ticketTtlSeconds) {
+    Credentials(SqlClient pool, int ticketTtlSeconds) {
         this.pool = pool;
         this.ticketTtlSeconds = ticketTtlSeconds;
     }

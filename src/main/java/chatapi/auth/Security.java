@@ -2,7 +2,7 @@ package chatapi.auth;
 
 import chatapi.config.AuthConfig;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 
 /** The authentication handlers of one API verticle, built on the process-wide {@link Shared} state. */
 public final class Security {
@@ -29,7 +29,7 @@ public final class Security {
     private final Authenticator authenticator;
     private final AuthenticateHandler authenticate;
 
-    public Security(Vertx vertx, Pool pool, Shared shared) {
+    public Security(Vertx vertx, SqlClient pool, Shared shared) {
         Credentials credentials = new Credentials(pool, shared.config.ticketTtlSeconds());
         this.authenticator = new Authenticator(vertx, credentials, shared.tokens, shared.lockout, shared.config);
         this.authenticate = new AuthenticateHandler(authenticator, credentials, shared.config);

@@ -1,9 +1,9 @@
 package chatapi.chat;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,9 +67,9 @@ public final class ChatRepository {
             + " FROM chat_topic t WHERE t.topic_id = $1"
             + " RETURNING chat_session_id";
 
-    private final Pool pool;
+    private final SqlClient pool;
 
-    public ChatRepository(Pool pool) {
+    public ChatRepository(SqlClient pool) {
         this.pool = pool;
     }
 

@@ -3,8 +3,7 @@ package chatapi.db;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.SocketException;
-import java.nio.channels.ClosedChannelException;
+import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
@@ -33,8 +32,9 @@ public final class Unavailable {
 
     public static boolean is(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            // SocketException covers refused connects and connections reset by a terminated backend.
-            if (t instanceof ClosedConnectionException || t instanceof SocketException || t instanceof ClosedChannelException
+            // An I/O failure on the way to the database: a refused connect, a connection reset or a broken pipe
+            // to a terminated backend, a closed channel. (Handlers do no other I/O that can fail this way.)
+            if (t instanceof ClosedConnectionException || t instanceof IOException
                     || t instanceof TimeoutException || t instanceof io.netty.channel.ConnectTimeoutException) {
                 return true;
             }

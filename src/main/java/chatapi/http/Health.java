@@ -1,7 +1,7 @@
 package chatapi.http;
 
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -14,11 +14,11 @@ public final class Health {
 
     private static final long READY_TIMEOUT_MS = 2_000;
 
-    private final Pool pool;
+    private final SqlClient pool;
     private final BooleanSupplier listening;
     private final IntSupplier parked;
 
-    public Health(Pool pool, BooleanSupplier listening, IntSupplier parked) {
+    public Health(SqlClient pool, BooleanSupplier listening, IntSupplier parked) {
         this.pool = pool;
         this.listening = listening;
         this.parked = parked;

@@ -12,7 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,7 +29,7 @@ class RightsTest {
     @DisplayName("an agent has full rights; a customer reads; every property is listed with its type and length")
     void rightsFollowTheCaller(Vertx vertx, VertxTestContext ctx) {
         TestApp.start(vertx, DB.config()).compose(app -> {
-            Pool pool = Database.pool(vertx, DB.config());
+            SqlClient pool = Database.pool(vertx, DB.config());
             return new ChatRepository(pool).findSession(1).map(found -> {
                 ChatSessionEntity entity = found.orElseThrow();
                 JsonObject agent = render(entity, true);

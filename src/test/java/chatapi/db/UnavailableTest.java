@@ -21,6 +21,7 @@ class UnavailableTest {
     void away() {
         assertTrue(Unavailable.is(new ConnectException("Connection refused")));
         assertTrue(Unavailable.is(new SocketException("Connection reset")));
+        assertTrue(Unavailable.is(new java.io.IOException("Broken pipe")));
         assertTrue(Unavailable.is(ClosedConnectionException.INSTANCE));
         assertTrue(Unavailable.is(new TimeoutException("pool")));
         assertTrue(Unavailable.is(VertxException.noStackTrace(
