@@ -335,12 +335,13 @@ public class LoadGen {
         int session = num("session", 1);
         long after = Long.parseLong(arg("after", "2000000000"));
         int rounds = num("rounds", 3);
+        int warmupRounds = num("warmup-rounds", 0); // first, not counted: both sides' JIT warms up
         Vertx vertx = vertx();
         HttpClient client = client(vertx, n + 8);
         HttpClient probe = client(vertx, 2);
         Writer writer = new Writer(vertx);
         List<Long> lasts = new ArrayList<>();
-        for (int round = 0; round < rounds; round++) {
+        for (int round = 0; round < warmupRounds + rounds; round++) {
             AtomicInteger answered = new AtomicInteger();
             AtomicLong last = new AtomicLong();
             CountDownLatch all = new CountDownLatch(n);
@@ -366,11 +367,15 @@ public class LoadGen {
             if (!all.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("not every waiter was answered");
             }
-            lasts.add(Math.max(0, last.get() - commit));
-            if (!nchan()) {
-                after = lastId(writer) ;
+            long lastMs = Math.max(0, last.get() - commit);
+            if (round >= warmupRounds) {
+                lasts.add(lastMs);
             }
-            System.out.println("ROUND " + round + " answered=" + answered.get() + " last_ms=" + ms(lasts.get(lasts.size() - 1)));
+            if (!nchan()) {
+                after = lastId(writer);
+            }
+            System.out.println("ROUND " + round + (round < warmupRounds ? " (warm-up)" : "") + " answered="
+                    + answered.get() + " last_ms=" + ms(lastMs));
             Thread.sleep(500);
         }
         lasts.sort(null);

@@ -21,11 +21,11 @@ NCHAN_PORT=18090
 export CHAT_JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 if [ "$MODE" = smoke ]; then # every step, small and short; P5's idle window (40 s with the stats delay) is skipped
-  SESSIONS=500; MESSAGES_PER=10; PARK_NS="300"; HOLD=1; WAKE_N=200; WAKE_SECONDS=1; WARMUP=0; FAN_N=100; ROUNDS=1
+  SESSIONS=500; MESSAGES_PER=10; PARK_NS="300"; HOLD=1; WAKE_N=200; WAKE_SECONDS=1; WARMUP=0; FAN_N=100; ROUNDS=1; FAN_WARMUP=0
   IDLE_SECONDS=0; WRK_SECONDS=1; WRK_WARMUP=1; PG_SECONDS=1; CONC=8
 else
   SESSIONS=10000; MESSAGES_PER=10; PARK_NS="1000 5000 10000 19000"; HOLD=5; WAKE_N=10000; WAKE_SECONDS=20; WARMUP=5
-  FAN_N=1000; ROUNDS=3; IDLE_SECONDS=30; WRK_SECONDS=10; WRK_WARMUP=5; PG_SECONDS=10; CONC=16
+  FAN_N=1000; ROUNDS=5; FAN_WARMUP=3; IDLE_SECONDS=30; WRK_SECONDS=10; WRK_WARMUP=5; PG_SECONDS=10; CONC=16
 fi
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -172,16 +172,16 @@ row "P3 wake latency, $WAKE_N parked, 200 msg/s after ${WARMUP}s warm-up: p50 / 
 row "P5 wake queries per woken request during P3 | $(awk -v q=$(( ${q1%.*} - ${q0%.*} )) -v w=$(( ${w1%.*} - ${w0%.*} )) 'BEGIN{ if (w > 0) printf "%.3f (%d / %d)", q/w, q, w; else print "n/a" }') | | | <= 1"
 
 # --- P4: fan-out -----------------------------------------------------------------------------------
-"${GEN[@]}" fanout --port $PORT --token "$TOKEN" --n "$FAN_N" --session 1 --after "$AFTER" --pgdatabase $DB --rounds "$ROUNDS" \
+"${GEN[@]}" fanout --port $PORT --token "$TOKEN" --n "$FAN_N" --session 1 --after "$AFTER" --pgdatabase $DB --rounds "$ROUNDS" --warmup-rounds "$FAN_WARMUP" \
     >"$OUT/fanout.log" 2>&1 || true
 f=$(grep RESULT "$OUT/fanout.log" || echo "RESULT failed")
 fm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$f"); fb=$(sed -n 's/.* best_ms=\([0-9.]*\).*/\1/p' <<<"$f")
 nfm="-"
 if [ "$NCHAN" = yes ]; then
-  "${GEN[@]}" fanout --target nchan --port $NCHAN_PORT --n "$FAN_N" --session 1 --rounds "$ROUNDS" >"$OUT/nchan-fanout.log" 2>&1 || true
+  "${GEN[@]}" fanout --target nchan --port $NCHAN_PORT --n "$FAN_N" --session 1 --rounds "$ROUNDS" --warmup-rounds "$FAN_WARMUP" >"$OUT/nchan-fanout.log" 2>&1 || true
   nfm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$(grep RESULT "$OUT/nchan-fanout.log" || echo)")
 fi
-row "P4 fan-out to $FAN_N waiters, last answered (median of 3; best) | ${fm} ms (${fb}) | ${nfm} ms | | <= 25 ms"
+row "P4 fan-out to $FAN_N waiters, last answered (median of $ROUNDS after $FAN_WARMUP warm-up rounds; best) | ${fm} ms (${fb}) | ${nfm} ms | | <= 25 ms"
 
 # --- P6, P7: request rates against pgbench ---------------------------------------------------------
 SQLDIR="$OUT/sql"; mkdir -p "$SQLDIR"
