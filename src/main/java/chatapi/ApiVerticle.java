@@ -11,10 +11,12 @@ import chatapi.config.AppConfig;
 import chatapi.db.Database;
 import chatapi.http.AccessLog;
 import chatapi.http.AppTokens;
+import chatapi.http.ConnectionGuard;
 import chatapi.http.Errors;
 import chatapi.http.Health;
 import chatapi.http.Links;
 import chatapi.http.Negotiation;
+import chatapi.http.Params;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -54,6 +56,7 @@ public final class ApiVerticle extends VerticleBase {
     private final IntConsumer onListening;
     private SqlClient pool;
     private HttpServer server;
+    private ConnectionGuard guard;
 
     /** @param onListening told the port actually bound (the configured one, or a free one for port 0) */
     public ApiVerticle(AppConfig config, Shared shared, IntConsumer onListening) {
@@ -70,14 +73,22 @@ public final class ApiVerticle extends VerticleBase {
                 .setPort(config.httpPort())
                 .setMaxInitialLineLength(8192)
                 .setMaxHeaderSize(16384)
+                // HTTP/1.1 only: no sniffing of the first bytes for an HTTP/2 preface, so that a connection is an
+                // HTTP connection (and watched by the ConnectionGuard) from its first byte.
+                .setHttp2ClearTextEnabled(false)
                 // Every request and response is handled on its own event loop (parked answers go through
                 // runOnContext), so a connection needs no cross-thread outbound queue: Vert.x otherwise
                 // allocates one per connection, about 4 KB of a parked poll's 12.6 KB of heap.
                 .setStrictThreadMode(true);
         return vertx.fileSystem().readFile(OPENAPI)
-                .compose(openApi -> vertx.createHttpServer(options)
-                        .requestHandler(router(pool, openApi))
-                        .listen())
+                .compose(openApi -> {
+                    Router router = router(pool, openApi);
+                    return vertx.createHttpServer(options)
+                            .connectionHandler(guard::connected)
+                            .invalidRequestHandler(Errors::invalidRequest)
+                            .requestHandler(router)
+                            .listen();
+                })
                 .onSuccess(s -> {
                     server = s;
                     onListening.accept(s.actualPort());
@@ -100,8 +111,11 @@ public final class ApiVerticle extends VerticleBase {
         MessagesHandler messages = new MessagesHandler(repository, shared.longPoll(), config.longPollTimeoutSeconds());
         Health health = new Health(pool, shared.listening(), shared.longPoll()::parked);
         Security auth = new Security(vertx, pool, shared.security());
+        guard = new ConnectionGuard(vertx, config.httpReadTimeoutSeconds(), config.httpIdleTimeoutSeconds());
 
+        router.route().handler(guard::requestStarted);
         router.route().handler(new AccessLog());
+        router.route().handler(Params::decodableQuery);
         router.get("/health/live").handler(health::live);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(shared.registry()));
         router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()

@@ -36,20 +36,23 @@ class ServerProcessTest {
     @RegisterExtension
     static final TestDatabase DB = new TestDatabase();
 
-    private static final int PARKED = 50;
+    private static final int PARKED = 2_000;
 
     private Process server;
     private Path log;
 
     @AfterEach
-    void kill() {
+    void kill() throws IOException {
         if (server != null && server.isAlive()) {
             server.destroyForcibly();
+        }
+        if (log != null) {
+            Files.deleteIfExists(log);
         }
     }
 
     @Test
-    @DisplayName("SIGTERM answers every parked request with [] within a second, refuses new connections, exits 0; logs are JSON lines when asked")
+    @DisplayName("SIGTERM with 2,000 parked: every one answered [] within a second, a new request is not parked, no connection afterwards, exit 0; logs are JSON lines when asked")
     void sigtermDrainsParkedRequests(Vertx vertx, VertxTestContext ctx) throws Exception {
         int port = freePort();
         start(port);
@@ -71,7 +74,22 @@ class ServerProcessTest {
                     server.destroy(); // SIGTERM
                     return signalled;
                 }))
-                .compose(signalled -> Future.all(polls).map(all -> signalled))
+                .compose(signalled -> {
+                    // A request that arrives while the server drains is refused or answered at once, never parked.
+                    HttpClient late = vertx.createHttpClient();
+                    Future<Answer> during = get(late, port, "/api/v1/ChatSession/1/Messages?after=3&wait=60");
+                    return Future.all(polls).compose(all -> during.transform(ar -> {
+                        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+                        ctx.verify(() -> {
+                            assertTrue(ms < 2_000, "the request sent while draining ended " + ms + " ms after SIGTERM");
+                            if (ar.succeeded()) {
+                                assertTrue(ar.result().status() == 503 || ar.result().body().equals("[]"),
+                                        ar.result().status() + " " + ar.result().body());
+                            }
+                        });
+                        return late.close();
+                    })).map(v -> signalled);
+                })
                 .compose(signalled -> vertx.executeBlocking(() -> {
                     long answeredMs = polls.stream().mapToLong(p -> p.result().atNanos()).max().orElseThrow();
                     answeredMs = TimeUnit.NANOSECONDS.toMillis(answeredMs - signalled);

@@ -18,6 +18,8 @@ public record AppConfig(
         int httpPort,
         String publicBaseUrl,
         int instances,
+        int httpReadTimeoutSeconds,
+        int httpIdleTimeoutSeconds,
         String pgHost,
         int pgPort,
         String pgDatabase,
@@ -38,6 +40,8 @@ public record AppConfig(
             Map.entry("HTTP_PORT", "httpPort"),
             Map.entry("CHAT_PUBLIC_BASE_URL", "publicBaseUrl"),
             Map.entry("CHAT_INSTANCES", "instances"),
+            Map.entry("CHAT_HTTP_READ_TIMEOUT", "httpReadTimeoutSeconds"),
+            Map.entry("CHAT_HTTP_IDLE_TIMEOUT", "httpIdleTimeoutSeconds"),
             Map.entry("PGHOST", "pgHost"),
             Map.entry("PGPORT", "pgPort"),
             Map.entry("PGDATABASE", "pgDatabase"),
@@ -65,6 +69,8 @@ public record AppConfig(
         requireRange("httpPort", httpPort, 0, 65535);
         requireRange("pgPort", pgPort, 1, 65535);
         requireRange("instances", instances, 1, 256);
+        requireRange("httpReadTimeoutSeconds", httpReadTimeoutSeconds, 1, 3600);
+        requireRange("httpIdleTimeoutSeconds", httpIdleTimeoutSeconds, 1, 3600);
         requireRange("pgPoolSize", pgPoolSize, 1, 1000);
         requireRange("pgConnectTimeoutMs", pgConnectTimeoutMs, 100, 60_000);
         requireRange("longPollTimeoutSeconds", longPollTimeoutSeconds, 1, 120);
@@ -112,6 +118,8 @@ public record AppConfig(
                 integer(json, "httpPort", 8080),
                 text(json, "publicBaseUrl", null),
                 integer(json, "instances", 1),
+                integer(json, "httpReadTimeoutSeconds", 10),
+                integer(json, "httpIdleTimeoutSeconds", 60),
                 text(json, "pgHost", "127.0.0.1"),
                 integer(json, "pgPort", 5432),
                 text(json, "pgDatabase", "postgres"),
@@ -126,15 +134,16 @@ public record AppConfig(
     }
 
     public AppConfig withInstances(int count) {
-        return new AppConfig(httpHost, httpPort, publicBaseUrl, count, pgHost, pgPort, pgDatabase, pgUser,
-                pgPassword, pgPoolSize, pgConnectTimeoutMs, demoData, longPollTimeoutSeconds, maxParked, auth);
+        return new AppConfig(httpHost, httpPort, publicBaseUrl, count, httpReadTimeoutSeconds, httpIdleTimeoutSeconds,
+                pgHost, pgPort, pgDatabase, pgUser, pgPassword, pgPoolSize, pgConnectTimeoutMs, demoData, longPollTimeoutSeconds, maxParked, auth);
     }
 
     /** Never prints the password. */
     @Override
     public String toString() {
         return "AppConfig[http=" + httpHost + ":" + httpPort + ", publicBaseUrl=" + publicBaseUrl
-                + ", instances=" + instances + ", pg=" + pgUser + "@" + pgHost + ":" + pgPort + "/" + pgDatabase
+                + ", instances=" + instances + ", httpReadTimeoutSeconds=" + httpReadTimeoutSeconds
+                + ", httpIdleTimeoutSeconds=" + httpIdleTimeoutSeconds + ", pg=" + pgUser + "@" + pgHost + ":" + pgPort + "/" + pgDatabase
                 + ", pgPassword=" + (pgPassword == null ? "unset" : "***") + ", pgPoolSize=" + pgPoolSize
                 + ", pgConnectTimeoutMs=" + pgConnectTimeoutMs
                 + ", demoData=" + demoData + ", longPollTimeoutSeconds=" + longPollTimeoutSeconds

@@ -1,7 +1,10 @@
 package chatapi.http;
 
 import chatapi.db.Unavailable;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -47,6 +50,28 @@ public final class Errors implements Handler<RoutingContext> {
             return;
         }
         send(ctx, error);
+    }
+
+    /**
+     * For requests Vert.x could not decode (a malformed request line or header, an unknown HTTP version,
+     * a line or headers over the limits): the error shape in English, then the connection is closed.
+     * Vert.x's default answers an unknown version with 501; it is the client's error, so 400.
+     */
+    public static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        ApiException error = cause instanceof TooLongHttpLineException
+                ? new ApiException(414, "UriTooLong", "request.uriTooLong")
+                : cause instanceof TooLongHttpHeaderException
+                        ? new ApiException(431, "RequestHeaderFieldsTooLarge", "request.headersTooLarge")
+                        : ApiException.badRequest("request.malformed");
+        String body = "{\"Error\":true,\"ErrorType\":\"" + error.errorType() + "\",\"ErrorMessage\":\""
+                + error.message(Messages.ENGLISH) + "\",\"ErrorSource\":\"chat-api\"}";
+        request.response()
+                .setStatusCode(error.status())
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("Connection", "close")
+                .end(body)
+                .onComplete(done -> request.connection().close());
     }
 
     /** Writes the error in the request's negotiated format and language. */

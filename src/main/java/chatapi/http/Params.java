@@ -25,6 +25,20 @@ public final class Params {
     }
 
     /** The single value of a query parameter, null when absent, a 400 when repeated. */
+    /**
+     * First handler for every request: a query string that cannot be decoded (a {@code %} not followed
+     * by two hex digits, say) is a 400 naming it, before any handler reads a parameter.
+     */
+    public static void decodableQuery(RoutingContext ctx) {
+        try {
+            ctx.queryParams();
+        } catch (IllegalArgumentException e) {
+            ctx.fail(ApiException.badRequest("query.malformed", Errors.echo(ctx.request().query())));
+            return;
+        }
+        ctx.next();
+    }
+
     public static String singleQueryParam(RoutingContext ctx, String name) {
         List<String> values = ctx.queryParam(name);
         if (values.isEmpty()) {
