@@ -19,6 +19,10 @@ public final class AccessLog implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
+        if (!LOG.isInfoEnabled()) { // access logging off: nothing to keep per request
+            ctx.next();
+            return;
+        }
         long started = System.nanoTime();
         ctx.addEndHandler(done -> {
             if (LOG.isInfoEnabled()) {

@@ -58,11 +58,11 @@ public final class ConnectionGuard {
         if (state != null) {
             state.inFlight++;
             cancel(state);
-            if (!ctx.request().isEnded()) {
+            if (hasBody(ctx) && !ctx.request().isEnded()) {
                 // The body is still on its way: it too must arrive within the read timeout.
                 state.timer = vertx.setTimer(readTimeoutMs, id -> {
                     state.timer = -1;
-                    if (!ctx.request().isEnded()) {
+                    if (hasBody(ctx) && !ctx.request().isEnded()) {
                         connection.close();
                     }
                 });
@@ -76,6 +76,12 @@ public final class ConnectionGuard {
             });
         }
         ctx.next();
+    }
+
+    /** Whether a body follows the headers (a GET's end may be signalled a little after its headers). */
+    private static boolean hasBody(RoutingContext ctx) {
+        String length = ctx.request().getHeader("Content-Length");
+        return ctx.request().getHeader("Transfer-Encoding") != null || (length != null && !length.equals("0"));
     }
 
     /** Connections being watched right now (for tests and metrics). */

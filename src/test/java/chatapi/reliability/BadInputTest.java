@@ -39,10 +39,10 @@ class BadInputTest {
     @Order(1)
     static final TestDatabase DB = new TestDatabase();
 
-    /** A one-second read timeout, so that slow and partial requests are cut quickly in this test. */
+    /** Short read and idle timeouts (1 s, 2 s), so that slow, partial and idle connections are cut quickly here. */
     @RegisterExtension
     @Order(2)
-    static final TestApp app = TestApp.on(DB, json -> json.put("httpReadTimeoutSeconds", 1));
+    static final TestApp app = TestApp.on(DB, json -> json.put("httpReadTimeoutSeconds", 1).put("httpIdleTimeoutSeconds", 2));
 
     /** How long a request of the corpus may take to be answered or closed. */
     private static final int LIMIT_MS = 5_000;
@@ -88,6 +88,31 @@ class BadInputTest {
         TestApp.Response poll = app.get("/api/v1/ChatSession/1/Messages?after=0&wait=1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(200, poll.status());
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    @DisplayName("a poll parked longer than the read and idle timeouts is answered, not cut; an idle keep-alive connection is closed")
+    void timeoutsSpareParkedPolls() throws Exception {
+        long started = System.nanoTime();
+        TestApp.Response parked = app.get("/api/v1/ChatSession/1/Messages?after=2000000000&wait=4")
+                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        long parkedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertEquals(200, parked.status());
+        assertEquals("[]", parked.body().toString());
+        assertTrue(parkedMs >= 3_500, "answered by its own timeout, after " + parkedMs + " ms");
+
+        try (Socket socket = new Socket("127.0.0.1", app.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            assertEquals("200", readStatus(in));
+            long idleFrom = System.nanoTime();
+            byte[] rest = in.readAllBytes(); // the rest of the response, then the end of the stream when closed
+            long idleMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - idleFrom);
+            assertTrue(new String(rest, StandardCharsets.ISO_8859_1).contains("UP"));
+            assertTrue(idleMs >= 1_000 && idleMs < 6_000, "closed after " + idleMs + " ms idle");
+        }
     }
 
     /** Sends the bytes and reads one response: its status, "closed" (no answer, connection closed), or "hang". */
