@@ -3,6 +3,7 @@ package chatapi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chatapi.support.ServerProcess;
 import chatapi.support.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,13 +15,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -38,24 +38,22 @@ class ServerProcessTest {
 
     private static final int PARKED = 2_000;
 
+    private ServerProcess process;
     private Process server;
     private Path log;
 
     @AfterEach
     void kill() throws IOException {
-        if (server != null && server.isAlive()) {
-            server.destroyForcibly();
-        }
-        if (log != null) {
-            Files.deleteIfExists(log);
+        if (process != null) {
+            process.close();
         }
     }
 
     @Test
     @DisplayName("SIGTERM with 2,000 parked: every one answered [] within a second, a new request is not parked, no connection afterwards, exit 0; logs are JSON lines when asked")
     void sigtermDrainsParkedRequests(Vertx vertx, VertxTestContext ctx) throws Exception {
-        int port = freePort();
-        start(port);
+        start();
+        int port = process.port();
         HttpClient client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(PARKED + 5));
         List<Future<Answer>> polls = new ArrayList<>();
         // The exchange runs on an event loop: a response body read from the test thread may be missed.
@@ -119,20 +117,10 @@ class ServerProcessTest {
                 .onComplete(ctx.succeedingThenComplete());
     }
 
-    private void start(int port) throws IOException {
-        log = Files.createTempFile("chat-api-process", ".log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "chatapi.Main")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(DB.environment());
-        pb.environment().put("HTTP_HOST", "127.0.0.1");
-        pb.environment().put("HTTP_PORT", Integer.toString(port));
-        pb.environment().put("CHAT_DEMO_DATA", "true");
-        pb.environment().put("CHAT_JWT_SECRET", TestDatabase.JWT_SECRET);
-        pb.environment().put("CHAT_LOG_FORMAT", "json");
-        pb.environment().put("CHAT_CONFIG", new File("conf/config.json").getAbsolutePath());
-        server = pb.start();
+    private void start() throws IOException {
+        process = ServerProcess.start(DB, Map.of("CHAT_LOG_FORMAT", "json"));
+        server = process.process();
+        log = process.log();
     }
 
     /** Polls /health/ready until the server is up with at least {@code parked} requests parked (30 s at most). */
@@ -160,12 +148,6 @@ class ServerProcessTest {
         return client.request(HttpMethod.GET, port, "127.0.0.1", uri)
                 .compose(req -> req.putHeader("Authorization", "Basic dGplMDpUamUw").send().compose(HttpClientResponse::body)
                         .map(body -> new Answer(req.response().result().statusCode(), body.toString(), System.nanoTime())));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private record Answer(int status, String body, long atNanos) {

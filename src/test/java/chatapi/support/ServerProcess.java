@@ -1,0 +1,74 @@
+package chatapi.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * chat-api as a separate process (the test's own classpath, {@code chatapi.Main}) on a free port of
+ * 127.0.0.1, against a test database, logging to a temporary file that {@link #close()} deletes.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private ServerProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Starts a server; {@code environment} adds to (or overrides) the test database's settings. */
+    public static ServerProcess start(TestDatabase db, Map<String, String> environment) throws IOException {
+        int port = freePort();
+        Path log = Files.createTempFile("chat-api-process", ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "chatapi.Main")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(db.environment());
+        pb.environment().put("HTTP_HOST", "127.0.0.1");
+        pb.environment().put("HTTP_PORT", Integer.toString(port));
+        pb.environment().put("CHAT_DEMO_DATA", "true");
+        pb.environment().put("CHAT_JWT_SECRET", TestDatabase.JWT_SECRET);
+        pb.environment().put("CHAT_CONFIG", new File("conf/config.json").getAbsolutePath());
+        pb.environment().putAll(environment);
+        return new ServerProcess(pb.start(), log, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public String logText() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Kills the process if it still runs (SIGKILL) and deletes its log. */
+    @Override
+    public void close() throws IOException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        Files.deleteIfExists(log);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
