@@ -103,7 +103,10 @@ public final class ApiVerticle extends VerticleBase {
         return closed.eventually(() -> pool.close());
     }
 
-    /** The whole API; package-private so that a test can compare its routes with the OpenAPI document. */
+    /**
+     * The whole API, and the connection guard whose request hook is its first handler; package-private so
+     * that a test can compare its routes with the OpenAPI document.
+     */
     Router router(SqlClient pool, Buffer openApi) {
         Router router = Router.router(vertx);
         ChatRepository repository = new ChatRepository(pool);

@@ -106,6 +106,8 @@ class ServerProcessTest {
                                 && l.getString("formattedMessage").startsWith("GET /api/v1/ChatSession/:id/Messages 200")),
                                 "access lines in JSON");
                     });
+                    System.out.println("ServerProcessTest R3: " + PARKED + " parked requests answered within "
+                            + answeredMs + " ms of SIGTERM");
                     assertTrue(answeredMs < 1_000, "parked requests answered " + answeredMs + " ms after SIGTERM");
                     return null;
                 }))

@@ -84,6 +84,8 @@ class DatabaseOutageTest {
                     assertEquals("chat-api", error.getString("ErrorSource"));
                     assertEquals("1", t.response.header("Retry-After"));
                 }
+                System.out.println("DatabaseOutageTest R5: answered in " + during.stream()
+                        .map(f -> f.result().millis + " ms").toList() + " (entity, messages, post, ready)");
                 Timed ready = during.get(3).result();
                 assertEquals(503, ready.response.status());
                 assertTrue(ready.millis < 1000, "ready answered after " + ready.millis + " ms");
@@ -101,10 +103,11 @@ class DatabaseOutageTest {
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    @DisplayName("R1: 1,000 widget loops on 20 sessions, a steady writer, every backend terminated: every message reaches every client once, in order")
+    @DisplayName("R1: 1,000 widget loops (chat.outage.clients) on 20 sessions, a steady writer, every backend terminated: every message reaches every client once, in order")
     void widgetLoopsThroughAnOutage(Vertx vertx, VertxTestContext ctx) throws Exception {
         int sessions = 20;
-        int clientsPerSession = 50;
+        // 1,000 in the suite; the longer run: mvn -B verify -Dtest=DatabaseOutageTest -Dchat.outage.clients=5000
+        int clientsPerSession = Integer.getInteger("chat.outage.clients", 1_000) / sessions;
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
             ids.add(newSession());
@@ -153,6 +156,9 @@ class DatabaseOutageTest {
                         assertEquals(truth.get(loop.session), loop.received,
                                 "client of session " + loop.session + " (after " + loop.errors + " errors)");
                     }
+                    System.out.printf("DatabaseOutageTest R1: %d clients, %d messages committed, %d requests"
+                            + " failed and were retried during the outage%n", loops.size(), total,
+                            loops.stream().mapToInt(l -> l.errors).sum());
                     List<String> bad = loops.stream().flatMap(l -> l.unexpected.stream()).distinct().toList();
                     assertEquals(List.of(), bad, "every failed request was a 503 with the error shape");
                     ctx.completeNow();
