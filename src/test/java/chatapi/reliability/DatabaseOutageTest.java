@@ -24,10 +24,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,7 +63,7 @@ class DatabaseOutageTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     @DisplayName("R5: with the database down, requests answer 503 with the error shape within 1 s, /health/ready is 503, and service comes back by itself")
     void databaseDown(Vertx vertx, VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         outage(true);
         List<Future<Timed>> during = List.of(
                 timed(() -> app.get("/api/v1/ChatSession/" + session)),
@@ -110,7 +108,7 @@ class DatabaseOutageTest {
         int clientsPerSession = Integer.getInteger("chat.outage.clients", 1_000) / sessions;
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
-            ids.add(newSession());
+            ids.add(DB.newSession());
         }
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(sessions * clientsPerSession + 10));
@@ -141,7 +139,7 @@ class DatabaseOutageTest {
                     writer.join();
                 }))
                 .compose(v -> blocking(vertx, () -> {
-                    Map<Integer, List<Integer>> truth = committed(ids);
+                    Map<Integer, List<Integer>> truth = DB.messageIds(ids);
                     for (Loop loop : loops) {
                         loop.target = truth.get(loop.session);
                     }
@@ -149,7 +147,7 @@ class DatabaseOutageTest {
                 .compose(v -> Future.all(loops.stream().map(loop -> loop.done.future()).toList()))
                 .eventually(() -> client.close())
                 .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-                    Map<Integer, List<Integer>> truth = committed(ids);
+                    Map<Integer, List<Integer>> truth = DB.messageIds(ids);
                     int total = truth.values().stream().mapToInt(List::size).sum();
                     assertTrue(total >= 200, "the writer committed " + total);
                     for (Loop loop : loops) {
@@ -363,14 +361,6 @@ class DatabaseOutageTest {
         }
     }
 
-    private static int newSession() throws SQLException {
-        try (Connection c = DB.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("INSERT INTO chat_session (topic_id, customer_name) VALUES (1, 'outage') RETURNING chat_session_id")) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
     private static List<String> messagesIn(int session) throws SQLException {
         try (Connection c = DB.connect(); PreparedStatement ps = c.prepareStatement(
                 "SELECT message FROM chat_message WHERE chat_session_id = ? ORDER BY chat_message_id")) {
@@ -383,21 +373,5 @@ class DatabaseOutageTest {
             }
             return messages;
         }
-    }
-
-    /** What the database holds: the message ids of each session, in order. */
-    private static Map<Integer, List<Integer>> committed(List<Integer> sessions) throws SQLException {
-        Map<Integer, List<Integer>> ids = new HashMap<>();
-        sessions.forEach(s -> ids.put(s, new ArrayList<>()));
-        try (Connection c = DB.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT chat_session_id, chat_message_id FROM chat_message ORDER BY chat_message_id")) {
-            while (rs.next()) {
-                List<Integer> list = ids.get(rs.getInt(1));
-                if (list != null) {
-                    list.add(rs.getInt(2));
-                }
-            }
-        }
-        return ids;
     }
 }

@@ -17,11 +17,8 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +72,7 @@ class InstanceLossTest {
 
         ready(vertx, client, a.port()).compose(v -> ready(vertx, client, b.port())).compose(v -> vertx.executeBlocking(() -> {
             for (int i = 0; i < 10; i++) { // once the schema is there
-                sessions.add(newSession());
+                sessions.add(DB.newSession());
             }
             return null;
         })).onSuccess(v -> {
@@ -105,7 +102,7 @@ class InstanceLossTest {
                 .compose(v -> vertx.executeBlocking(() -> {
                     writing.set(false);
                     writer.join();
-                    Map<Integer, List<Integer>> truth = committed(sessions);
+                    Map<Integer, List<Integer>> truth = DB.messageIds(sessions);
                     loops.forEach(loop -> loop.target = truth.get(loop.session));
                     return truth;
                 }))
@@ -229,28 +226,5 @@ class InstanceLossTest {
             }
         });
         return done.future();
-    }
-
-    private static int newSession() throws SQLException {
-        try (Connection c = DB.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("INSERT INTO chat_session (topic_id) VALUES (1) RETURNING chat_session_id")) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    private static Map<Integer, List<Integer>> committed(List<Integer> sessions) throws SQLException {
-        Map<Integer, List<Integer>> ids = new HashMap<>();
-        sessions.forEach(s -> ids.put(s, new ArrayList<>()));
-        try (Connection c = DB.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT chat_session_id, chat_message_id FROM chat_message ORDER BY chat_message_id")) {
-            while (rs.next()) {
-                List<Integer> list = ids.get(rs.getInt(1));
-                if (list != null) {
-                    list.add(rs.getInt(2));
-                }
-            }
-        }
-        return ids;
     }
 }

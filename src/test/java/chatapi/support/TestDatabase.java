@@ -122,6 +122,32 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         return server().connect(name);
     }
 
+    /** A new chat session (topic 1) in this database; its id. */
+    public int newSession() throws SQLException {
+        try (Connection c = connect(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("INSERT INTO chat_session (topic_id) VALUES (1) RETURNING chat_session_id")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** What this database holds: the message ids of each of the sessions, in order. */
+    public Map<Integer, java.util.List<Integer>> messageIds(java.util.List<Integer> sessions) throws SQLException {
+        Map<Integer, java.util.List<Integer>> ids = new java.util.HashMap<>();
+        sessions.forEach(s -> ids.put(s, new java.util.ArrayList<>()));
+        try (Connection c = connect(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(
+                     "SELECT chat_session_id, chat_message_id FROM chat_message ORDER BY chat_message_id")) {
+            while (rs.next()) {
+                java.util.List<Integer> list = ids.get(rs.getInt(1));
+                if (list != null) {
+                    list.add(rs.getInt(2));
+                }
+            }
+        }
+        return ids;
+    }
+
     private static synchronized Server server() {
         if (server == null) {
             server = locate();
