@@ -8,7 +8,6 @@ import chatapi.support.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -60,12 +59,12 @@ class ServerProcessTest {
         Promise<Void> onLoop = Promise.promise();
         vertx.runOnContext(v -> onLoop.complete());
         onLoop.future()
-                .compose(v -> awaitReady(vertx, client, port, 0))
+                .compose(v -> process.awaitParked(vertx, client, 0))
                 .compose(v -> {
                     for (int i = 0; i < PARKED; i++) {
                         polls.add(get(client, port, "/api/v1/ChatSession/1/Messages?after=3&wait=60"));
                     }
-                    return awaitReady(vertx, client, port, PARKED);
+                    return process.awaitParked(vertx, client, PARKED);
                 })
                 .compose(v -> vertx.executeBlocking(() -> {
                     long signalled = System.nanoTime();
@@ -123,27 +122,6 @@ class ServerProcessTest {
         process = ServerProcess.start(DB, Map.of("CHAT_LOG_FORMAT", "json"));
         server = process.process();
         log = process.log();
-    }
-
-    /** Polls /health/ready until the server is up with at least {@code parked} requests parked (30 s at most). */
-    private static Future<Void> awaitReady(Vertx vertx, HttpClient client, int port, int parked) {
-        Promise<Void> ready = Promise.promise();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        poll(vertx, client, port, parked, deadline, ready);
-        return ready.future();
-    }
-
-    private static void poll(Vertx vertx, HttpClient client, int port, int parked, long deadline, Promise<Void> ready) {
-        get(client, port, "/health/ready").onComplete(ar -> {
-            if (ar.succeeded() && ar.result().status() == 200
-                    && new io.vertx.core.json.JsonObject(ar.result().body()).getInteger("parked") >= parked) {
-                ready.complete();
-            } else if (System.nanoTime() > deadline) {
-                ready.fail(new AssertionError("server not ready with " + parked + " parked"));
-            } else {
-                vertx.setTimer(50, id -> poll(vertx, client, port, parked, deadline, ready));
-            }
-        });
     }
 
     private static Future<Answer> get(HttpClient client, int port, String uri) {

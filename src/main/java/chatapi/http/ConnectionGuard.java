@@ -84,11 +84,6 @@ public final class ConnectionGuard {
         return ctx.request().getHeader("Transfer-Encoding") != null || (length != null && !length.equals("0"));
     }
 
-    /** Connections being watched right now (for tests and metrics). */
-    public int size() {
-        return connections.size();
-    }
-
     private void arm(HttpConnection connection, State state, long timeoutMs) {
         state.timer = vertx.setTimer(timeoutMs, id -> {
             state.timer = -1;

@@ -64,28 +64,30 @@ public final class Errors implements Handler<RoutingContext> {
                 : cause instanceof TooLongHttpHeaderException
                         ? new ApiException(431, "RequestHeaderFieldsTooLarge", "request.headersTooLarge")
                         : ApiException.badRequest("request.malformed");
-        String body = "{\"Error\":true,\"ErrorType\":\"" + error.errorType() + "\",\"ErrorMessage\":\""
-                + error.message(Messages.ENGLISH) + "\",\"ErrorSource\":\"chat-api\"}";
         request.response()
                 .setStatusCode(error.status())
-                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("Content-Type", Representation.DEFAULT.contentType())
                 .putHeader("Connection", "close")
-                .end(body)
+                .end(Json.buffer(shape(error, error.message(Messages.ENGLISH))))
                 .onComplete(done -> request.connection().close());
     }
 
     /** Writes the error in the request's negotiated format and language. */
     public static void send(RoutingContext ctx, ApiException error) {
         error.headers().forEach(ctx.response()::putHeader);
-        String message = error.message(Representation.of(ctx).language());
-        Json.send(ctx, error.status(), "Error", g -> {
+        Json.send(ctx, error.status(), "Error", shape(error, error.message(Representation.of(ctx).language())));
+    }
+
+    /** The error shape: {@code {"Error":true,"ErrorType":…,"ErrorMessage":…,"ErrorSource":"chat-api"}}. */
+    private static Json.Body shape(ApiException error, String message) {
+        return g -> {
             g.writeStartObject();
             g.writeBooleanField("Error", true);
             g.writeStringField("ErrorType", error.errorType());
             g.writeStringField("ErrorMessage", message);
             g.writeStringField("ErrorSource", "chat-api");
             g.writeEndObject();
-        });
+        };
     }
 
     private static ApiException classify(RoutingContext ctx) {

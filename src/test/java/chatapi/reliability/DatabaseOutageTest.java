@@ -3,6 +3,7 @@ package chatapi.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chatapi.support.Await;
 import chatapi.support.TestApp;
 import chatapi.support.TestApp.Response;
 import chatapi.support.TestDatabase;
@@ -266,11 +267,11 @@ class DatabaseOutageTest {
         }
 
         Future<Void> awaitWritten(Vertx vertx, int count) {
-            return awaitCondition(vertx, () -> written.get() >= count, "the writer to reach " + count + " messages", 30_000);
+            return Await.condition(vertx, () -> written.get() >= count, "the writer to reach " + count + " messages", 30_000);
         }
 
         Future<Void> awaitFailures(Vertx vertx, int count) {
-            return awaitCondition(vertx, () -> failures.get() >= count, "the writer to fail " + count + " times", 30_000);
+            return Await.condition(vertx, () -> failures.get() >= count, "the writer to fail " + count + " times", 30_000);
         }
 
         private static void close(Connection c) {
@@ -321,21 +322,6 @@ class DatabaseOutageTest {
                 vertx.setTimer(100, id -> retry(vertx, request, status, deadline, done));
             }
         });
-    }
-
-    private static Future<Void> awaitCondition(Vertx vertx, java.util.function.BooleanSupplier condition, String what, long timeoutMs) {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        Promise<Void> done = Promise.promise();
-        vertx.setPeriodic(10, id -> {
-            if (condition.getAsBoolean()) {
-                vertx.cancelTimer(id);
-                done.tryComplete();
-            } else if (System.currentTimeMillis() > deadline) {
-                vertx.cancelTimer(id);
-                done.tryFail(new AssertionError("timed out waiting for " + what));
-            }
-        });
-        return done.future();
     }
 
     @FunctionalInterface

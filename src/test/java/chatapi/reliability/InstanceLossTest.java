@@ -3,6 +3,7 @@ package chatapi.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chatapi.support.Await;
 import chatapi.support.ServerProcess;
 import chatapi.support.TestDatabase;
 import io.vertx.core.Future;
@@ -70,7 +71,7 @@ class InstanceLossTest {
         List<Loop> loops = new ArrayList<>();
         Promise<Void> started = Promise.promise();
 
-        ready(vertx, client, a.port()).compose(v -> ready(vertx, client, b.port())).compose(v -> vertx.executeBlocking(() -> {
+        a.awaitParked(vertx, client, 0).compose(v -> b.awaitParked(vertx, client, 0)).compose(v -> vertx.executeBlocking(() -> {
             for (int i = 0; i < 10; i++) { // once the schema is there
                 sessions.add(DB.newSession());
             }
@@ -85,19 +86,19 @@ class InstanceLossTest {
         }).onFailure(started::fail);
 
         started.future()
-                .compose(v -> parked(vertx, client, a.port(), 100).compose(w -> parked(vertx, client, b.port(), 100)))
+                .compose(v -> a.awaitParked(vertx, client, 100).compose(w -> b.awaitParked(vertx, client, 100)))
                 .compose(v -> vertx.executeBlocking(() -> {
                     writer.start();
                     return null;
                 }))
-                .compose(v -> until(vertx, () -> written.get() >= 100, "100 messages written"))
+                .compose(v -> Await.condition(vertx, () -> written.get() >= 100, "100 messages written", 30_000))
                 .compose(v -> vertx.executeBlocking(() -> {
                     a.process().destroyForcibly(); // SIGKILL: no drain, connections cut
                     return a.process().waitFor(10, TimeUnit.SECONDS);
                 }))
                 .compose(v -> {
                     int before = written.get();
-                    return until(vertx, () -> written.get() >= before + 200, "200 more messages written");
+                    return Await.condition(vertx, () -> written.get() >= before + 200, "200 more messages written", 30_000);
                 })
                 .compose(v -> vertx.executeBlocking(() -> {
                     writing.set(false);
@@ -184,47 +185,5 @@ class InstanceLossTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static Future<Void> ready(Vertx vertx, HttpClient client, int port) {
-        return parked(vertx, client, port, 0);
-    }
-
-    /** Until the instance answers /health/ready with at least {@code count} parked (30 s at most). */
-    private static Future<Void> parked(Vertx vertx, HttpClient client, int port, int count) {
-        Promise<Void> done = Promise.promise();
-        long deadline = System.currentTimeMillis() + 30_000;
-        check(vertx, client, port, count, deadline, done);
-        return done.future();
-    }
-
-    private static void check(Vertx vertx, HttpClient client, int port, int count, long deadline, Promise<Void> done) {
-        client.request(HttpMethod.GET, port, "127.0.0.1", "/health/ready")
-                .compose(req -> req.send().compose(resp -> resp.body().map(body -> resp.statusCode() == 200
-                        && body.toJsonObject().getInteger("parked") >= count)))
-                .onComplete(r -> {
-                    if (r.succeeded() && r.result()) {
-                        done.complete();
-                    } else if (System.currentTimeMillis() > deadline) {
-                        done.fail(new AssertionError("port " + port + " never ready with " + count + " parked"));
-                    } else {
-                        vertx.setTimer(50, id -> check(vertx, client, port, count, deadline, done));
-                    }
-                });
-    }
-
-    private static Future<Void> until(Vertx vertx, java.util.function.BooleanSupplier condition, String what) {
-        Promise<Void> done = Promise.promise();
-        long deadline = System.currentTimeMillis() + 30_000;
-        vertx.setPeriodic(10, id -> {
-            if (condition.getAsBoolean()) {
-                vertx.cancelTimer(id);
-                done.tryComplete();
-            } else if (System.currentTimeMillis() > deadline) {
-                vertx.cancelTimer(id);
-                done.tryFail(new AssertionError("timed out waiting for " + what));
-            }
-        });
-        return done.future();
     }
 }

@@ -1,11 +1,17 @@
 package chatapi.support;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * chat-api as a separate process (the test's own classpath, {@code chatapi.Main}) on a free port of
@@ -55,6 +61,31 @@ public final class ServerProcess implements AutoCloseable {
 
     public String logText() throws IOException {
         return Files.readString(log);
+    }
+
+    /**
+     * Until the server answers {@code /health/ready} with 200 and at least {@code parked} requests parked
+     * (30 s at most). Call it on a Vert.x context: a response read from another thread may be missed.
+     */
+    public Future<Void> awaitParked(Vertx vertx, HttpClient client, int parked) {
+        Promise<Void> ready = Promise.promise();
+        check(vertx, client, parked, System.nanoTime() + TimeUnit.SECONDS.toNanos(30), ready);
+        return ready.future();
+    }
+
+    private void check(Vertx vertx, HttpClient client, int parked, long deadline, Promise<Void> ready) {
+        client.request(HttpMethod.GET, port, "127.0.0.1", "/health/ready")
+                .compose(req -> req.send().compose(resp -> resp.body().map(body -> resp.statusCode() == 200
+                        && body.toJsonObject().getInteger("parked") >= parked)))
+                .onComplete(r -> {
+                    if (r.succeeded() && r.result()) {
+                        ready.complete();
+                    } else if (System.nanoTime() > deadline) {
+                        ready.fail(new AssertionError("server on port " + port + " not ready with " + parked + " parked"));
+                    } else {
+                        vertx.setTimer(50, id -> check(vertx, client, parked, deadline, ready));
+                    }
+                });
     }
 
     /** Kills the process if it still runs (SIGKILL) and deletes its log. */
