@@ -17,6 +17,8 @@ import chatapi.http.Health;
 import chatapi.http.Links;
 import chatapi.http.Negotiation;
 import chatapi.http.Params;
+import chatapi.widget.DevStartChat;
+import chatapi.widget.WidgetPages;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -124,6 +126,13 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json; charset=utf-8").end(openApi));
         router.get("/health/ready").handler(health::ready);
+        WidgetPages.mount(router);
+        if (config.devStartChat()) {
+            router.post("/dev/StartChat").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                    .handler(new Negotiation(shared.appTokens()))
+                    .handler(new DevStartChat(repository, shared.security().tokens(),
+                            config.auth().ticketTtlSeconds())::handle);
+        }
 
         // Bodies are read (bounded) before the asynchronous credential checks, so none is lost.
         router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));

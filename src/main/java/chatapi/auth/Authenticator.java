@@ -40,6 +40,12 @@ public final class Authenticator implements Handler<RoutingContext> {
     private final Lockout lockout;
     private final long basicCacheMillis;
     private final String challenge;
+    /**
+     * The challenge for a page's script ({@code X-Requested-With: XMLHttpRequest}): without Basic, because a
+     * browser answers a Basic challenge to fetch() with its own login dialog (and a headless one waits for it
+     * forever) instead of handing the 401 to the page.
+     */
+    private final String scriptChallenge;
     /** Recently verified Basic credentials (keyed by their SHA-256), so that PBKDF2 runs once per login, not per request. */
     private final Map<String, CachedLogin> verifiedBasic = new ConcurrentHashMap<>();
     /** Verifications under way: identical credentials arriving together share one PBKDF2 run. */
@@ -61,8 +67,8 @@ public final class Authenticator implements Handler<RoutingContext> {
         this.tokens = tokens;
         this.lockout = lockout;
         this.basicCacheMillis = config.basicCacheSeconds() * 1000L;
-        this.challenge = "Basic realm=\"chat-api\", SOTicket realm=\"chat-api\""
-                + (tokens != null ? ", Bearer realm=\"chat-api\"" : "");
+        this.scriptChallenge = "SOTicket realm=\"chat-api\"" + (tokens != null ? ", Bearer realm=\"chat-api\"" : "");
+        this.challenge = "Basic realm=\"chat-api\", " + scriptChallenge;
     }
 
     @Override
@@ -101,7 +107,11 @@ public final class Authenticator implements Handler<RoutingContext> {
         String reason = cause instanceof Refused ? cause.getMessage() : "error: " + cause.getMessage();
         LOG.warn("Authentication failed for {} {} from {}: {}", ctx.request().method(), ctx.normalizedPath(),
                 ctx.request().remoteAddress().hostAddress(), reason);
-        ctx.fail(ApiException.unauthorized(challenge));
+        ctx.fail(ApiException.unauthorized(fromScript(ctx) ? scriptChallenge : challenge));
+    }
+
+    private static boolean fromScript(RoutingContext ctx) {
+        return "XMLHttpRequest".equalsIgnoreCase(ctx.request().getHeader("X-Requested-With"));
     }
 
     private Future<Principal> authenticate(HttpServerRequest request) {

@@ -82,7 +82,7 @@ public final class Tokens {
 
     /** A token for the {@code token} command and for tests: role, optional session and subject, lifetime. */
     public String sign(String role, Integer chatSessionId, String subject, int ttlSeconds) {
-        if (config.jwtSecret() == null && config.jwtPrivateKeyPem() == null) {
+        if (!config.canSign()) {
             throw new IllegalStateException("signing with " + config.jwtAlgorithm()
                     + " needs the private key: set jwtPrivateKeyFile / CHAT_JWT_PRIVATE_KEY_FILE");
         }

@@ -99,8 +99,9 @@ public final class ChatRepository {
                 .map(rows -> first(rows).map(row -> ChatMessage.from(row, 0)));
     }
 
-    /** The new session's id, or empty when the topic does not exist. */
-    public Future<Optional<Integer>> insertSession(NewChatSession s, String sessionKey) {
+    /** The new session's id (with a fresh session key), or empty when the topic does not exist. */
+    public Future<Optional<Integer>> insertSession(NewChatSession s) {
+        String sessionKey = SessionKeys.next();
         return pool.preparedQuery(INSERT_SESSION)
                 .execute(Tuple.tuple(List.of(s.topicId(), s.customerAlias(), s.customerHost(), s.customerName(),
                         s.customerEmail(), s.customerPhone(), s.customerConsented(), s.customerCompanyName(),

@@ -33,7 +33,7 @@ public final class ChatSessionHandler {
     public void create(RoutingContext ctx) {
         NewChatSession session = Bodies.read(ctx, NewChatSession.class)
                 .validated(ctx.request().remoteAddress().hostAddress());
-        repository.insertSession(session, SessionKeys.next())
+        repository.insertSession(session)
                 .map(id -> id.orElseThrow(() -> ApiException.badRequest("topic.unknown", session.topicId())))
                 .compose(repository::findSession)
                 .map(found -> found.orElseThrow(() -> new IllegalStateException("the new session vanished")))

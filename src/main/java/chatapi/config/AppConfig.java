@@ -28,6 +28,7 @@ public record AppConfig(
         int pgPoolSize,
         int pgConnectTimeoutMs,
         boolean demoData,
+        boolean devStartChat,
         int longPollTimeoutSeconds,
         int maxParked,
         AuthConfig auth) {
@@ -50,6 +51,7 @@ public record AppConfig(
             Map.entry("CHAT_PG_POOL_SIZE", "pgPoolSize"),
             Map.entry("CHAT_PG_CONNECT_TIMEOUT_MS", "pgConnectTimeoutMs"),
             Map.entry("CHAT_DEMO_DATA", "demoData"),
+            Map.entry("CHAT_DEV_START_CHAT", "devStartChat"),
             Map.entry("CHAT_LONGPOLL_TIMEOUT", "longPollTimeoutSeconds"),
             Map.entry("CHAT_MAX_PARKED", "maxParked"),
             Map.entry("CHAT_JWT_SECRET", "jwtSecret"),
@@ -77,6 +79,10 @@ public record AppConfig(
         requireRange("maxParked", maxParked, 1, 1_000_000);
         if (publicBaseUrl != null) {
             publicBaseUrl = normaliseBaseUrl(publicBaseUrl);
+        }
+        if (devStartChat && !auth.canSign()) {
+            throw new IllegalArgumentException("devStartChat mints customer tokens and needs a signing key: set "
+                    + "jwtSecret / CHAT_JWT_SECRET (or jwtPrivateKeyFile with jwtPublicKeyFile)");
         }
     }
 
@@ -128,6 +134,7 @@ public record AppConfig(
                 integer(json, "pgPoolSize", 8),
                 integer(json, "pgConnectTimeoutMs", 1000),
                 bool(json, "demoData", false),
+                bool(json, "devStartChat", false),
                 integer(json, "longPollTimeoutSeconds", 25),
                 integer(json, "maxParked", 50_000),
                 AuthConfig.fromJson(json));
@@ -135,7 +142,7 @@ public record AppConfig(
 
     public AppConfig withInstances(int count) {
         return new AppConfig(httpHost, httpPort, publicBaseUrl, count, httpReadTimeoutSeconds, httpIdleTimeoutSeconds,
-                pgHost, pgPort, pgDatabase, pgUser, pgPassword, pgPoolSize, pgConnectTimeoutMs, demoData, longPollTimeoutSeconds, maxParked, auth);
+                pgHost, pgPort, pgDatabase, pgUser, pgPassword, pgPoolSize, pgConnectTimeoutMs, demoData, devStartChat, longPollTimeoutSeconds, maxParked, auth);
     }
 
     /** Never prints the password. */
@@ -146,7 +153,7 @@ public record AppConfig(
                 + ", httpIdleTimeoutSeconds=" + httpIdleTimeoutSeconds + ", pg=" + pgUser + "@" + pgHost + ":" + pgPort + "/" + pgDatabase
                 + ", pgPassword=" + (pgPassword == null ? "unset" : "***") + ", pgPoolSize=" + pgPoolSize
                 + ", pgConnectTimeoutMs=" + pgConnectTimeoutMs
-                + ", demoData=" + demoData + ", longPollTimeoutSeconds=" + longPollTimeoutSeconds
+                + ", demoData=" + demoData + ", devStartChat=" + devStartChat + ", longPollTimeoutSeconds=" + longPollTimeoutSeconds
                 + ", maxParked=" + maxParked + ", auth=" + auth + "]";
     }
 

@@ -79,6 +79,11 @@ public record AuthConfig(
         return jwtSecret != null || jwtPublicKeyPem != null;
     }
 
+    /** Whether this configuration can mint tokens (a secret, or a private key), not only verify them. */
+    public boolean canSign() {
+        return jwtSecret != null || jwtPrivateKeyPem != null;
+    }
+
     @Override
     public String toString() {
         return "AuthConfig[jwt=" + (jwtEnabled() ? jwtAlgorithm : "off") + ", jwtIssuer=" + jwtIssuer

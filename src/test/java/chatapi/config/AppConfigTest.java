@@ -31,6 +31,7 @@ class AppConfigTest {
         assertEquals("postgres", config.pgUser());
         assertNull(config.pgPassword());
         assertFalse(config.demoData());
+        assertFalse(config.devStartChat());
         assertEquals(1, config.instances());
         assertEquals("0.0.0.0", config.httpHost());
         assertEquals(8, config.pgPoolSize());
@@ -80,6 +81,11 @@ class AppConfigTest {
         Path broken = write("{not json");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.load(broken.toString(), Map.of()))
                 .getMessage().startsWith("cannot read configuration file"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> AppConfig.load(null, Map.of("CHAT_DEV_START_CHAT", "true"))).getMessage()
+                .startsWith("devStartChat mints customer tokens and needs a signing key"));
+        assertTrue(AppConfig.load(null, Map.of("CHAT_DEV_START_CHAT", "true",
+                "CHAT_JWT_SECRET", "0123456789abcdef0123456789abcdef")).devStartChat());
     }
 
     @Test

@@ -31,7 +31,11 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts a server; {@code environment} adds to (or overrides) the test database's settings. */
     public static ServerProcess start(TestDatabase db, Map<String, String> environment) throws IOException {
-        int port = freePort();
+        return start(db, environment, freePort());
+    }
+
+    /** Starts a server on the given port (a restart on the port of one that stopped). */
+    public static ServerProcess start(TestDatabase db, Map<String, String> environment, int port) throws IOException {
         Path log = Files.createTempFile("chat-api-process", ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "chatapi.Main")
@@ -88,6 +92,37 @@ public final class ServerProcess implements AutoCloseable {
                 });
     }
 
+    /**
+     * Blocks until the server answers {@code /health/ready} with 200, for tests that drive it from outside
+     * Vert.x; fails with the server's log when it exits or does not get ready within 30 s.
+     */
+    public void awaitReady() throws IOException, InterruptedException {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest ready = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/health/ready")).timeout(java.time.Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if (client.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50); // polling a process that cannot tell us when it is ready
+        }
+        throw new AssertionError("server on port " + port + " did not get ready:\n" + logText());
+    }
+
+    /** SIGTERM, as a supervisor stops it; the exit status once it has exited (within 30 s). */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("server on port " + port + " did not exit within 30 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
     /** Kills the process if it still runs (SIGKILL) and deletes its log. */
     @Override
     public void close() throws IOException {
@@ -97,7 +132,7 @@ public final class ServerProcess implements AutoCloseable {
         Files.deleteIfExists(log);
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -1,0 +1,54 @@
+package chatapi.widget;
+
+import chatapi.auth.Tokens;
+import chatapi.chat.ChatRepository;
+import chatapi.chat.NewChatSession;
+import chatapi.http.ApiException;
+import chatapi.http.Bodies;
+import chatapi.http.DateTimes;
+import chatapi.http.Json;
+import chatapi.http.Representation;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/**
+ * {@code POST /dev/StartChat}, only when {@code devStartChat} is on: what a site's own backend does when
+ * a visitor starts a chat, so that the reference widget works out of the box in development. It creates
+ * a session in the queue (the body of {@code POST /api/v1/ChatSession}) and answers a customer token
+ * for it, in the {@code token} command's format. It asks for no credentials: never turn it on where
+ * strangers can reach it.
+ */
+public final class DevStartChat {
+
+    private final ChatRepository repository;
+    private final Tokens tokens;
+    private final int ttlSeconds;
+
+    public DevStartChat(ChatRepository repository, Tokens tokens, int ttlSeconds) {
+        this.repository = repository;
+        this.tokens = tokens;
+        this.ttlSeconds = ttlSeconds;
+    }
+
+    /** Answers {@code {"ChatSessionId":N,"Token":"…","Expires":"…"}}. */
+    public void handle(RoutingContext ctx) {
+        NewChatSession session = Bodies.read(ctx, NewChatSession.class)
+                .validated(ctx.request().remoteAddress().hostAddress());
+        repository.insertSession(session)
+                .map(id -> id.orElseThrow(() -> ApiException.badRequest("topic.unknown", session.topicId())))
+                .onSuccess(id -> {
+                    Instant expires = Instant.ofEpochSecond(System.currentTimeMillis() / 1000 + ttlSeconds); // as exp
+                    String token = tokens.sign("customer", id, null, ttlSeconds);
+                    String when = DateTimes.format(expires.atOffset(ZoneOffset.UTC), Representation.of(ctx).zone());
+                    Json.send(ctx, 200, "StartChat", g -> {
+                        g.writeStartObject();
+                        g.writeNumberField("ChatSessionId", id);
+                        g.writeStringField("Token", token);
+                        g.writeStringField("Expires", when);
+                        g.writeEndObject();
+                    });
+                })
+                .onFailure(ctx::fail);
+    }
+}
