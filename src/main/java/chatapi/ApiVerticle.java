@@ -1,5 +1,6 @@
 package chatapi;
 
+import chatapi.agents.ChatAgentHandler;
 import chatapi.auth.Access;
 import chatapi.auth.Security;
 import chatapi.chat.ChatRepository;
@@ -42,6 +43,9 @@ public final class ApiVerticle extends VerticleBase {
     /** The OpenAPI 3 document of the whole API, served at /api/v1/openapi.json. */
     static final String OPENAPI = "openapi/openapi.json";
 
+    /** Bodies below this are not compressed. */
+    static final int COMPRESSION_THRESHOLD_BYTES = 1024;
+
     /** CONTRACT §7: a POST body is at most 64 KiB, else 413. */
     static final long MAX_BODY_BYTES = 64 * 1024;
 
@@ -81,7 +85,11 @@ public final class ApiVerticle extends VerticleBase {
                 // Every request and response is handled on its own event loop (parked answers go through
                 // runOnContext), so a connection needs no cross-thread outbound queue: Vert.x otherwise
                 // allocates one per connection, about 4 KB of a parked poll's 12.6 KB of heap.
-                .setStrictThreadMode(true);
+                .setStrictThreadMode(true)
+                // gzip/deflate for clients that send Accept-Encoding (SuperOffice's clients do); small bodies (most
+                // long-poll answers) are sent as they are, where compressing costs more than it saves.
+                .setCompressionSupported(config.httpCompression())
+                .setCompressionContentSizeThreshold(COMPRESSION_THRESHOLD_BYTES);
         return vertx.fileSystem().readFile(OPENAPI)
                 .compose(openApi -> {
                     Router router = router(pool, openApi);
@@ -148,6 +156,18 @@ public final class ApiVerticle extends VerticleBase {
                 .handler(Access::sessionParticipants).handler(messages::list);
         router.post("/api/v1/ChatSession/:id/Messages").handler(SessionIds::parse)
                 .handler(Access::sessionParticipants).handler(messages::post);
+
+        ChatAgentHandler agents = new ChatAgentHandler(repository);
+        String agentsChat = "/api/v1/Agents/Chat/";
+        router.post(agentsChat + "GetChatSessionEntity").handler(Access::agents).handler(agents::getChatSessionEntity);
+        router.post(agentsChat + "GetChatMessages").handler(Access::agents).handler(agents::getChatMessages);
+        router.post(agentsChat + "AddChatMessage").handler(Access::agents).handler(agents::addChatMessage);
+        router.post(agentsChat + "CreateDefaultChatSessionEntity").handler(Access::agents)
+                .handler(agents::createDefaultChatSessionEntity);
+        router.post(agentsChat + "SaveChatSessionEntity").handler(Access::agents).handler(agents::saveChatSessionEntity);
+        router.post(agentsChat + "DeleteChatSessionEntity").handler(Access::agents)
+                .handler(agents::deleteChatSessionEntity);
+        router.post(agentsChat + "ChatSessionsForUser").handler(Access::agents).handler(agents::chatSessionsForUser);
 
         Errors errors = new Errors();
         router.route().failureHandler(errors);

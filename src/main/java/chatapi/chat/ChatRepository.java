@@ -1,6 +1,8 @@
 package chatapi.chat;
 
+import chatapi.http.ApiException;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -67,6 +69,28 @@ public final class ChatRepository {
             + " FROM chat_topic t WHERE t.topic_id = $1"
             + " RETURNING chat_session_id";
 
+    private static final String DEFAULT_SESSION = defaultSessionStatement();
+
+    static final int SESSIONS_FOR_USER_LIMIT = 500;
+    private static final String SESSIONS_FOR_USER = selectSessions((1 << RELATIONS.size()) - 1, "chat_session")
+            + " WHERE s.status IN ('InQueue', 'CustomerLast', 'UserLast', 'RequestPosted')"
+            + " AND (s.status = 'InQueue'"
+            + " OR s.user_associate_id = me.associate_id OR s.transfer_to_associate_id = me.associate_id)"
+            .replace("me.associate_id", "(SELECT associate_id FROM associate WHERE associate_id = $1"
+                    + " OR ($1 IS NULL AND lower(name) = lower($2)) LIMIT 1)")
+            + " ORDER BY s.when_requested, s.chat_session_id LIMIT " + SESSIONS_FOR_USER_LIMIT;
+
+    private static final String UPDATE_SESSION = "UPDATE chat_session SET "
+            + String.join(", ", SavedChatSession.COLUMNS.stream()
+                    .map(c -> c + " = $" + (SavedChatSession.COLUMNS.indexOf(c) + 2)).toList())
+            + " WHERE chat_session_id = $1 RETURNING chat_session_id";
+
+    private static final String INSERT_SAVED_SESSION = "INSERT INTO chat_session ("
+            + String.join(", ", SavedChatSession.COLUMNS) + ", session_key, when_requested, initial_queue_pos) VALUES ("
+            + String.join(", ", java.util.stream.IntStream.rangeClosed(1, SavedChatSession.COLUMNS.size() + 1)
+                    .mapToObj(i -> "$" + i).toList())
+            + ", now(), (SELECT count(*) FROM chat_session WHERE status = 'InQueue') + 1) RETURNING chat_session_id";
+
     private final SqlClient pool;
 
     public ChatRepository(SqlClient pool) {
@@ -75,6 +99,66 @@ public final class ChatRepository {
 
     public Future<Optional<ChatSessionEntity>> findSession(int chatSessionId) {
         return findSession(chatSessionId, Select.ALL);
+    }
+
+    /** A new, unsaved session with its default values (CreateDefaultChatSessionEntity). */
+    public Future<ChatSessionEntity> defaultSession() {
+        return pool.preparedQuery(DEFAULT_SESSION).execute()
+                .map(rows -> new ChatSessionEntity(rows.iterator().next()));
+    }
+
+    /**
+     * The sessions an agent is concerned with (ChatSessionsForUser): the open ones that wait in the queue,
+     * are served by the agent or are being transferred to the agent, oldest request first, at most
+     * {@value #SESSIONS_FOR_USER_LIMIT}. The agent is its associate id, or for a token without one its name.
+     */
+    public Future<List<ChatSessionEntity>> sessionsForUser(Integer associateId, String name) {
+        return pool.preparedQuery(SESSIONS_FOR_USER).execute(Tuple.of(associateId, name))
+                .map(rows -> {
+                    List<ChatSessionEntity> sessions = new ArrayList<>(rows.size());
+                    rows.forEach(row -> sessions.add(new ChatSessionEntity(row)));
+                    return sessions;
+                });
+    }
+
+    /**
+     * Stores a sent entity (SaveChatSessionEntity): a new session in the queue when its id is 0, else the
+     * update of that session. The stored id, or empty when a non-zero id does not exist; a related id that
+     * does not exist is a 400 naming it.
+     */
+    public Future<Optional<Integer>> saveSession(SavedChatSession session) {
+        int id = session.id();
+        List<Object> values = session.values();
+        Future<RowSet<Row>> stored;
+        if (id == 0) {
+            values.add(SessionKeys.next());
+            stored = pool.preparedQuery(INSERT_SAVED_SESSION).execute(Tuple.tuple(values));
+        } else {
+            values.add(0, id);
+            stored = pool.preparedQuery(UPDATE_SESSION).execute(Tuple.tuple(values));
+        }
+        return stored.map(rows -> first(rows).map(row -> row.getInteger(0)))
+                .recover(ChatRepository::unknownReference);
+    }
+
+    /** Deletes a session and its messages; false when it did not exist. */
+    public Future<Boolean> deleteSession(int chatSessionId) {
+        return pool.preparedQuery("DELETE FROM chat_session WHERE chat_session_id = $1")
+                .execute(Tuple.of(chatSessionId))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    /** A foreign key violation names the related object whose id does not exist: a 400, not a 500. */
+    private static <T> Future<T> unknownReference(Throwable failure) {
+        if (failure instanceof PgException pg && "23503".equals(pg.getSqlState()) && pg.getConstraint() != null) {
+            for (Property p : Carrier.CHAT_SESSION.properties()) {
+                if (pg.getConstraint().equals("chat_session_" + p.column() + "_fkey")) {
+                    String detail = pg.getDetail() == null ? "" : pg.getDetail().replaceAll("\\D+", " ").trim();
+                    return Future.failedFuture(ApiException.badRequest("reference.unknown", p.name(), detail));
+                }
+            }
+        }
+        return Future.failedFuture(failure);
     }
 
     /** The entity with the relations {@code select} needs. */
@@ -161,6 +245,12 @@ public final class ChatRepository {
 
     /** Builds a session statement from the carrier catalogue; the column order is what CarrierWriter reads. */
     private static String selectSession(int joinMask) {
+        return selectSessions(joinMask, Carrier.CHAT_SESSION.table()) + " WHERE s."
+                + Carrier.CHAT_SESSION.key().column() + " = $1";
+    }
+
+    /** The entity's columns and joins over {@code from} (a table or a subquery), aliased {@code s}. */
+    private static String selectSessions(int joinMask, String from) {
         Carrier session = Carrier.CHAT_SESSION;
         StringJoiner columns = new StringJoiner(", ");
         StringBuilder joins = new StringBuilder();
@@ -177,7 +267,26 @@ public final class ChatRepository {
                 columns.add(session.alias() + "." + p.column());
             }
         }
-        return "SELECT " + columns + " FROM " + session.table() + ' ' + session.alias() + joins
-                + " WHERE " + session.alias() + "." + session.key().column() + " = $1";
+        return "SELECT " + columns + " FROM " + from + ' ' + session.alias() + joins;
+    }
+
+    /**
+     * A session that is not stored: id 0, topic 0, empty strings, zero numbers, no relations, in the queue,
+     * requested now. Read through the same columns as a stored one, so that it is written the same way.
+     */
+    private static String defaultSessionStatement() {
+        StringJoiner values = new StringJoiner(", ");
+        for (Property p : Carrier.CHAT_SESSION.properties()) {
+            String value = switch (p.kind()) {
+                case CARRIER -> "NULL::integer";
+                case STRING -> p.name().equals("Status") ? "'InQueue'" : "''";
+                case INT, FLAGS -> "0";
+                case BOOL -> "false";
+                case DATETIME -> p.name().equals("WhenRequested") ? "now()" : "NULL::timestamptz";
+                default -> throw new IllegalStateException("no default for " + p.name());
+            };
+            values.add(value + " AS " + p.column());
+        }
+        return selectSessions(0, "(SELECT " + values + ")");
     }
 }

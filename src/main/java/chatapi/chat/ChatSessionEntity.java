@@ -14,10 +14,17 @@ public record ChatSessionEntity(Row row) {
         return row.getInteger(0);
     }
 
-    /** Writes the entity with {@code _Links} pointing below {@code baseUrl} (scheme://host[:port]). */
+    /**
+     * Writes the entity with {@code _Links} pointing below {@code baseUrl} (scheme://host[:port]), or without
+     * them for a null {@code baseUrl} (the Agents API's carriers have none).
+     */
     public void writeTo(JsonGenerator g, CarrierWriter.Rendering how, String baseUrl) throws IOException {
         g.writeStartObject();
         CarrierWriter.writeFields(g, Carrier.CHAT_SESSION, row, 0, how, how.select());
+        if (baseUrl == null) {
+            g.writeEndObject();
+            return;
+        }
         g.writeFieldName("_Links");
         g.writeStartObject();
         g.writeStringField("Self", baseUrl + "/api/v1/ChatSession/" + chatSessionId());

@@ -109,7 +109,7 @@ public final class MessagesHandler {
     }
 
     /** The messages as a JSON array, or as XML {@code ArrayOfChatMessage} holding {@code ChatMessage} elements. */
-    static Buffer encode(List<ChatMessage> messages, Representation representation) {
+    public static Buffer encode(List<ChatMessage> messages, Representation representation) {
         return Json.buffer(representation, "ArrayOfChatMessage", g -> {
             if (representation.xml()) {
                 g.writeStartObject();

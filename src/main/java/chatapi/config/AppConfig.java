@@ -20,6 +20,7 @@ public record AppConfig(
         int instances,
         int httpReadTimeoutSeconds,
         int httpIdleTimeoutSeconds,
+        boolean httpCompression,
         String pgHost,
         int pgPort,
         String pgDatabase,
@@ -43,6 +44,7 @@ public record AppConfig(
             Map.entry("CHAT_INSTANCES", "instances"),
             Map.entry("CHAT_HTTP_READ_TIMEOUT", "httpReadTimeoutSeconds"),
             Map.entry("CHAT_HTTP_IDLE_TIMEOUT", "httpIdleTimeoutSeconds"),
+            Map.entry("CHAT_HTTP_COMPRESSION", "httpCompression"),
             Map.entry("PGHOST", "pgHost"),
             Map.entry("PGPORT", "pgPort"),
             Map.entry("PGDATABASE", "pgDatabase"),
@@ -126,6 +128,7 @@ public record AppConfig(
                 integer(json, "instances", 1),
                 integer(json, "httpReadTimeoutSeconds", 10),
                 integer(json, "httpIdleTimeoutSeconds", 60),
+                bool(json, "httpCompression", true),
                 text(json, "pgHost", "127.0.0.1"),
                 integer(json, "pgPort", 5432),
                 text(json, "pgDatabase", "postgres"),
@@ -142,7 +145,7 @@ public record AppConfig(
 
     public AppConfig withInstances(int count) {
         return new AppConfig(httpHost, httpPort, publicBaseUrl, count, httpReadTimeoutSeconds, httpIdleTimeoutSeconds,
-                pgHost, pgPort, pgDatabase, pgUser, pgPassword, pgPoolSize, pgConnectTimeoutMs, demoData, devStartChat, longPollTimeoutSeconds, maxParked, auth);
+                httpCompression, pgHost, pgPort, pgDatabase, pgUser, pgPassword, pgPoolSize, pgConnectTimeoutMs, demoData, devStartChat, longPollTimeoutSeconds, maxParked, auth);
     }
 
     /** Never prints the password. */
@@ -150,7 +153,7 @@ public record AppConfig(
     public String toString() {
         return "AppConfig[http=" + httpHost + ":" + httpPort + ", publicBaseUrl=" + publicBaseUrl
                 + ", instances=" + instances + ", httpReadTimeoutSeconds=" + httpReadTimeoutSeconds
-                + ", httpIdleTimeoutSeconds=" + httpIdleTimeoutSeconds + ", pg=" + pgUser + "@" + pgHost + ":" + pgPort + "/" + pgDatabase
+                + ", httpIdleTimeoutSeconds=" + httpIdleTimeoutSeconds + ", httpCompression=" + httpCompression + ", pg=" + pgUser + "@" + pgHost + ":" + pgPort + "/" + pgDatabase
                 + ", pgPassword=" + (pgPassword == null ? "unset" : "***") + ", pgPoolSize=" + pgPoolSize
                 + ", pgConnectTimeoutMs=" + pgConnectTimeoutMs
                 + ", demoData=" + demoData + ", devStartChat=" + devStartChat + ", longPollTimeoutSeconds=" + longPollTimeoutSeconds

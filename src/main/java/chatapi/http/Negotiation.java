@@ -45,10 +45,12 @@ public final class Negotiation implements Handler<RoutingContext> {
         Representation.Format format = mediaType.endsWith("xml") ? Representation.Format.XML : Representation.Format.JSON;
         String contentType = mediaType + "; charset=utf-8";
         String zoneHeader = ctx.request().getHeader("SO-TimeZone");
-        ZoneId zone = zoneHeader == null ? ZoneOffset.UTC : TimeZones.resolve(zoneHeader);
+        String offsetHeader = ctx.request().getHeader("SO-Browser-TZ-Offset");
+        ZoneId zone = zone(zoneHeader, offsetHeader);
         new Representation(format, contentType, zone != null ? zone : ZoneOffset.UTC, language).attach(ctx);
         if (zone == null) {
-            ctx.fail(ApiException.badRequest("timezone.unknown", Errors.echo(zoneHeader)));
+            ctx.fail(ApiException.badRequest("timezone.unknown", Errors.echo(zoneHeader != null
+                    && !zoneName(zoneHeader).isEmpty() ? zoneHeader : offsetHeader)));
             return;
         }
         String culture = ctx.request().getHeader("SO-Culture");
@@ -58,6 +60,39 @@ public final class Negotiation implements Handler<RoutingContext> {
         }
         appTokens.count(ctx);
         ctx.next();
+    }
+
+    /**
+     * The zone of date-times: {@code SO-TimeZone} (a SuperOffice code or an IANA name; SuperOffice's
+     * {@code includeTZOffset} option beside it is accepted, since offsets are always included), else the
+     * fixed offset of {@code SO-Browser-TZ-Offset} (minutes east of UTC, as SuperOffice's clients send
+     * {@code -Date.getTimezoneOffset()}), else UTC. Null when a header names no zone.
+     */
+    static ZoneId zone(String zoneHeader, String offsetHeader) {
+        String name = zoneHeader == null ? "" : zoneName(zoneHeader);
+        if (!name.isEmpty()) {
+            return name.contains(",") ? null : TimeZones.resolve(name);
+        }
+        if (offsetHeader == null || offsetHeader.isBlank()) {
+            return ZoneOffset.UTC;
+        }
+        try {
+            int minutes = Integer.parseInt(offsetHeader.trim());
+            return minutes >= -14 * 60 && minutes <= 14 * 60 ? ZoneOffset.ofTotalSeconds(minutes * 60) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** SO-TimeZone without SuperOffice's {@code includeTZOffset} option. */
+    private static String zoneName(String zoneHeader) {
+        StringBuilder name = new StringBuilder();
+        for (String part : zoneHeader.split(",")) {
+            if (!part.trim().equalsIgnoreCase("includeTZOffset") && !part.isBlank()) {
+                name.append(name.length() > 0 ? "," : "").append(part.trim());
+            }
+        }
+        return name.toString();
     }
 
     /** The produced media type with the highest q-value (most specific range decides), or null: none acceptable. */

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chatapi.support.JsTests;
+import chatapi.support.NodeScript;
 import chatapi.support.ServerProcess;
 import chatapi.support.TestDatabase;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,11 +16,9 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -41,74 +36,42 @@ class WidgetBrowserTest {
     private static final Path SCREENSHOTS = Path.of("target/browser");
 
     private ServerProcess server;
-    private Process browser;
 
     @AfterEach
-    void stopProcesses() throws Exception {
-        if (browser != null && browser.isAlive()) { // a failed assertion left the script (and Chromium) running
-            browser.descendants().forEach(ProcessHandle::destroyForcibly);
-            browser.destroyForcibly();
-        }
+    void stopServer() throws Exception {
         if (server != null) {
             server.close();
         }
     }
 
     @Test
-    @Timeout(value = 3, unit = TimeUnit.MINUTES)
     @DisplayName("a customer and an agent chat (each message within 1 s), both pages ride out a server restart, and the database holds the conversation in order")
     void customerAndAgentChat() throws Exception {
         String chromium = JsTests.chromium();
-        String node = JsTests.node();
-        Path scripts = JsTests.installed();
         Map<String, String> environment = Map.of("CHAT_DEV_START_CHAT", "true");
         server = ServerProcess.start(DB, environment);
         int port = server.port();
         server.awaitReady();
 
-        ProcessBuilder pb = new ProcessBuilder(node, "widget.test.mjs").directory(scripts.toFile()).redirectErrorStream(true);
-        pb.environment().put("BASE_URL", "http://127.0.0.1:" + port);
-        pb.environment().put("CHROMIUM", chromium);
-        pb.environment().put("SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString());
-        browser = pb.start();
-        Process script = browser;
-        Thread watchdog = new Thread(() -> { // the reads below block: a script that hangs is ended here
-            try {
-                if (!script.waitFor(150, TimeUnit.SECONDS)) {
-                    script.descendants().forEach(ProcessHandle::destroyForcibly);
-                    script.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "browser-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-        List<String> transcript = new ArrayList<>();
         Integer sessionId = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(browser.getInputStream(), StandardCharsets.UTF_8));
-             Writer in = browser.outputWriter(StandardCharsets.UTF_8)) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                System.out.println("[browser] " + line);
-                transcript.add(line);
+        try (NodeScript script = NodeScript.start("widget.test.mjs", Map.of("BASE_URL", "http://127.0.0.1:" + port,
+                "CHROMIUM", chromium, "SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString()), 150)) {
+            for (String line = script.readLine(); line != null; line = script.readLine()) {
                 if (line.startsWith("@@session ")) {
                     sessionId = Integer.valueOf(line.substring("@@session ".length()));
                 } else if (line.equals("@@stop-server")) {
                     assertEquals(0, server.stop(), "exit status after SIGTERM");
                     server.close();
-                    reply(in, "stopped");
+                    script.reply("stopped");
                 } else if (line.equals("@@start-server")) {
                     server = ServerProcess.start(DB, environment, port);
                     server.awaitReady();
-                    reply(in, "started");
+                    script.reply("started");
                 }
             }
+            assertEquals(0, script.awaitExit(), "the browser script failed:\n" + script.transcriptText());
+            assertTrue(script.transcript().contains("@@passed"), script.transcriptText());
         }
-        assertTrue(browser.waitFor(30, TimeUnit.SECONDS), "the browser script did not exit");
-        String all = String.join("\n", transcript);
-        assertEquals(0, browser.exitValue(), "the browser script failed:\n" + all);
-        assertTrue(transcript.contains("@@passed"), all);
-
         assertNotNull(sessionId, "the script named the session it started");
         assertEquals(List.of(
                 "ToUser|Ola Nordmann|Hello, my order has not arrived",
@@ -120,11 +83,6 @@ class WidgetBrowserTest {
                 "agent-after-restart.png")) {
             assertTrue(Files.size(SCREENSHOTS.resolve(shot)) > 1000, shot);
         }
-    }
-
-    private static void reply(Writer in, String line) throws java.io.IOException {
-        in.write(line + "\n");
-        in.flush();
     }
 
     private static List<String> messages(int sessionId) throws Exception {

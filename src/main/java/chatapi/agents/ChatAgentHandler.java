@@ -1,0 +1,171 @@
+package chatapi.agents;
+
+import chatapi.auth.Principal;
+import chatapi.chat.CarrierWriter;
+import chatapi.chat.ChatMessage;
+import chatapi.chat.ChatRepository;
+import chatapi.chat.ChatSessionEntity;
+import chatapi.chat.MessagesHandler;
+import chatapi.chat.NewChatMessage;
+import chatapi.chat.SavedChatSession;
+import chatapi.chat.Select;
+import chatapi.http.ApiException;
+import chatapi.http.Bodies;
+import chatapi.http.Json;
+import chatapi.http.Params;
+import chatapi.http.Representation;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * SuperOffice's Agents API for chat ({@code POST /api/v1/Agents/Chat/<Method>}), as its official clients
+ * call it: request carriers in the body (property names in any case), answers in the REST API's carriers
+ * without {@code _Links}. A call that fails on the data (an id that does not exist) answers 200 with
+ * {@code null}, as SuperOffice's Agents do; a malformed request is still a 400 naming what is wrong.
+ */
+public final class ChatAgentHandler {
+
+    /** GetChatMessages' body: {@code {"ChatSessionId":N,"After":M}}. */
+    record GetChatMessagesRequest(Integer chatSessionId, Integer after) {
+    }
+
+    /** AddChatMessage's body: {@code {"ChatSessionId":N,"Message":{…}}}. */
+    record AddChatMessageRequest(Integer chatSessionId, NewChatMessage message) {
+    }
+
+    private final ChatRepository repository;
+
+    public ChatAgentHandler(ChatRepository repository) {
+        this.repository = repository;
+    }
+
+    /** {@code GetChatSessionEntity?chatSessionEntityId=N}. */
+    public void getChatSessionEntity(RoutingContext ctx) {
+        int id = entityId(ctx);
+        repository.findSession(id).onSuccess(found -> sendEntity(ctx, found)).onFailure(ctx::fail);
+    }
+
+    /** {@code CreateDefaultChatSessionEntity}: an unsaved session with its defaults (id 0). */
+    public void createDefaultChatSessionEntity(RoutingContext ctx) {
+        repository.defaultSession().onSuccess(entity -> sendEntity(ctx, Optional.of(entity))).onFailure(ctx::fail);
+    }
+
+    /** {@code SaveChatSessionEntity}: inserts when the id is 0, updates otherwise; answers the stored entity. */
+    public void saveChatSessionEntity(RoutingContext ctx) {
+        SavedChatSession session = Bodies.read(ctx, SavedChatSession.class);
+        repository.saveSession(session)
+                .compose(id -> id.isPresent() ? repository.findSession(id.get()) : Future.succeededFuture(Optional.empty()))
+                .onSuccess(found -> sendEntity(ctx, found))
+                .onFailure(ctx::fail);
+    }
+
+    /** {@code DeleteChatSessionEntity?chatSessionEntityId=N}: 204 when deleted, 200 {@code null} when absent. */
+    public void deleteChatSessionEntity(RoutingContext ctx) {
+        int id = entityId(ctx);
+        repository.deleteSession(id).onSuccess(deleted -> {
+            if (deleted) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                sendNull(ctx, "ChatSessionEntity");
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    /** {@code ChatSessionsForUser}: the open sessions in the queue, served by or being transferred to the caller. */
+    public void chatSessionsForUser(RoutingContext ctx) {
+        Principal principal = Principal.of(ctx);
+        repository.sessionsForUser(principal.associateId(), principal.name())
+                .onSuccess(sessions -> sendEntities(ctx, sessions))
+                .onFailure(ctx::fail);
+    }
+
+    /** {@code GetChatMessages}: the messages after {@code After}, at once (long-polling is the REST route's). */
+    public void getChatMessages(RoutingContext ctx) {
+        GetChatMessagesRequest request = Bodies.read(ctx, GetChatMessagesRequest.class);
+        int session = required("ChatSessionId", request.chatSessionId());
+        int after = request.after() == null ? 0 : request.after();
+        if (after < 0) {
+            throw ApiException.badRequest("property.positive", "After");
+        }
+        repository.messagesAfter(session, after).onSuccess(found -> {
+            if (found.isEmpty()) {
+                sendNull(ctx, "ArrayOfChatMessage");
+            } else {
+                sendMessages(ctx, found.get());
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    /** {@code AddChatMessage}: stores the message (its insert wakes the session's parked polls everywhere). */
+    public void addChatMessage(RoutingContext ctx) {
+        AddChatMessageRequest request = Bodies.read(ctx, AddChatMessageRequest.class);
+        int session = required("ChatSessionId", request.chatSessionId());
+        if (request.message() == null) {
+            throw ApiException.badRequest("property.required", "Message");
+        }
+        NewChatMessage message = request.message().validated();
+        repository.insertMessage(session, message).onSuccess(stored -> {
+            if (stored.isEmpty()) {
+                sendNull(ctx, "ChatMessage");
+            } else {
+                Json.send(ctx, 200, "ChatMessage", g -> stored.get().writeTo(g, Representation.of(ctx).zone()));
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    /** The {@code chatSessionEntityId} query parameter (any case), an int32 from 1. */
+    private static int entityId(RoutingContext ctx) {
+        String raw = Params.singleQueryParam(ctx, "chatSessionEntityId");
+        if (raw == null) {
+            throw ApiException.badRequest("param.required", "chatSessionEntityId");
+        }
+        return Params.int32("chatSessionEntityId", raw, 1);
+    }
+
+    private static int required(String property, Integer value) {
+        if (value == null) {
+            throw ApiException.badRequest("property.required", property);
+        }
+        if (value < 1) {
+            throw ApiException.badRequest("property.positive", property);
+        }
+        return value;
+    }
+
+    private static CarrierWriter.Rendering rendering(RoutingContext ctx) {
+        return new CarrierWriter.Rendering(true, Representation.of(ctx), Select.ALL);
+    }
+
+    private static void sendEntity(RoutingContext ctx, Optional<ChatSessionEntity> entity) {
+        if (entity.isEmpty()) {
+            sendNull(ctx, "ChatSessionEntity");
+            return;
+        }
+        CarrierWriter.Rendering how = rendering(ctx);
+        Json.send(ctx, 200, "ChatSessionEntity", g -> entity.get().writeTo(g, how, null));
+    }
+
+    private static void sendEntities(RoutingContext ctx, List<ChatSessionEntity> sessions) {
+        CarrierWriter.Rendering how = rendering(ctx);
+        Json.send(ctx, 200, "ArrayOfChatSessionEntity", g -> {
+            g.writeStartArray();
+            for (ChatSessionEntity s : sessions) {
+                s.writeTo(g, how, null);
+            }
+            g.writeEndArray();
+        });
+    }
+
+    private static void sendMessages(RoutingContext ctx, List<ChatMessage> messages) {
+        Representation representation = Representation.of(ctx);
+        ctx.response().putHeader("Content-Type", representation.contentType())
+                .end(MessagesHandler.encode(messages, representation));
+    }
+
+    /** 200 with {@code null}: the Agents' answer when the data is not there. */
+    private static void sendNull(RoutingContext ctx, String root) {
+        Json.send(ctx, 200, root, g -> g.writeNull());
+    }
+}

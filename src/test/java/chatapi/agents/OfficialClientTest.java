@@ -1,0 +1,70 @@
+package chatapi.agents;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chatapi.support.NodeScript;
+import chatapi.support.ServerProcess;
+import chatapi.support.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * SuperOffice's official TypeScript client, {@code @superoffice/webapi} 12.4.1514 (pinned with its lock file
+ * in {@code src/test/js}), unchanged, against chat-api with the demo data: {@code src/test/js/agents.test.mjs}
+ * makes the calls and checks what the client's converters made of the answers; this class checks what the
+ * database holds afterwards.
+ */
+@DisplayName("The Agents API through SuperOffice's official TypeScript client")
+class OfficialClientTest {
+
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase();
+
+    private ServerProcess server;
+
+    @AfterEach
+    void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    @DisplayName("ChatAgent reads session 1 (nested objects, dates), reads and adds messages (a parked REST poll sees the new one), creates, saves, lists and deletes a session; an absent id is null")
+    void officialClient() throws Exception {
+        server = ServerProcess.start(DB, Map.of());
+        server.awaitReady();
+        Integer created = null;
+        try (NodeScript script = NodeScript.start("agents.test.mjs",
+                Map.of("BASE_URL", "http://127.0.0.1:" + server.port()), 90)) {
+            for (String line = script.readLine(); line != null; line = script.readLine()) {
+                if (line.startsWith("@@session ")) {
+                    created = Integer.valueOf(line.substring("@@session ".length()));
+                }
+            }
+            assertEquals(0, script.awaitExit(), "the client script failed:\n" + script.transcriptText());
+            assertTrue(script.transcript().contains("@@passed"), script.transcriptText());
+        }
+        assertNotNull(created, "the script named the session it created");
+        assertEquals("0|0", row("SELECT (SELECT count(*) FROM chat_session WHERE chat_session_id = " + created + ") || '|' ||"
+                + " (SELECT count(*) FROM chat_message WHERE chat_session_id = " + created + ")"), "deleted, messages too");
+        assertEquals("ToCustomer|tje0|Sent through the official client", row("SELECT type || '|' || author || '|' || message"
+                + " FROM chat_message WHERE chat_session_id = 1 ORDER BY chat_message_id DESC LIMIT 1"));
+        assertEquals("4", row("SELECT count(*) FROM chat_message WHERE chat_session_id = 1"));
+    }
+
+    private static String row(String sql) throws Exception {
+        try (Connection c = DB.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            assertTrue(rs.next(), sql);
+            return rs.getString(1);
+        }
+    }
+}
