@@ -72,7 +72,7 @@ public class LoadGen {
 
     static HttpClient client(Vertx vertx, int connections) {
         return vertx.createHttpClient(new HttpClientOptions().setDefaultHost(arg("host", "127.0.0.1"))
-                .setDefaultPort(num("port", 8080)).setKeepAlive(true).setIdleTimeout(0)
+                .setDefaultPort(num("port", 8080)).setKeepAlive(true).setIdleTimeout(0).setDecompressionSupported(true)
                 .setConnectTimeout(30_000), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     }
 
@@ -91,6 +91,10 @@ public class LoadGen {
         } else {
             o.setURI("/api/v1/ChatSession/" + session + "/Messages?after=" + after + "&wait=" + waitSeconds)
                     .addHeader("Authorization", "Bearer " + arg("token", ""));
+            String encodings = arg("accept-encoding", "gzip, deflate, br"); // what a browser's widget sends
+            if (!encodings.isEmpty()) {
+                o.addHeader("Accept-Encoding", encodings);
+            }
         }
         return o;
     }

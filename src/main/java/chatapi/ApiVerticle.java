@@ -43,9 +43,6 @@ public final class ApiVerticle extends VerticleBase {
     /** The OpenAPI 3 document of the whole API, served at /api/v1/openapi.json. */
     static final String OPENAPI = "openapi/openapi.json";
 
-    /** Bodies below this are not compressed. */
-    static final int COMPRESSION_THRESHOLD_BYTES = 1024;
-
     /** CONTRACT §7: a POST body is at most 64 KiB, else 413. */
     static final long MAX_BODY_BYTES = 64 * 1024;
 
@@ -85,11 +82,7 @@ public final class ApiVerticle extends VerticleBase {
                 // Every request and response is handled on its own event loop (parked answers go through
                 // runOnContext), so a connection needs no cross-thread outbound queue: Vert.x otherwise
                 // allocates one per connection, about 4 KB of a parked poll's 12.6 KB of heap.
-                .setStrictThreadMode(true)
-                // gzip/deflate for clients that send Accept-Encoding (SuperOffice's clients do); small bodies (most
-                // long-poll answers) are sent as they are, where compressing costs more than it saves.
-                .setCompressionSupported(config.httpCompression())
-                .setCompressionContentSizeThreshold(COMPRESSION_THRESHOLD_BYTES);
+                .setStrictThreadMode(true);
         return vertx.fileSystem().readFile(OPENAPI)
                 .compose(openApi -> {
                     Router router = router(pool, openApi);
@@ -137,7 +130,7 @@ public final class ApiVerticle extends VerticleBase {
         WidgetPages.mount(router);
         if (config.devStartChat()) {
             router.post("/dev/StartChat").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-                    .handler(new Negotiation(shared.appTokens()))
+                    .handler(new Negotiation(shared.appTokens(), config.httpCompression()))
                     .handler(new DevStartChat(repository, shared.security().tokens(),
                             config.auth().ticketTtlSeconds())::handle);
         }
@@ -145,7 +138,7 @@ public final class ApiVerticle extends VerticleBase {
         // Bodies are read (bounded) before the asynchronous credential checks, so none is lost.
         router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         // Representation first, so that every answer below, 401 and 406 included, is in the caller's format.
-        router.route("/api/v1/*").handler(new Negotiation(shared.appTokens()));
+        router.route("/api/v1/*").handler(new Negotiation(shared.appTokens(), config.httpCompression()));
         router.post("/api/v1/Authenticate").handler(auth.authenticate()::handle);
         router.route("/api/v1/*").handler(auth.authenticator());
 

@@ -11,6 +11,7 @@ import chatapi.chat.SavedChatSession;
 import chatapi.chat.Select;
 import chatapi.http.ApiException;
 import chatapi.http.Bodies;
+import chatapi.http.Compression;
 import chatapi.http.Json;
 import chatapi.http.Params;
 import chatapi.http.Representation;
@@ -160,8 +161,8 @@ public final class ChatAgentHandler {
 
     private static void sendMessages(RoutingContext ctx, List<ChatMessage> messages) {
         Representation representation = Representation.of(ctx);
-        ctx.response().putHeader("Content-Type", representation.contentType())
-                .end(MessagesHandler.encode(messages, representation));
+        ctx.response().putHeader("Content-Type", representation.contentType());
+        Compression.end(ctx, MessagesHandler.encode(messages, representation));
     }
 
     /** 200 with {@code null}: the Agents' answer when the data is not there. */

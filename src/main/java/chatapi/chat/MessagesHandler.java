@@ -3,6 +3,7 @@ package chatapi.chat;
 import chatapi.auth.Principal;
 import chatapi.http.ApiException;
 import chatapi.http.Bodies;
+import chatapi.http.Compression;
 import chatapi.http.Json;
 import chatapi.http.Params;
 import chatapi.http.Representation;
@@ -90,7 +91,8 @@ public final class MessagesHandler {
     }
 
     private static void send(RoutingContext ctx, Buffer body) {
-        ctx.response().putHeader("Content-Type", Representation.of(ctx).contentType()).end(body);
+        ctx.response().putHeader("Content-Type", Representation.of(ctx).contentType());
+        Compression.end(ctx, body);
     }
 
     /** The tail of {@code messages} (ascending ids) with ids greater than {@code after}. */

@@ -55,8 +55,8 @@ public final class Json {
         Representation representation = Representation.of(ctx);
         ctx.response()
                 .setStatusCode(status)
-                .putHeader("Content-Type", representation.contentType())
-                .end(buffer(representation, root, body));
+                .putHeader("Content-Type", representation.contentType());
+        Compression.end(ctx, buffer(representation, root, body));
     }
 
     private static JsonGenerator generator(Representation representation, String root, OutputStream out)

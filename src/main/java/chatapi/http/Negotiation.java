@@ -26,9 +26,11 @@ public final class Negotiation implements Handler<RoutingContext> {
     private static final Set<String> ISO_LANGUAGES = Set.of(Locale.getISOLanguages());
 
     private final AppTokens appTokens;
+    private final boolean compression;
 
-    public Negotiation(AppTokens appTokens) {
+    public Negotiation(AppTokens appTokens, boolean compression) {
         this.appTokens = appTokens;
+        this.compression = compression;
     }
 
     @Override
@@ -59,6 +61,7 @@ public final class Negotiation implements Handler<RoutingContext> {
             return;
         }
         appTokens.count(ctx);
+        Compression.negotiate(ctx, compression);
         ctx.next();
     }
 

@@ -242,12 +242,13 @@ class AgentsApiTest {
     }
 
     @Test
-    @DisplayName("Accept-Encoding: gzip compresses a large answer (not a small one, nor without the header)")
+    @DisplayName("Accept-Encoding: gzip compresses a large answer (not a small one, nor without the header, nor when refused by q=0)")
     void gzip(VertxTestContext ctx) {
-        Future.all(
+        Future.all(List.of(
                         app.get("/api/v1/ChatSession/1", "Accept-Encoding", "gzip, deflate"),
                         app.get("/api/v1/ChatSession/1"),
-                        app.get("/api/v1/ChatSession/1/Messages?after=2", "Accept-Encoding", "gzip"))
+                        app.get("/api/v1/ChatSession/1/Messages", "Accept-Encoding", "gzip"),
+                        app.get("/api/v1/ChatSession/1", "Accept-Encoding", "gzip;q=0, deflate")))
                 .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
                     TestApp.Response zipped = all.resultAt(0);
                     TestApp.Response plain = all.resultAt(1);
@@ -261,6 +262,8 @@ class AgentsApiTest {
                     assertTrue(zipped.body().length() < plain.body().length() / 2,
                             zipped.body().length() + " vs " + plain.body().length());
                     assertNull(all.<TestApp.Response>resultAt(2).header("Content-Encoding"), "below 1 KiB");
+                    assertEquals("Accept-Encoding", all.<TestApp.Response>resultAt(2).header("Vary"));
+                    assertNull(all.<TestApp.Response>resultAt(3).header("Content-Encoding"), "gzip refused, deflate not offered");
                     ctx.completeNow();
                 })));
     }
