@@ -9,9 +9,11 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,6 +47,14 @@ public final class ChatRepository {
             + " FROM unnest($1::int[], $2::int[]) AS w(chat_session_id, after)"
             + " JOIN chat_message m ON m.chat_session_id = w.chat_session_id AND m.chat_message_id > w.after"
             + " ORDER BY m.chat_session_id, m.chat_message_id";
+
+    /** Which of the sessions no longer exist (asked only for woken sessions without new messages). */
+    static final String SELECT_GONE = "SELECT w.id FROM unnest($1::int[]) AS w(id)"
+            + " WHERE NOT EXISTS (SELECT 1 FROM chat_session s WHERE s.chat_session_id = w.id)";
+
+    /** What a wake-up query found: new messages by session, and the sessions that were deleted. */
+    public record Woken(Map<Integer, List<ChatMessage>> messages, Set<Integer> gone) {
+    }
 
     /**
      * Stores a message and updates its session (LastMessage, WhenIdle, FirstMessage when it has none)
@@ -193,8 +203,11 @@ public final class ChatRepository {
                 .map(rows -> first(rows).map(row -> row.getInteger(0)));
     }
 
-    /** For each session (key) the messages with id greater than its value, ascending; sessions without any are absent. */
-    public Future<Map<Integer, List<ChatMessage>>> messagesAfter(Map<Integer, Integer> afterBySession) {
+    /**
+     * For each session (key) the messages with id greater than its value, ascending (sessions without any are
+     * absent), and which of the sessions without any no longer exist.
+     */
+    public Future<Woken> messagesAfter(Map<Integer, Integer> afterBySession) {
         Integer[] sessions = new Integer[afterBySession.size()];
         Integer[] afters = new Integer[sessions.length];
         int i = 0;
@@ -204,13 +217,25 @@ public final class ChatRepository {
         }
         return pool.preparedQuery(SELECT_MESSAGES_AFTER_MANY)
                 .execute(Tuple.tuple().addArrayOfInteger(sessions).addArrayOfInteger(afters))
-                .map(rows -> {
+                .compose(rows -> {
                     Map<Integer, List<ChatMessage>> bySession = new HashMap<>();
                     for (Row row : rows) {
                         ChatMessage m = ChatMessage.from(row, 0);
                         bySession.computeIfAbsent(m.chatSessionId(), id -> new ArrayList<>()).add(m);
                     }
-                    return bySession;
+                    // A session woken without anything new may have been deleted (its delete notifies too):
+                    // a second, small query, only then, tells.
+                    Integer[] quiet = afterBySession.keySet().stream().filter(id -> !bySession.containsKey(id))
+                            .toArray(Integer[]::new);
+                    if (quiet.length == 0) {
+                        return Future.succeededFuture(new Woken(bySession, Set.of()));
+                    }
+                    return pool.preparedQuery(SELECT_GONE).execute(Tuple.tuple().addArrayOfInteger(quiet))
+                            .map(gone -> {
+                                Set<Integer> ids = new HashSet<>();
+                                gone.forEach(row -> ids.add(row.getInteger(0)));
+                                return new Woken(bySession, ids);
+                            });
                 });
     }
 

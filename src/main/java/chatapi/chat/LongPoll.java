@@ -201,9 +201,15 @@ public final class LongPoll {
      * client that fell behind), could be missing messages between the two: it is not answered from
      * this result; its session is queried again, from its {@code after}.
      */
-    private void deliver(Map<Integer, Integer> queried, Map<Integer, List<ChatMessage>> bySession,
-            Map<Integer, Long> writtenAt) {
+    private void deliver(Map<Integer, Integer> queried, ChatRepository.Woken woken, Map<Integer, Long> writtenAt) {
+        Map<Integer, List<ChatMessage>> bySession = woken.messages();
         queried.forEach((sessionId, queriedAfter) -> {
+            if (woken.gone().contains(sessionId)) { // deleted: its polls end as a request for it would, 404
+                for (Waiter w : waiters.values(sessionId)) {
+                    w.fail(ApiException.notFound("session.notFound", sessionId));
+                }
+                return;
+            }
             List<ChatMessage> messages = bySession.getOrDefault(sessionId, List.of());
             long written = writtenAt.getOrDefault(sessionId, 0L);
             Map<Encoding, Buffer> encoded = new HashMap<>();

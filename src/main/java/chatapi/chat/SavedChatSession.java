@@ -54,6 +54,13 @@ public record SavedChatSession(
             "customer_company_name", "status", "alert_level", "rank", "flags", "contact_id", "project_id", "sale_id",
             "ticket_id", "transfer_to_associate_id", "chatbot_is_active");
 
+    /** The same entity for the session in the path (PUT): the body's own id does not count. */
+    public SavedChatSession withId(int id) {
+        return new SavedChatSession(id, topicId, user, person, customerAlias, customerHost, customerName, customerEmail,
+                customerPhone, customerConsented, customerCompanyName, status, alertLevel, rank, flags, contact, project,
+                sale, ticket, transferTo, chatbotIsActive);
+    }
+
     /** 0 or absent: a new session. */
     public int id() {
         if (chatSessionId != null && chatSessionId < 0) {

@@ -1,0 +1,142 @@
+package chatapi.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chatapi.support.TestApp;
+import chatapi.support.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** GET /api/v1/ChatSession/default, PUT and DELETE /api/v1/ChatSession/{id}. */
+@ExtendWith(VertxExtension.class)
+@DisplayName("GET ChatSession/default, PUT and DELETE ChatSession/{id}")
+class SessionUpdatesTest {
+
+    @RegisterExtension
+    @Order(1)
+    static final TestDatabase DB = new TestDatabase();
+
+    @RegisterExtension
+    @Order(2)
+    static final TestApp app = TestApp.on(DB);
+
+    private static final String JSON = "application/json";
+
+    @Test
+    @DisplayName("GET default answers an unsaved entity (id 0, in the queue) with $select; customers get 403")
+    void defaultEntity(VertxTestContext ctx) {
+        Future.all(app.get("/api/v1/ChatSession/default"), app.get("/api/v1/ChatSession/default?$select=Status"),
+                        app.get("/api/v1/ChatSession/default", "Authorization", app.customerAuthorization(1)))
+                .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+                    JsonObject blank = all.<TestApp.Response>resultAt(0).json();
+                    assertEquals(0, blank.getInteger("ChatSessionId"));
+                    assertEquals("InQueue", blank.getString("Status"));
+                    assertEquals("", blank.getString("CustomerName"));
+                    assertNull(blank.getValue("User"));
+                    assertTrue(blank.getJsonObject("_Links").getString("Self").endsWith("/api/v1/ChatSession/0"));
+                    JsonObject selected = all.<TestApp.Response>resultAt(1).json();
+                    assertEquals("InQueue", selected.getString("Status"));
+                    assertNull(selected.getValue("CustomerName"));
+                    assertEquals(403, all.<TestApp.Response>resultAt(2).status());
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    @DisplayName("PUT replaces the writable properties (the path's id counts, not the body's), answers the entity with _Links; absent → 404, no body → 400, no TopicId → 400")
+    void put(VertxTestContext ctx) throws SQLException {
+        int id = DB.newSession();
+        String body = "{\"ChatSessionId\":999,\"TopicId\":2,\"CustomerName\":\"Put\",\"CustomerEmail\":\"put@example.com\","
+                + "\"Status\":\"UserLast\",\"Flags\":\"UserIsTyping\",\"User\":{\"AssociateId\":2},\"Rank\":3,"
+                + "\"FirstMessage\":\"not written\",\"SessionKey\":\"not written\"}";
+        Future.all(List.of(
+                        put("/api/v1/ChatSession/" + id + "?$select=CustomerName,User/Name", body),
+                        put("/api/v1/ChatSession/424242", body),
+                        app.request(HttpMethod.PUT, "/api/v1/ChatSession/" + id, null, "Content-Type", JSON),
+                        put("/api/v1/ChatSession/" + id, "{\"CustomerName\":\"no topic\"}"),
+                        put("/api/v1/ChatSession/" + id, "{\"TopicId\":1,\"User\":{\"AssociateId\":77}}")))
+                .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+                    TestApp.Response stored = all.resultAt(0);
+                    assertEquals(200, stored.status(), stored.body().toString());
+                    JsonObject entity = stored.json();
+                    assertEquals(id, entity.getInteger("ChatSessionId"));
+                    assertEquals("Put", entity.getString("CustomerName"));
+                    assertEquals("ann1", entity.getJsonObject("User").getString("Name"));
+                    assertNull(entity.getValue("Status"), "not selected");
+                    assertTrue(entity.getJsonObject("_Links").getString("Self").endsWith("/api/v1/ChatSession/" + id));
+                    assertEquals("2|Put|put@example.com|UserLast|2|2|3|", row("SELECT topic_id || '|' || customer_name"
+                            + " || '|' || customer_email || '|' || status || '|' || flags || '|' || user_associate_id || '|'"
+                            + " || rank || '|' || first_message FROM chat_session WHERE chat_session_id = " + id));
+                    assertEquals("0", row("SELECT count(*) FROM chat_session WHERE session_key = 'not written'"));
+                    assertEquals(404, all.<TestApp.Response>resultAt(1).status());
+                    assertEquals("0", row("SELECT count(*) FROM chat_session WHERE chat_session_id IN (999, 424242)"));
+                    assertEquals(400, all.<TestApp.Response>resultAt(2).status());
+                    assertTrue(all.<TestApp.Response>resultAt(3).json().getString("ErrorMessage").contains("TopicId"));
+                    assertEquals(400, all.<TestApp.Response>resultAt(4).status());
+                    assertTrue(all.<TestApp.Response>resultAt(4).json().getString("ErrorMessage").contains("User 77"));
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    @DisplayName("DELETE answers 204 and removes the session with its messages; a poll parked on it is answered 404 at once, one on another session stays parked; a second DELETE is 404")
+    void delete(VertxTestContext ctx) throws SQLException {
+        int id = DB.newSession();
+        int other = DB.newSession();
+        Future<TestApp.Response> doomed = app.get("/api/v1/ChatSession/" + id + "/Messages?after=0&wait=60");
+        Future<TestApp.Response> bystander = app.get("/api/v1/ChatSession/" + other + "/Messages?after=0&wait=60");
+        app.post("/api/v1/ChatSession/" + id + "/Messages", "{\"Message\":\"first\"}")
+                .compose(v -> doomed) // answered with the message; park again after it
+                .compose(v -> {
+                    Future<TestApp.Response> parked = app.get("/api/v1/ChatSession/" + id + "/Messages?after="
+                            + v.jsonArray().getJsonObject(0).getInteger("ChatMessageId") + "&wait=60");
+                    return app.awaitParkedExactly(2)
+                            .compose(x -> app.request(HttpMethod.DELETE, "/api/v1/ChatSession/" + id, null))
+                            .compose(deleted -> Future.all(Future.succeededFuture(deleted), parked,
+                                    app.request(HttpMethod.DELETE, "/api/v1/ChatSession/" + id, null)));
+                })
+                .compose(all -> app.awaitParkedExactly(1).map(all))
+                .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+                    TestApp.Response deleted = all.resultAt(0);
+                    assertEquals(204, deleted.status());
+                    assertEquals(0, deleted.body().length());
+                    TestApp.Response woken = all.resultAt(1);
+                    assertEquals(404, woken.status());
+                    assertEquals("SoNotFoundException", woken.json().getString("ErrorType"));
+                    assertEquals(404, all.<TestApp.Response>resultAt(2).status());
+                    assertEquals("0|0", row("SELECT (SELECT count(*) FROM chat_session WHERE chat_session_id = " + id
+                            + ") || '|' || (SELECT count(*) FROM chat_message WHERE chat_session_id = " + id + ")"));
+                    assertEquals(false, bystander.isComplete(), "the other session's poll stays parked");
+                    ctx.completeNow();
+                })));
+    }
+
+    private static Future<TestApp.Response> put(String path, String json) {
+        return app.request(HttpMethod.PUT, path, Buffer.buffer(json), "Content-Type", JSON);
+    }
+
+    private static String row(String sql) {
+        try (Connection c = DB.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            assertTrue(rs.next(), sql);
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
