@@ -7,6 +7,7 @@ import chatapi.chat.ChatRepository;
 import chatapi.chat.ChatSessionHandler;
 import chatapi.chat.LongPoll;
 import chatapi.chat.MessagesHandler;
+import chatapi.chat.SessionActions;
 import chatapi.chat.SessionIds;
 import chatapi.config.AppConfig;
 import chatapi.db.Database;
@@ -143,8 +144,24 @@ public final class ApiVerticle extends VerticleBase {
         router.post("/api/v1/Authenticate").handler(auth.authenticate()::handle);
         router.route("/api/v1/*").handler(auth.authenticator());
 
+        ChatAgentHandler agents = new ChatAgentHandler(repository);
+        SessionActions actions = new SessionActions(pool, repository);
         router.post("/api/v1/ChatSession").handler(Access::agents).handler(sessions::create);
         router.get("/api/v1/ChatSession/default").handler(Access::agents).handler(sessions::defaultEntity);
+        router.get("/api/v1/ChatSession/ForCurrentUser").handler(Access::agents).handler(agents::chatSessionsForUser);
+        router.post("/api/v1/ChatSession/Pickup").handler(Access::agents).handler(actions::pickupFirst);
+        router.post("/api/v1/ChatSession/:id/Pickup").handler(SessionIds::parse).handler(Access::agents)
+                .handler(actions::pickup);
+        router.post("/api/v1/ChatSession/:id/TransferTo/:associate").handler(SessionIds::parse).handler(Access::agents)
+                .handler(actions::transfer);
+        router.post("/api/v1/ChatSession/:id/AcceptTransfer").handler(SessionIds::parse).handler(Access::agents)
+                .handler(actions::accept);
+        router.post("/api/v1/ChatSession/:id/RejectTransfer").handler(SessionIds::parse).handler(Access::agents)
+                .handler(actions::reject);
+        router.post("/api/v1/ChatSession/:id/Reset").handler(SessionIds::parse).handler(Access::agents)
+                .handler(actions::reset);
+        router.post("/api/v1/ChatSession/:id/Transcript").handler(SessionIds::parse).handler(Access::agents)
+                .handler(actions::transcript);
         router.get("/api/v1/ChatSession/:id").handler(SessionIds::parse).handler(Access::agents)
                 .handler(sessions::get);
         router.put("/api/v1/ChatSession/:id").handler(SessionIds::parse).handler(Access::agents)
@@ -156,7 +173,6 @@ public final class ApiVerticle extends VerticleBase {
         router.post("/api/v1/ChatSession/:id/Messages").handler(SessionIds::parse)
                 .handler(Access::sessionParticipants).handler(messages::post);
 
-        ChatAgentHandler agents = new ChatAgentHandler(repository);
         String agentsChat = "/api/v1/Agents/Chat/";
         router.post(agentsChat + "GetChatSessionEntity").handler(Access::agents).handler(agents::getChatSessionEntity);
         router.post(agentsChat + "GetChatMessages").handler(Access::agents).handler(agents::getChatMessages);

@@ -1,0 +1,227 @@
+package chatapi.chat;
+
+import chatapi.auth.Principal;
+import chatapi.http.ApiException;
+import chatapi.http.Json;
+import chatapi.http.Params;
+import chatapi.http.Representation;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
+
+/**
+ * The lifecycle of a chat session, as an agent console drives it: pick up (one session, or the first in the
+ * queue), transfer to another agent, accept or reject a transfer, reset to the queue. Each action is one
+ * SQL statement, hence one transaction: the state change guarded by the state it needs, and the Special
+ * message SuperOffice posts (its insert wakes the session's parked polls on every instance). When the
+ * guard does not hold, nothing changes and the answer is 409 naming the state (404 when the session does
+ * not exist). Answers the session as the Agents API writes it (without _Links).
+ *
+ * <p>States: {@code InQueue} waits for an agent; {@code CustomerLast} and {@code UserLast} are served by the
+ * agent in {@code User}; a pending transfer names its agent in {@code TransferTo}.
+ */
+public final class SessionActions {
+
+    /** The caller as an associate: by id (Basic, tickets), else by a token's login name. $2 id, $3 name. */
+    private static final String ME = "me AS (SELECT associate_id, name, coalesce(nullif(full_name, ''), name) AS full_name"
+            + " FROM associate"
+            + " WHERE associate_id = $2 OR ($2 IS NULL AND lower(name) = lower($3)) LIMIT 1)";
+
+    /** Posts a Special message from the rows of {@code changed} (chat_session_id, author, special type, param, text). */
+    private static final String POST_SPECIAL = " INSERT INTO chat_message (chat_session_id, type, message, author,"
+            + " special_type, special_param) SELECT id, 'Special', text, author, special, param FROM changed"
+            + " RETURNING chat_session_id";
+
+    private static final String ACTIVE = "('CustomerLast', 'UserLast')";
+
+    /** An agent named by id or login name ($1, text), the id first when both match. */
+    private static final String ASSOCIATE_BY_ID_OR_NAME = "SELECT associate_id FROM associate"
+            + " WHERE (associate_id::text = $1 OR lower(name) = lower($1)) AND NOT deleted"
+            + " ORDER BY associate_id::text = $1 DESC LIMIT 1";
+
+    /** $1 session. Waits for a lock on the row (a message being posted) and then checks the state again. */
+    static final String PICKUP = pickup("SELECT $1::int AS chat_session_id");
+
+    /**
+     * The session that has waited longest; one being picked up by someone else (locked) is skipped, so that
+     * agents picking up at once get different sessions. $1 is unused (NULL).
+     */
+    static final String PICKUP_FIRST = pickup("SELECT chat_session_id FROM chat_session WHERE status = 'InQueue'"
+            + " AND $1::int IS NULL ORDER BY when_requested, chat_session_id LIMIT 1 FOR UPDATE SKIP LOCKED");
+
+    private static String pickup(String target) {
+        return "WITH " + ME + ", target AS (" + target + "),"
+                + " changed AS (UPDATE chat_session s SET status = 'UserLast', user_associate_id = me.associate_id,"
+                + " transfer_to_associate_id = NULL, when_started = coalesce(s.when_started, now()), when_idle = now()"
+                + " FROM me, target, chat_topic t WHERE s.chat_session_id = target.chat_session_id"
+                + " AND t.topic_id = s.topic_id AND s.status = 'InQueue'"
+                + " RETURNING s.chat_session_id AS id, me.full_name AS author, 'Welcome' AS special, me.name AS param,"
+                + " coalesce(nullif(t.welcome_message, ''), 'You are now chatting with ' || me.full_name) AS text)"
+                + POST_SPECIAL;
+    }
+
+    /** $1 session, $4 the associate to transfer to (id or login name). */
+    static final String TRANSFER = "WITH " + ME + ","
+            + " other AS (" + ASSOCIATE_BY_ID_OR_NAME.replace("$1", "$4") + "),"
+            + " changed AS (UPDATE chat_session s SET transfer_to_associate_id = other.associate_id FROM me, other"
+            + " WHERE s.chat_session_id = $1 AND s.status IN " + ACTIVE + " AND s.user_associate_id = me.associate_id"
+            + " AND other.associate_id <> me.associate_id RETURNING s.chat_session_id)"
+            + " SELECT chat_session_id FROM changed";
+
+    /** $1 session: the caller takes over the transfer pending for it. */
+    static final String ACCEPT = "WITH " + ME + ","
+            + " changed AS (UPDATE chat_session s SET user_associate_id = me.associate_id, transfer_to_associate_id = NULL,"
+            + " when_idle = now() FROM me WHERE s.chat_session_id = $1 AND s.status IN " + ACTIVE
+            + " AND s.transfer_to_associate_id = me.associate_id"
+            + " RETURNING s.chat_session_id AS id, me.full_name AS author, 'TransferedSession' AS special,"
+            + " me.name AS param, me.full_name || ' has taken over the chat' AS text)"
+            + POST_SPECIAL;
+
+    /** $1 session: the caller declines the transfer pending for it; the session stays with its agent. */
+    static final String REJECT = "WITH " + ME + ","
+            + " changed AS (UPDATE chat_session s SET transfer_to_associate_id = NULL FROM me"
+            + " WHERE s.chat_session_id = $1 AND s.status IN " + ACTIVE + " AND s.transfer_to_associate_id = me.associate_id"
+            + " RETURNING s.chat_session_id AS id, me.full_name AS author, 'TransferRejected' AS special,"
+            + " me.name AS param, me.full_name || ' declined the transfer' AS text)"
+            + POST_SPECIAL;
+
+    /** $1 session: back to the queue, without agent or transfer (its agent, or any agent, may do it). */
+    static final String RESET = "WITH " + ME + ","
+            + " changed AS (UPDATE chat_session s SET status = 'InQueue', user_associate_id = NULL,"
+            + " transfer_to_associate_id = NULL FROM me WHERE s.chat_session_id = $1 AND s.status IN " + ACTIVE
+            + " RETURNING s.chat_session_id AS id, me.full_name AS author, 'NewSession' AS special, '' AS param,"
+            + " 'The chat is back in the queue' AS text)"
+            + POST_SPECIAL;
+
+    private static final String STATE = "SELECT s.status, coalesce(s.user_associate_id::text, '-'),"
+            + " coalesce(s.transfer_to_associate_id::text, '-'),"
+            + " (SELECT associate_id FROM associate WHERE associate_id = $2 OR ($2 IS NULL AND lower(name) = lower($3))"
+            + " LIMIT 1) FROM chat_session s WHERE s.chat_session_id = $1";
+
+    private final SqlClient pool;
+    private final ChatRepository repository;
+
+    public SessionActions(SqlClient pool, ChatRepository repository) {
+        this.pool = pool;
+        this.repository = repository;
+    }
+
+    /** POST …/{id}/Pickup. */
+    public void pickup(RoutingContext ctx) {
+        int id = SessionIds.of(ctx);
+        run(ctx, PICKUP, id, null, "pick up");
+    }
+
+    /** POST /api/v1/ChatSession/Pickup: the session that has waited longest; 404 when the queue is empty. */
+    public void pickupFirst(RoutingContext ctx) {
+        Principal me = Principal.of(ctx);
+        pool.preparedQuery(PICKUP_FIRST).execute(Tuple.of(null, me.associateId(), me.name()))
+                .compose(rows -> {
+                    if (rows.iterator().hasNext()) {
+                        return repository.findSession(rows.iterator().next().getInteger(0));
+                    }
+                    return caller(me).map(known -> {
+                        throw ApiException.notFound("queue.empty");
+                    });
+                })
+                .onSuccess(found -> send(ctx, found))
+                .onFailure(ctx::fail);
+    }
+
+    /** POST …/{id}/TransferTo/{associate} (an id or a login name). */
+    public void transfer(RoutingContext ctx) {
+        int id = SessionIds.of(ctx);
+        String to = ctx.pathParam("associate");
+        Principal me = Principal.of(ctx);
+        pool.preparedQuery(ASSOCIATE_BY_ID_OR_NAME)
+                .execute(Tuple.of(to))
+                .compose(found -> {
+                    if (!found.iterator().hasNext()) {
+                        throw ApiException.notFound("associate.notFound", chatapi.http.Errors.echo(to));
+                    }
+                    return execute(ctx, TRANSFER, id, to, "transfer");
+                })
+                .onSuccess(found -> send(ctx, found))
+                .onFailure(ctx::fail);
+    }
+
+    /** POST …/{id}/AcceptTransfer. */
+    public void accept(RoutingContext ctx) {
+        run(ctx, ACCEPT, SessionIds.of(ctx), null, "accept a transfer of");
+    }
+
+    /** POST …/{id}/RejectTransfer. */
+    public void reject(RoutingContext ctx) {
+        run(ctx, REJECT, SessionIds.of(ctx), null, "reject a transfer of");
+    }
+
+    /** POST …/{id}/Reset. */
+    public void reset(RoutingContext ctx) {
+        run(ctx, RESET, SessionIds.of(ctx), null, "reset");
+    }
+
+    /** POST …/{id}/Transcript?html=true|false: the conversation as text or HTML, in a JSON string. */
+    public void transcript(RoutingContext ctx) {
+        int id = SessionIds.of(ctx);
+        String html = Params.singleQueryParam(ctx, "html");
+        if (html != null && !html.equalsIgnoreCase("true") && !html.equalsIgnoreCase("false")) {
+            throw ApiException.badRequest("param.boolean", "html", chatapi.http.Errors.echo(html));
+        }
+        boolean asHtml = "true".equalsIgnoreCase(html);
+        Representation representation = Representation.of(ctx);
+        repository.messagesAfter(id, 0)
+                .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
+                .onSuccess(messages -> {
+                    String text = Transcript.of(messages, asHtml, representation.zone());
+                    Json.send(ctx, 200, "string", g -> g.writeString(text));
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private void run(RoutingContext ctx, String sql, int id, String to, String what) {
+        execute(ctx, sql, id, to, what).onSuccess(found -> send(ctx, found)).onFailure(ctx::fail);
+    }
+
+    /** Runs the action; when its guard did not hold, finds out why: 404, 403 or 409. */
+    private Future<Optional<ChatSessionEntity>> execute(RoutingContext ctx, String sql, int id, String to, String what) {
+        Principal me = Principal.of(ctx);
+        Tuple args = to == null ? Tuple.of(id, me.associateId(), me.name()) : Tuple.of(id, me.associateId(), me.name(), to);
+        return pool.preparedQuery(sql).execute(args).compose(rows -> {
+            if (rows.iterator().hasNext()) {
+                return repository.findSession(id);
+            }
+            return pool.preparedQuery(STATE).execute(Tuple.of(id, me.associateId(), me.name())).map(state -> {
+                if (!state.iterator().hasNext()) {
+                    throw ApiException.notFound("session.notFound", id);
+                }
+                Row row = state.iterator().next();
+                if (row.getInteger(3) == null) {
+                    throw new ApiException(403, "Forbidden", "agent.notAssociate");
+                }
+                throw new ApiException(409, "Conflict", "session.conflict", what, id, row.getString(0), row.getString(1),
+                        row.getString(2));
+            });
+        });
+    }
+
+    /** Fails 403 when the caller is not an associate. */
+    private Future<Void> caller(Principal me) {
+        return pool.preparedQuery("SELECT 1 FROM associate WHERE associate_id = $1 OR ($1 IS NULL AND lower(name) = lower($2))")
+                .execute(Tuple.of(me.associateId(), me.name()))
+                .map(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        throw new ApiException(403, "Forbidden", "agent.notAssociate");
+                    }
+                    return null;
+                });
+    }
+
+    private static void send(RoutingContext ctx, Optional<ChatSessionEntity> found) {
+        ChatSessionEntity entity = found.orElseThrow(() -> new IllegalStateException("the session vanished"));
+        CarrierWriter.Rendering how = new CarrierWriter.Rendering(true, Representation.of(ctx), Select.ALL);
+        Json.send(ctx, 200, "ChatSessionEntity", g -> entity.writeTo(g, how, null));
+    }
+}

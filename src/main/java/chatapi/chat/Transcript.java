@@ -1,0 +1,47 @@
+package chatapi.chat;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/** A chat's messages as a transcript: one line per message, as plain text or as HTML (escaped). */
+final class Transcript {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private Transcript() {
+    }
+
+    static String of(List<ChatMessage> messages, boolean html, ZoneId zone) {
+        StringBuilder out = new StringBuilder(html ? "<div class=\"chat-transcript\">\n" : "");
+        for (ChatMessage m : messages) {
+            String when = TIME.format(m.whenPosted().atZoneSameInstant(zone));
+            boolean special = MessageType.Special.name().equals(m.type());
+            String text = special && m.message().isEmpty() ? m.specialType() : m.message();
+            if (html) {
+                out.append("<p class=\"").append(special ? "special" : MessageType.ToUser.name().equals(m.type()) ? "customer" : "agent")
+                        .append("\"><time>").append(when).append("</time> <b>").append(escape(m.author()))
+                        .append("</b>: ").append(escape(text).replace("\n", "<br>")).append("</p>\n");
+            } else {
+                out.append(when).append(' ').append(special ? "* " : "").append(m.author()).append(": ").append(text)
+                        .append('\n');
+            }
+        }
+        return html ? out.append("</div>\n").toString() : out.toString();
+    }
+
+    private static String escape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
