@@ -147,6 +147,11 @@ public final class ApiVerticle extends VerticleBase {
         ChatAgentHandler agents = new ChatAgentHandler(repository);
         SessionActions actions = new SessionActions(pool, repository);
         router.post("/api/v1/ChatSession").handler(Access::agents).handler(sessions::create);
+        router.get("/api/v1/ChatSession").handler(Access::agents).handler(sessions::list);
+        router.get("/api/v1/ChatTopic/:id/Sessions").handler(SessionIds::parse).handler(Access::agents)
+                .handler(sessions::topicSessions);
+        router.post("/api/v1/ChatTopic/:id/Sessions").handler(SessionIds::parse).handler(Access::agents)
+                .handler(sessions::createInTopic);
         router.get("/api/v1/ChatSession/default").handler(Access::agents).handler(sessions::defaultEntity);
         router.get("/api/v1/ChatSession/ForCurrentUser").handler(Access::agents).handler(agents::chatSessionsForUser);
         router.post("/api/v1/ChatSession/Pickup").handler(Access::agents).handler(actions::pickupFirst);

@@ -171,6 +171,29 @@ public final class ChatRepository {
         return Future.failedFuture(failure);
     }
 
+    /**
+     * A page of sessions for a list query (GET ChatSession, a topic's sessions): {@code top + 1} rows at most,
+     * so that the caller can tell whether there is a next page.
+     */
+    public Future<List<ChatSessionEntity>> listSessions(SessionQuery query, Select select) {
+        List<Object> values = new ArrayList<>(query.params());
+        values.add(query.top() + 1);
+        values.add(query.skip());
+        String sql = selectSessions(joinMask(select), Carrier.CHAT_SESSION.table()) + " WHERE " + query.where()
+                + " ORDER BY " + query.orderBy() + " LIMIT $" + (values.size() - 1) + " OFFSET $" + values.size();
+        return pool.preparedQuery(sql).execute(Tuple.tuple(values)).map(rows -> {
+            List<ChatSessionEntity> sessions = new ArrayList<>(rows.size());
+            rows.forEach(row -> sessions.add(new ChatSessionEntity(row)));
+            return sessions;
+        });
+    }
+
+    /** Whether the chat topic exists. */
+    public Future<Boolean> topicExists(int topicId) {
+        return pool.preparedQuery("SELECT 1 FROM chat_topic WHERE topic_id = $1").execute(Tuple.of(topicId))
+                .map(rows -> rows.size() > 0);
+    }
+
     /** The entity with the relations {@code select} needs. */
     public Future<Optional<ChatSessionEntity>> findSession(int chatSessionId, Select select) {
         return pool.preparedQuery(sessionStatement(select))
@@ -259,13 +282,18 @@ public final class ChatRepository {
 
     /** The statement for a selection: it joins only the relations the selection includes. */
     static String sessionStatement(Select select) {
+        return SELECT_SESSION.computeIfAbsent(joinMask(select), ChatRepository::selectSession);
+    }
+
+    /** Which relations a selection needs joined: bit i for {@code RELATIONS.get(i)}. */
+    private static int joinMask(Select select) {
         int joins = 0;
         for (int i = 0; i < RELATIONS.size(); i++) {
             if (select.includes(RELATIONS.get(i).name())) {
                 joins |= 1 << i;
             }
         }
-        return SELECT_SESSION.computeIfAbsent(joins, ChatRepository::selectSession);
+        return joins;
     }
 
     /** Builds a session statement from the carrier catalogue; the column order is what CarrierWriter reads. */

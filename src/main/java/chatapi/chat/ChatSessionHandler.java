@@ -8,6 +8,7 @@ import chatapi.http.Bodies;
 import chatapi.http.Json;
 import chatapi.http.Links;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /** GET /api/v1/ChatSession/{id} and POST /api/v1/ChatSession. */
 public final class ChatSessionHandler {
@@ -27,6 +28,90 @@ public final class ChatSessionHandler {
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
                 .onSuccess(entity -> send(ctx, entity, select))
                 .onFailure(ctx::fail);
+    }
+
+    /**
+     * GET /api/v1/ChatSession with $select, $filter, $orderBy, $top and $skip: a page of sessions as
+     * {@code {"odata.metadata":…,"odata.nextLink":…,"value":[…]}} (nextLink null on the last page).
+     */
+    public void list(RoutingContext ctx) {
+        Select select = Select.parse(Params.singleQueryParam(ctx, "$select"), Carrier.CHAT_SESSION);
+        SessionQuery query = SessionQuery.parse(Params.singleQueryParam(ctx, "$filter"),
+                Params.singleQueryParam(ctx, "$orderBy"), Params.singleQueryParam(ctx, "$top"),
+                Params.singleQueryParam(ctx, "$skip"));
+        repository.listSessions(query, select).onSuccess(page -> sendPage(ctx, page, query, select)).onFailure(ctx::fail);
+    }
+
+    /** GET /api/v1/ChatTopic/{id}/Sessions: the topic's sessions, with the same options as the list. */
+    public void topicSessions(RoutingContext ctx) {
+        int topic = SessionIds.of(ctx);
+        Select select = Select.parse(Params.singleQueryParam(ctx, "$select"), Carrier.CHAT_SESSION);
+        SessionQuery query = SessionQuery.parse(Params.singleQueryParam(ctx, "$filter"),
+                Params.singleQueryParam(ctx, "$orderBy"), Params.singleQueryParam(ctx, "$top"),
+                Params.singleQueryParam(ctx, "$skip"), "topic_id", topic);
+        repository.topicExists(topic)
+                .compose(exists -> {
+                    if (!exists) {
+                        throw ApiException.notFound("topic.unknown", topic);
+                    }
+                    return repository.listSessions(query, select);
+                })
+                .onSuccess(page -> sendPage(ctx, page, query, select))
+                .onFailure(ctx::fail);
+    }
+
+    /** POST /api/v1/ChatTopic/{id}/Sessions: a new session in that topic's queue (the body's TopicId does not count). */
+    public void createInTopic(RoutingContext ctx) {
+        int topic = SessionIds.of(ctx);
+        NewChatSession session = Bodies.read(ctx, NewChatSession.class).inTopic(topic)
+                .validated(ctx.request().remoteAddress().hostAddress());
+        repository.insertSession(session)
+                .map(id -> id.orElseThrow(() -> ApiException.notFound("topic.unknown", topic)))
+                .compose(repository::findSession)
+                .map(found -> found.orElseThrow(() -> new IllegalStateException("the new session vanished")))
+                .onSuccess(entity -> send(ctx, entity, Select.ALL))
+                .onFailure(ctx::fail);
+    }
+
+    private void sendPage(RoutingContext ctx, List<ChatSessionEntity> rows, SessionQuery query, Select select) {
+        String base = links.baseUrl(ctx);
+        boolean more = rows.size() > query.top();
+        List<ChatSessionEntity> page = more ? rows.subList(0, query.top()) : rows;
+        String next = more ? base + ctx.request().path() + "?" + withSkip(ctx.request().query(), query.skip() + query.top())
+                : null;
+        CarrierWriter.Rendering how = new CarrierWriter.Rendering(Principal.of(ctx).isAgent(), Representation.of(ctx),
+                select);
+        Json.send(ctx, 200, "ChatSessionList", g -> {
+            g.writeStartObject();
+            g.writeStringField("odata.metadata", base + "/api/v1/$metadata#ChatSession");
+            g.writeFieldName("odata.nextLink");
+            if (next == null) {
+                g.writeNull();
+            } else {
+                g.writeString(next);
+            }
+            g.writeFieldName("value");
+            g.writeStartArray();
+            for (ChatSessionEntity entity : page) {
+                entity.writeTo(g, how, base);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /** The request's query string (as sent, still encoded) with $skip set to {@code skip}. */
+    static String withSkip(String query, int skip) {
+        StringBuilder out = new StringBuilder();
+        if (query != null) {
+            for (String part : query.split("&")) {
+                if (!part.isEmpty() && !part.toLowerCase(java.util.Locale.ROOT).startsWith("$skip=")
+                        && !part.toLowerCase(java.util.Locale.ROOT).startsWith("%24skip=")) {
+                    out.append(part).append('&');
+                }
+            }
+        }
+        return out.append("$skip=").append(skip).toString();
     }
 
     /** GET /api/v1/ChatSession/default: an unsaved session with its defaults (id 0), for a client to fill in. */

@@ -19,6 +19,12 @@ public record NewChatSession(
         String customerCompanyName,
         Boolean chatbotIsActive) {
 
+    /** The same session in another topic (POST ChatTopic/{id}/Sessions: the path names the topic). */
+    public NewChatSession inTopic(int topic) {
+        return new NewChatSession(topic, customerAlias, customerHost, customerName, customerEmail, customerPhone,
+                customerConsented, customerCompanyName, chatbotIsActive);
+    }
+
     /** Checked against the column lengths of the catalogue; CustomerHost defaults to {@code remoteHost}. */
     public NewChatSession validated(String remoteHost) {
         if (topicId == null) {
