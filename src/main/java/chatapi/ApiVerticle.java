@@ -139,6 +139,7 @@ public final class ApiVerticle extends VerticleBase {
         // Bodies are read (bounded) before the asynchronous credential checks, so none is lost.
         router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.put("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.patch("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         // Representation first, so that every answer below, 401 and 406 included, is in the caller's format.
         router.route("/api/v1/*").handler(new Negotiation(shared.appTokens(), config.httpCompression()));
         router.post("/api/v1/Authenticate").handler(auth.authenticate()::handle);
@@ -171,6 +172,8 @@ public final class ApiVerticle extends VerticleBase {
                 .handler(sessions::get);
         router.put("/api/v1/ChatSession/:id").handler(SessionIds::parse).handler(Access::agents)
                 .handler(sessions::put);
+        router.patch("/api/v1/ChatSession/:id").handler(SessionIds::parse).handler(Access::agents)
+                .handler(sessions::patch);
         router.delete("/api/v1/ChatSession/:id").handler(SessionIds::parse).handler(Access::agents)
                 .handler(sessions::delete);
         router.get("/api/v1/ChatSession/:id/Messages").handler(SessionIds::parse)

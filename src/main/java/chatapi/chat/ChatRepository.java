@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -95,6 +96,13 @@ public final class ChatRepository {
                     .map(c -> c + " = $" + (SavedChatSession.COLUMNS.indexOf(c) + 2)).toList())
             + " WHERE chat_session_id = $1 RETURNING chat_session_id";
 
+    private static final String UPDATE_SESSION_IF = UPDATE_SESSION.replace(" WHERE chat_session_id = $1",
+            " WHERE chat_session_id = $1"
+            + " AND ($" + (SavedChatSession.COLUMNS.size() + 2) + "::timestamptz IS NULL"
+            + " OR date_trunc('second', updated) <= $" + (SavedChatSession.COLUMNS.size() + 2) + ")"
+            + " AND ($" + (SavedChatSession.COLUMNS.size() + 3) + "::timestamptz IS NULL"
+            + " OR updated = $" + (SavedChatSession.COLUMNS.size() + 3) + ")");
+
     private static final String INSERT_SAVED_SESSION = "INSERT INTO chat_session ("
             + String.join(", ", SavedChatSession.COLUMNS) + ", session_key, when_requested, initial_queue_pos) VALUES ("
             + String.join(", ", java.util.stream.IntStream.rangeClosed(1, SavedChatSession.COLUMNS.size() + 1)
@@ -149,6 +157,39 @@ public final class ChatRepository {
         }
         return stored.map(rows -> first(rows).map(row -> row.getInteger(0)))
                 .recover(ChatRepository::unknownReference);
+    }
+
+    /**
+     * Updates a session (PUT, PATCH) under preconditions: unchanged since {@code unmodifiedSince} (the
+     * If-Unmodified-Since header, to the second; 412 otherwise) and, for PATCH, still as it was read
+     * ({@code expected}, its {@code updated}; 409 otherwise). Each may be null. Empty when the session does
+     * not exist. The check and the update are one statement.
+     */
+    public Future<Optional<Integer>> updateSession(SavedChatSession session, OffsetDateTime unmodifiedSince,
+            OffsetDateTime expected) {
+        List<Object> values = session.values();
+        values.add(0, session.id());
+        values.add(unmodifiedSince);
+        values.add(expected);
+        return pool.preparedQuery(UPDATE_SESSION_IF).execute(Tuple.tuple(values))
+                .recover(ChatRepository::unknownReference)
+                .compose(rows -> {
+                    if (rows.size() > 0) {
+                        return Future.succeededFuture(Optional.of(session.id()));
+                    }
+                    return pool.preparedQuery("SELECT date_trunc('second', updated) > $2 FROM chat_session"
+                                    + " WHERE chat_session_id = $1")
+                            .execute(Tuple.of(session.id(), unmodifiedSince))
+                            .map(found -> {
+                                if (found.size() == 0) {
+                                    return Optional.<Integer>empty();
+                                }
+                                if (Boolean.TRUE.equals(found.iterator().next().getBoolean(0))) {
+                                    throw new ApiException(412, "PreconditionFailed", "session.modifiedSince", session.id());
+                                }
+                                throw new ApiException(409, "Conflict", "session.changedMeanwhile", session.id());
+                            });
+                });
     }
 
     /** Deletes a session and its messages; false when it did not exist. */
@@ -320,6 +361,8 @@ public final class ChatRepository {
                 columns.add(session.alias() + "." + p.column());
             }
         }
+        // After the carrier's columns, which CarrierWriter reads by position: when the session last changed.
+        columns.add(session.alias() + ".updated");
         return "SELECT " + columns + " FROM " + from + ' ' + session.alias() + joins;
     }
 
@@ -340,6 +383,7 @@ public final class ChatRepository {
             };
             values.add(value + " AS " + p.column());
         }
+        values.add("now() AS updated");
         return selectSessions(0, "(SELECT " + values + ")");
     }
 }

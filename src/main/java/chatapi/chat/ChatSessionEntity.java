@@ -14,6 +14,25 @@ public record ChatSessionEntity(Row row) {
         return row.getInteger(0);
     }
 
+    /** The entity as GET writes it (JSON, UTC, every property, without _Links), as a tree to patch. */
+    public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+        CarrierWriter.Rendering how = new CarrierWriter.Rendering(true, chatapi.http.Representation.DEFAULT, Select.ALL);
+        io.vertx.core.buffer.Buffer json = chatapi.http.Json.buffer(chatapi.http.Representation.DEFAULT, null,
+                g -> writeTo(g, how, null));
+        try {
+            return (com.fasterxml.jackson.databind.node.ObjectNode) TREES.readTree(json.getBytes());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREES = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** When the session last changed (the column after the carrier's). */
+    public java.time.OffsetDateTime updated() {
+        return row.getOffsetDateTime(row.size() - 1);
+    }
+
     /**
      * Writes the entity with {@code _Links} pointing below {@code baseUrl} (scheme://host[:port]), or without
      * them for a null {@code baseUrl} (the Agents API's carriers have none).

@@ -7,6 +7,8 @@ import chatapi.http.Representation;
 import chatapi.http.Bodies;
 import chatapi.http.Json;
 import chatapi.http.Links;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
@@ -128,12 +130,63 @@ public final class ChatSessionHandler {
         int id = SessionIds.of(ctx);
         Select select = Select.parse(Params.singleQueryParam(ctx, "$select"), Carrier.CHAT_SESSION);
         SavedChatSession session = Bodies.read(ctx, SavedChatSession.class).withId(id);
-        repository.saveSession(session)
+        repository.updateSession(session, ifUnmodifiedSince(ctx), null)
                 .map(stored -> stored.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
                 .compose(stored -> repository.findSession(id, select))
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
                 .onSuccess(entity -> send(ctx, entity, select))
                 .onFailure(ctx::fail);
+    }
+
+    /**
+     * PATCH /api/v1/ChatSession/{id}: a JSON Patch ({@code application/json-patch+json}, an array) or a JSON
+     * Merge Patch ({@code application/merge-patch+json}, an object; with {@code application/json} the body's
+     * shape decides) applied to the session as GET writes it, then stored as PUT stores it. The session must
+     * not change between reading and storing (409 if it did) nor after If-Unmodified-Since (412).
+     */
+    public void patch(RoutingContext ctx) {
+        int id = SessionIds.of(ctx);
+        Select select = Select.parse(Params.singleQueryParam(ctx, "$select"), Carrier.CHAT_SESSION);
+        String mediaType = mediaType(ctx);
+        JsonNode document = Bodies.tree(ctx);
+        java.time.OffsetDateTime unmodifiedSince = ifUnmodifiedSince(ctx);
+        repository.findSession(id)
+                .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
+                .compose(current -> {
+                    ObjectNode entity = current.toJson();
+                    if (mediaType.equals("application/json-patch+json")
+                            || !mediaType.equals("application/merge-patch+json") && document.isArray()) {
+                        Patches.jsonPatch(entity, document);
+                    } else {
+                        Patches.mergePatch(entity, document);
+                    }
+                    SavedChatSession patched = Bodies.convert(entity, SavedChatSession.class).withId(id);
+                    return repository.updateSession(patched, unmodifiedSince, current.updated());
+                })
+                .map(stored -> stored.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
+                .compose(stored -> repository.findSession(id, select))
+                .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
+                .onSuccess(entity -> send(ctx, entity, select))
+                .onFailure(ctx::fail);
+    }
+
+    private static String mediaType(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        return contentType == null ? "application/json"
+                : contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** If-Unmodified-Since as an instant; absent or not an HTTP-date: null (RFC 9110 says to ignore it then). */
+    static java.time.OffsetDateTime ifUnmodifiedSince(RoutingContext ctx) {
+        String value = ctx.request().getHeader("If-Unmodified-Since");
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** DELETE /api/v1/ChatSession/{id}: 204; its messages go with it and its parked polls are answered 404. */
@@ -161,6 +214,8 @@ public final class ChatSessionHandler {
     }
 
     private void send(RoutingContext ctx, ChatSessionEntity entity, Select select) {
+        ctx.response().putHeader("Last-Modified", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(entity.updated().atZoneSameInstant(java.time.ZoneOffset.UTC)));
         CarrierWriter.Rendering how = new CarrierWriter.Rendering(Principal.of(ctx).isAgent(),
                 Representation.of(ctx), select);
         Json.send(ctx, 200, "ChatSessionEntity", g -> entity.writeTo(g, how, links.baseUrl(ctx)));

@@ -3,6 +3,7 @@ package chatapi.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,14 +32,38 @@ public final class Bodies {
     }
 
     public static <T> T read(RoutingContext ctx, Class<T> type) {
+        byte[] body = bytes(ctx);
+        return bind(() -> MAPPER.readValue(body, type));
+    }
+
+    /** The body as a JSON tree (PATCH documents), with the same checks as {@link #read}. */
+    public static JsonNode tree(RoutingContext ctx) {
+        byte[] body = bytes(ctx);
+        return bind(() -> MAPPER.readTree(body));
+    }
+
+    /** A JSON tree bound to a record as {@link #read} binds a body: any case, no coercion, 400 naming the property. */
+    public static <T> T convert(JsonNode tree, Class<T> type) {
+        return bind(() -> MAPPER.treeToValue(tree, type));
+    }
+
+    private static byte[] bytes(RoutingContext ctx) {
         requireJsonContentType(ctx);
         Buffer body = ctx.body().buffer();
         if (body == null || body.length() == 0) {
             throw ApiException.badRequest("body.required");
         }
+        return body.getBytes();
+    }
+
+    private interface Reading<T> {
+        T read() throws IOException;
+    }
+
+    private static <T> T bind(Reading<T> reading) {
         try {
-            T value = MAPPER.readValue(body.getBytes(), type);
-            if (value == null) {
+            T value = reading.read();
+            if (value == null || value instanceof JsonNode node && node.isNull()) {
                 throw ApiException.badRequest("body.required");
             }
             return value;

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** GET /api/v1/ChatSession/default, PUT and DELETE /api/v1/ChatSession/{id}. */
+/** GET /api/v1/ChatSession/default, PUT, PATCH and DELETE /api/v1/ChatSession/{id}. */
 @ExtendWith(VertxExtension.class)
-@DisplayName("GET ChatSession/default, PUT and DELETE ChatSession/{id}")
+@DisplayName("GET ChatSession/default, PUT, PATCH and DELETE ChatSession/{id}")
 class SessionUpdatesTest {
 
     @RegisterExtension
@@ -37,6 +37,7 @@ class SessionUpdatesTest {
     static final TestApp app = TestApp.on(DB);
 
     private static final String JSON = "application/json";
+    private static final String JSON_PATCH = "application/json-patch+json";
 
     @Test
     @DisplayName("GET default answers an unsaved entity (id 0, in the queue) with $select; customers get 403")
@@ -125,6 +126,99 @@ class SessionUpdatesTest {
                     assertEquals(false, bystander.isComplete(), "the other session's poll stays parked");
                     ctx.completeNow();
                 })));
+    }
+
+    @Test
+    @DisplayName("PATCH with JSON Patch: test, replace, add into a related object, remove; paths in any case, leading / optional; answers like GET with Last-Modified")
+    void jsonPatch(VertxTestContext ctx) throws SQLException {
+        int id = DB.newSession();
+        exec("UPDATE chat_session SET customer_alias = 'Visitor', customer_phone = '123' WHERE chat_session_id = " + id);
+        String patch = "[{\"op\":\"test\",\"path\":\"customeralias\",\"value\":\"Visitor\"},"
+                + "{\"op\":\"replace\",\"path\":\"/CUSTOMERNAME\",\"value\":\"Patched\"},"
+                + "{\"op\":\"add\",\"path\":\"/User/AssociateId\",\"value\":2},"
+                + "{\"op\":\"remove\",\"path\":\"/CustomerPhone\"},"
+                + "{\"op\":\"test\",\"path\":\"/TopicId\",\"value\":1.0}]";
+        patch("/api/v1/ChatSession/" + id + "?$select=CustomerName,User/Name", JSON_PATCH, patch)
+                .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    assertEquals(200, r.status(), r.body().toString());
+                    assertEquals("Patched", r.json().getString("CustomerName"));
+                    assertEquals("ann1", r.json().getJsonObject("User").getString("Name"));
+                    assertTrue(r.header("Last-Modified").endsWith(" GMT"), r.header("Last-Modified"));
+                    assertEquals("Patched|2||Visitor", row("SELECT customer_name || '|' || user_associate_id || '|' ||"
+                            + " customer_phone || '|' || customer_alias FROM chat_session WHERE chat_session_id = " + id));
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    @DisplayName("PATCH with JSON Merge Patch: keys in any case, null unlinks, the rest stays")
+    void mergePatch(VertxTestContext ctx) throws SQLException {
+        int id = DB.newSession();
+        exec("UPDATE chat_session SET user_associate_id = 1, customer_name = 'Kept' WHERE chat_session_id = " + id);
+        patch("/api/v1/ChatSession/" + id, "application/merge-patch+json; charset=utf-8",
+                "{\"customerEmail\":\"m@example.com\",\"USER\":null,\"Flags\":\"UserIsTyping\"}")
+                .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    assertEquals(200, r.status(), r.body().toString());
+                    assertNull(r.json().getValue("User"));
+                    assertEquals("m@example.com|Kept|2|null", row("SELECT customer_email || '|' || customer_name || '|' ||"
+                            + " flags || '|' || coalesce(user_associate_id::text, 'null') FROM chat_session"
+                            + " WHERE chat_session_id = " + id));
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    @DisplayName("PATCH and PUT refusals: failed test 409, If-Unmodified-Since before the last change 412 (and after it 200), read-only 400, unknown path 400, bad op 400, wrong shape 400, text/plain 415, absent 404 — nothing changes")
+    void patchRefusals(VertxTestContext ctx) throws SQLException {
+        int id = DB.newSession();
+        exec("UPDATE chat_session SET customer_name = 'Before' WHERE chat_session_id = " + id);
+        String path = "/api/v1/ChatSession/" + id;
+        String rename = "[{\"op\":\"replace\",\"path\":\"/CustomerName\",\"value\":\"After\"}]";
+        String past = "Mon, 01 Jan 2024 00:00:00 GMT";
+        app.get(path + "?$select=CustomerName").compose(read -> Future.all(List.of(
+                        patch(path, JSON_PATCH, "[{\"op\":\"test\",\"path\":\"/CustomerName\",\"value\":\"Other\"}," + rename.substring(1)),
+                        app.request(HttpMethod.PATCH, path, Buffer.buffer(rename), "Content-Type", JSON_PATCH,
+                                "If-Unmodified-Since", past),
+                        app.request(HttpMethod.PUT, path, Buffer.buffer("{\"TopicId\":1,\"CustomerName\":\"After\"}"),
+                                "Content-Type", JSON, "If-Unmodified-Since", past),
+                        patch(path, JSON_PATCH, "[{\"op\":\"replace\",\"path\":\"/FirstMessage\",\"value\":\"x\"}]"),
+                        patch(path, JSON_PATCH, "[{\"op\":\"replace\",\"path\":\"/Nope\",\"value\":\"x\"}]"),
+                        patch(path, JSON_PATCH, "[{\"op\":\"shout\",\"path\":\"/CustomerName\",\"value\":\"x\"}]"),
+                        patch(path, JSON_PATCH, "{\"CustomerName\":\"x\"}"),
+                        patch(path, "text/plain", rename),
+                        patch("/api/v1/ChatSession/424242", JSON_PATCH, rename),
+                        patch(path, JSON_PATCH, "[{\"op\":\"replace\",\"path\":\"/TopicId\",\"value\":\"1\"}]")))
+                .compose(all -> {
+                    ctx.verify(() -> {
+                        int[] expected = {409, 412, 412, 400, 400, 400, 400, 415, 404, 400};
+                        for (int i = 0; i < expected.length; i++) {
+                            assertEquals(expected[i], all.<TestApp.Response>resultAt(i).status(),
+                                    i + ": " + all.<TestApp.Response>resultAt(i).body());
+                        }
+                        assertTrue(all.<TestApp.Response>resultAt(3).json().getString("ErrorMessage").contains("FirstMessage"));
+                        assertTrue(all.<TestApp.Response>resultAt(4).json().getString("ErrorMessage").contains("Nope"));
+                        assertTrue(all.<TestApp.Response>resultAt(9).json().getString("ErrorMessage").contains("TopicId"));
+                        assertEquals("Before", row("SELECT customer_name FROM chat_session WHERE chat_session_id = " + id));
+                    });
+                    // The Last-Modified of the read, sent back: nothing changed since, so the patch applies.
+                    return app.request(HttpMethod.PATCH, path, Buffer.buffer(rename), "Content-Type", JSON_PATCH,
+                            "If-Unmodified-Since", read.header("Last-Modified"));
+                }))
+                .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    assertEquals(200, r.status(), r.body().toString());
+                    assertEquals("After", row("SELECT customer_name FROM chat_session WHERE chat_session_id = " + id));
+                    ctx.completeNow();
+                })));
+    }
+
+    private static Future<TestApp.Response> patch(String path, String contentType, String body) {
+        return app.request(HttpMethod.PATCH, path, Buffer.buffer(body), "Content-Type", contentType);
+    }
+
+    private static void exec(String sql) throws SQLException {
+        try (Connection c = DB.connect(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     private static Future<TestApp.Response> put(String path, String json) {
