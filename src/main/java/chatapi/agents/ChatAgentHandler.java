@@ -150,12 +150,20 @@ public final class ChatAgentHandler {
 
     private static void sendEntities(RoutingContext ctx, List<ChatSessionEntity> sessions) {
         CarrierWriter.Rendering how = rendering(ctx);
+        boolean xml = how.representation().xml();
         Json.send(ctx, 200, "ArrayOfChatSessionEntity", g -> {
+            if (xml) { // <ArrayOfChatSessionEntity><ChatSessionEntity>…</ChatSessionEntity>…, as for messages
+                g.writeStartObject();
+                g.writeFieldName("ChatSessionEntity");
+            }
             g.writeStartArray();
             for (ChatSessionEntity s : sessions) {
                 s.writeTo(g, how, null);
             }
             g.writeEndArray();
+            if (xml) {
+                g.writeEndObject();
+            }
         });
     }
 

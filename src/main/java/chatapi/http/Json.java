@@ -50,13 +50,23 @@ public final class Json {
         return out;
     }
 
-    /** Sends the body as the request's negotiated representation. */
+    /**
+     * Sends the body as the request's negotiated representation. A body that cannot be written fails the
+     * request (500 in the error shape) instead of leaving it unanswered.
+     */
     public static void send(RoutingContext ctx, int status, String root, Body body) {
         Representation representation = Representation.of(ctx);
+        Buffer encoded;
+        try {
+            encoded = buffer(representation, root, body);
+        } catch (RuntimeException e) {
+            ctx.fail(e);
+            return;
+        }
         ctx.response()
                 .setStatusCode(status)
                 .putHeader("Content-Type", representation.contentType());
-        Compression.end(ctx, buffer(representation, root, body));
+        Compression.end(ctx, encoded);
     }
 
     private static JsonGenerator generator(Representation representation, String root, OutputStream out)

@@ -242,6 +242,31 @@ class AgentsApiTest {
     }
 
     @Test
+    @DisplayName("XML (Accept: application/xml) for every list and for null: ArrayOf… roots with one element per item, xsi:nil for null")
+    void xml(VertxTestContext ctx) {
+        String xml = "application/xml";
+        Future.all(List.of(
+                        call("ChatSessionsForUser", "", "Accept", xml),
+                        call("GetChatSessionEntity?chatSessionEntityId=424242", "", "Accept", xml),
+                        call("GetChatMessages", "{\"ChatSessionId\":1}", "Accept", xml),
+                        app.get("/api/v1/ChatSession/ForCurrentUser", "Accept", xml),
+                        app.get("/api/v1/ChatSession?$top=1&$select=ChatSessionId", "Accept", xml)))
+                .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+                    String[] starts = {"<ArrayOfChatSessionEntity><ChatSessionEntity><ChatSessionId>",
+                        "<ChatSessionEntity xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:nil=\"true\"/>",
+                        "<ArrayOfChatMessage><ChatMessage><ChatMessageId>1<", "<ArrayOfChatSessionEntity>",
+                        "<ChatSessionList><odata.metadata>"};
+                    for (int i = 0; i < starts.length; i++) {
+                        TestApp.Response r = all.resultAt(i);
+                        assertEquals(200, r.status(), i + ": " + r.body());
+                        assertEquals("application/xml; charset=utf-8", r.header("Content-Type"));
+                        assertTrue(r.body().toString().startsWith(starts[i]), i + ": " + r.body());
+                    }
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
     @DisplayName("Accept-Encoding: gzip compresses a large answer (not a small one, nor without the header, nor when refused by q=0)")
     void gzip(VertxTestContext ctx) {
         Future.all(List.of(
