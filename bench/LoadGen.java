@@ -110,6 +110,7 @@ public class LoadGen {
     /** Waits until the server reports at least n parked requests (chat: /health/ready; nchan: stub status). */
     static void awaitParked(Vertx vertx, HttpClient client, int n, long timeoutMs) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
+        int last = -1;
         while (System.currentTimeMillis() < deadline) {
             RequestOptions o = new RequestOptions().setURI(nchan() ? "/nchan_status" : "/health/ready");
             try {
@@ -119,12 +120,13 @@ public class LoadGen {
                 if (parked >= n) {
                     return;
                 }
+                last = parked;
             } catch (Exception e) {
                 // not yet
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException("the server never reported " + n + " parked requests");
+        throw new IllegalStateException("the server never reported " + n + " parked requests (last seen: " + last + ")");
     }
 
     static int stubSubscribers(String status) {
@@ -150,17 +152,31 @@ public class LoadGen {
         long started = System.nanoTime();
         List<Future<Answer>> polls = new ArrayList<>(n);
         CountDownLatch sent = new CountDownLatch(1);
-        vertx.runOnContext(v -> {
-            for (int i = 0; i < n; i++) {
+        // New polls arrive at --park-rate per second (default 2,000), as widgets do, rather than all in one burst:
+        // a burst of thousands of connects makes some requests wait in the generator longer than the server's
+        // read timeout (httpReadTimeoutSeconds), which then rightly closes those connections.
+        int perTick = Math.max(1, num("park-rate", 2000) / 100);
+        vertx.runOnContext(v -> vertx.setPeriodic(10, timer -> {
+            for (int k = 0; k < perTick && polls.size() < n; k++) {
+                int i = polls.size();
                 polls.add(send(client, poll(firstSession + i % sessions, after, 120, null))
                         .onSuccess(a -> early.incrementAndGet())
                         .onFailure(err -> errors.incrementAndGet()));
             }
-            sent.countDown();
-        });
+            if (polls.size() >= n) {
+                vertx.cancelTimer(timer);
+                sent.countDown();
+            }
+        }));
         sent.await();
         HttpClient probe = client(vertx, 2);
-        awaitParked(vertx, probe, n, 120_000);
+        try {
+            awaitParked(vertx, probe, n, 120_000);
+        } catch (IllegalStateException e) {
+            System.out.println("RESULT mode=park target=" + arg("target", "chat") + " n=" + n + " held=0 errors="
+                    + errors.get() + " answered_early=" + early.get() + " failed: " + e.getMessage());
+            throw e;
+        }
         long parkedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         System.out.println("PARKED " + n + " in " + parkedMs + " ms");
         System.out.flush();

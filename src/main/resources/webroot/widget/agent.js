@@ -1,7 +1,7 @@
 // The agent's side of the reference widget. Signs in with POST /api/v1/Authenticate (Basic, once); the
 // server sets the HttpOnly SOTicket cookie and the XSRF-TOKEN cookie, and every later call echoes the
 // latter in an X-XSRF-TOKEN header (double submit), so the page never holds the password or the ticket.
-import { call, MessageList, MessageStream, postMessage, sendOnEnter, showState } from './chat.js';
+import { call, composer, MessageList, MessageStream, postMessage, showError, showState } from './chat.js';
 
 const USER_KEY = 'chat-api.agent';
 const $ = (id) => document.getElementById(id);
@@ -20,12 +20,6 @@ const auth = () => ({ 'X-XSRF-TOKEN': cookie('XSRF-TOKEN') || '' });
 function basic(user, password) {
   const bytes = new TextEncoder().encode(`${user}:${password}`);
   return `Basic ${btoa(String.fromCharCode(...bytes))}`;
-}
-
-function showError(id, message) {
-  const element = $(id);
-  element.textContent = message || '';
-  element.hidden = !message;
 }
 
 function signedIn(user) {
@@ -51,18 +45,18 @@ function signedOut(message) {
   $('login').hidden = false;
   $('status').dataset.state = 'idle';
   $('status').textContent = 'Signed out';
-  showError('login-error', message);
+  showError($('login-error'), message);
 }
 
 async function openSession(id) {
-  showError('open-error', '');
+  showError($('open-error'), '');
   let entity;
   try {
     entity = await call('GET', `/api/v1/ChatSession/${id}?$select=ChatSessionId,CustomerName,CustomerEmail,Status,TopicId`,
       { auth: auth() });
   } catch (error) {
     if (error.status === 401) return signedOut('Your sign-in has expired; sign in again.');
-    return showError('open-error', error.message);
+    return showError($('open-error'), error.message);
   }
   if (stream) stream.stop();
   sessionId = id;
@@ -89,14 +83,14 @@ $('login').addEventListener('submit', async (e) => {
   e.preventDefault();
   const button = e.submitter;
   button.disabled = true;
-  showError('login-error', '');
+  showError($('login-error'), '');
   const user = $('user').value.trim();
   try {
     await call('POST', '/api/v1/Authenticate', { auth: { Authorization: basic(user, $('password').value) } });
     $('password').value = '';
     signedIn(user);
   } catch (error) {
-    showError('login-error', error.status === 401 ? 'Wrong user name or password.' : `Sign-in failed: ${error.message}`);
+    showError($('login-error'), error.status === 401 ? 'Wrong user name or password.' : `Sign-in failed: ${error.message}`);
   } finally {
     button.disabled = false;
   }
@@ -107,28 +101,23 @@ $('open').addEventListener('submit', (e) => {
   openSession(Number($('session').value));
 });
 
-$('compose').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const text = $('text').value.trim();
-  if (!text || sessionId === null) return;
-  const button = e.submitter || $('compose').querySelector('button');
-  button.disabled = true;
-  try {
+composer({
+  form: $('compose'),
+  textarea: $('text'),
+  errors: $('send-error'),
+  send: async (text) => {
     const stored = await postMessage(sessionId, auth, { Message: text, Type: 'ToCustomer', Author: $('agent-name').textContent });
     list.add([stored]);
-    $('text').value = '';
-    showError('send-error', '');
-  } catch (error) {
-    if (error.status === 401) return signedOut('Your sign-in has expired; sign in again.');
-    showError('send-error', `Not sent (${error.message}); your text is kept, try again.`);
+  },
+  failed: (error) => {
+    if (error.status === 401) {
+      signedOut('Your sign-in has expired; sign in again.');
+      return true;
+    }
     stream.retryNow();
-  } finally {
-    button.disabled = false;
-    $('text').focus();
-  }
+    return false;
+  },
 });
-
-sendOnEnter($('text'), $('compose'));
 
 // A reload keeps the sign-in (the cookies outlive the page); the first call finds out whether it still holds.
 const user = sessionStorage.getItem(USER_KEY);

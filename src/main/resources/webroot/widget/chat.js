@@ -249,12 +249,39 @@ export function showState(element, state, detail) {
   }
 }
 
-/** Sends the form's text with Enter (Shift+Enter for a new line). */
-export function sendOnEnter(textarea, form) {
+/** Shows a message in an error element, or hides it for an empty one. */
+export function showError(element, message) {
+  element.textContent = message || '';
+  element.hidden = !message;
+}
+
+/**
+ * Wires a compose form: Enter sends (Shift+Enter makes a new line), the button is disabled while sending,
+ * the text is cleared once sent and kept, with the error shown, when not. `send(text)` posts it;
+ * `failed(error)` is told of a failure first and may take it over by answering true.
+ */
+export function composer({ form, textarea, errors, send, failed = () => false }) {
   textarea.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       form.requestSubmit();
+    }
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const text = textarea.value.trim();
+    if (!text) return;
+    const button = e.submitter || form.querySelector('button');
+    button.disabled = true;
+    try {
+      await send(text);
+      textarea.value = '';
+      showError(errors, '');
+    } catch (error) {
+      if (!failed(error)) showError(errors, `Not sent (${error.message}); your text is kept, try again.`);
+    } finally {
+      button.disabled = false;
+      textarea.focus();
     }
   });
 }

@@ -5,7 +5,7 @@
 // (the `token` command's format) and opens this page as widget/#session=<id>&token=<token> (the fragment
 // never reaches a server log). In development, the start form asks the server's POST /dev/StartChat,
 // which exists only when devStartChat is on.
-import { call, MessageList, MessageStream, postMessage, sendOnEnter, showState } from './chat.js';
+import { call, composer, MessageList, MessageStream, postMessage, showError, showState } from './chat.js';
 
 const STORAGE_KEY = 'chat-api.widget';
 const $ = (id) => document.getElementById(id);
@@ -56,20 +56,14 @@ function open(started) {
 function end(reason) {
   sessionStorage.removeItem(STORAGE_KEY);
   $('compose').hidden = true;
-  showError('send-error', reason);
-}
-
-function showError(id, message) {
-  const element = $(id);
-  element.textContent = message || '';
-  element.hidden = !message;
+  showError($('send-error'), reason);
 }
 
 $('start').addEventListener('submit', async (e) => {
   e.preventDefault();
   const button = e.submitter;
   button.disabled = true;
-  showError('start-error', '');
+  showError($('start-error'), '');
   const name = $('name').value.trim();
   try {
     const started = await call('POST', '/dev/StartChat', {
@@ -77,7 +71,7 @@ $('start').addEventListener('submit', async (e) => {
     });
     open({ sessionId: started.ChatSessionId, token: started.Token, name });
   } catch (error) {
-    showError('start-error', error.status === 404
+    showError($('start-error'), error.status === 404
       ? 'Chats are started by the site: this server does not start them itself (devStartChat is off).'
       : `The chat could not be started: ${error.message}`);
   } finally {
@@ -85,28 +79,20 @@ $('start').addEventListener('submit', async (e) => {
   }
 });
 
-$('compose').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const text = $('text').value.trim();
-  if (!text) return;
-  const button = e.submitter || $('compose').querySelector('button');
-  button.disabled = true;
-  try {
+composer({
+  form: $('compose'),
+  textarea: $('text'),
+  errors: $('send-error'),
+  send: async (text) => {
     const stored = await postMessage(chat.sessionId, () => ({ Authorization: `Bearer ${chat.token}` }),
       { Message: text, Type: 'ToUser', Author: chat.name });
     list.add([stored]); // shown now; the poll brings it too and it is not shown twice
-    $('text').value = '';
-    showError('send-error', '');
-  } catch (error) {
-    showError('send-error', `Not sent (${error.message}); your text is kept, try again.`);
-    stream.retryNow();
-  } finally {
-    button.disabled = false;
-    $('text').focus();
-  }
+  },
+  failed: () => {
+    stream.retryNow(); // the connection may be down: do not wait out the back-off
+    return false;
+  },
 });
-
-sendOnEnter($('text'), $('compose'));
 
 const resumed = fromFragment() || saved();
 if (resumed) open(resumed);

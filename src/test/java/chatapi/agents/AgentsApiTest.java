@@ -14,9 +14,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.DisplayName;
@@ -74,7 +71,7 @@ class AgentsApiTest {
     @Test
     @DisplayName("a call that fails on the data answers 200 null (absent session: Get, GetChatMessages, AddChatMessage, Save, Delete) and stores nothing")
     void absentIsNull(VertxTestContext ctx) {
-        int messagesBefore = Integer.parseInt(row("SELECT count(*) FROM chat_message"));
+        int messagesBefore = Integer.parseInt(DB.value("SELECT count(*) FROM chat_message"));
         Future.all(List.of(
                         call("GetChatSessionEntity?chatSessionEntityId=424242", ""),
                         call("GetChatMessages", "{\"ChatSessionId\":424242,\"After\":0}"),
@@ -88,8 +85,8 @@ class AgentsApiTest {
                         assertEquals("null", r.body().toString(), "call " + i);
                         assertEquals("application/json; charset=utf-8", r.header("Content-Type"), "call " + i);
                     }
-                    assertEquals(messagesBefore, Integer.parseInt(row("SELECT count(*) FROM chat_message")));
-                    assertEquals("0", row("SELECT count(*) FROM chat_session WHERE chat_session_id = 424242"));
+                    assertEquals(messagesBefore, Integer.parseInt(DB.value("SELECT count(*) FROM chat_message")));
+                    assertEquals("0", DB.value("SELECT count(*) FROM chat_session WHERE chat_session_id = 424242"));
                     ctx.completeNow();
                 })));
     }
@@ -125,7 +122,7 @@ class AgentsApiTest {
                     assertEquals("second", after.getJsonObject(0).getString("Message"));
                     JsonArray woken = all.<TestApp.Response>resultAt(2).jsonArray();
                     assertEquals("first", woken.getJsonObject(0).getString("Message"), "the parked poll was woken");
-                    assertEquals("ToCustomer|first,ToUser|second", row("SELECT string_agg(type || '|' || message, ','"
+                    assertEquals("ToCustomer|first,ToUser|second", DB.value("SELECT string_agg(type || '|' || message, ','"
                             + " ORDER BY chat_message_id) FROM chat_message WHERE chat_session_id = " + session));
                     ctx.completeNow();
                 })));
@@ -158,7 +155,7 @@ class AgentsApiTest {
                                     assertEquals("Updated", updated.json().getString("CustomerName"));
                                     assertEquals("CustomerIsTyping, UserIsTyping", updated.json().getString("Flags"));
                                     assertNull(updated.json().getValue("User"));
-                                    assertEquals("Updated|3|null|UserLast", row("SELECT customer_name || '|' || flags || '|'"
+                                    assertEquals("Updated|3|null|UserLast", DB.value("SELECT customer_name || '|' || flags || '|'"
                                             + " || coalesce(user_associate_id::text, 'null') || '|' || status FROM chat_session"
                                             + " WHERE chat_session_id = " + id));
                                 });
@@ -169,7 +166,7 @@ class AgentsApiTest {
                                 ctx.verify(() -> {
                                     assertEquals(204, deleted.status());
                                     assertEquals(0, deleted.body().length());
-                                    assertEquals("0|0", row("SELECT (SELECT count(*) FROM chat_session WHERE chat_session_id = "
+                                    assertEquals("0|0", DB.value("SELECT (SELECT count(*) FROM chat_session WHERE chat_session_id = "
                                             + id + ") || '|' || (SELECT count(*) FROM chat_message WHERE chat_session_id = "
                                             + id + ")"));
                                 });
@@ -183,11 +180,11 @@ class AgentsApiTest {
     @DisplayName("ChatSessionsForUser lists the open sessions in the queue or served by the caller (by associate, or by a token's login name), without _Links")
     void sessionsForUser(VertxTestContext ctx) {
         int mine = newSession();
-        exec("UPDATE chat_session SET status = 'UserLast', user_associate_id = 1 WHERE chat_session_id = " + mine);
+        DB.execute("UPDATE chat_session SET status = 'UserLast', user_associate_id = 1 WHERE chat_session_id = " + mine);
         int others = newSession();
-        exec("UPDATE chat_session SET status = 'UserLast', user_associate_id = 2 WHERE chat_session_id = " + others);
+        DB.execute("UPDATE chat_session SET status = 'UserLast', user_associate_id = 2 WHERE chat_session_id = " + others);
         int closed = newSession();
-        exec("UPDATE chat_session SET status = 'Closed' WHERE chat_session_id = " + closed);
+        DB.execute("UPDATE chat_session SET status = 'Closed' WHERE chat_session_id = " + closed);
         String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("tje0:Tje0".getBytes(StandardCharsets.UTF_8));
         String token = "Bearer " + app.tokens().sign("agent", null, "TJE0", 600); // a token names the agent by login
         Future.all(call("ChatSessionsForUser", "", "Authorization", basic),
@@ -236,7 +233,7 @@ class AgentsApiTest {
                     }
                     assertEquals(403, all.<TestApp.Response>resultAt(11).status());
                     assertEquals(401, all.<TestApp.Response>resultAt(12).status());
-                    assertEquals("0", row("SELECT count(*) FROM chat_session WHERE customer_name = 'never'"));
+                    assertEquals("0", DB.value("SELECT count(*) FROM chat_session WHERE customer_name = 'never'"));
                     ctx.completeNow();
                 })));
     }
@@ -332,23 +329,6 @@ class AgentsApiTest {
     }
 
     private static int firstId(int session) {
-        return Integer.parseInt(row("SELECT min(chat_message_id) FROM chat_message WHERE chat_session_id = " + session));
-    }
-
-    private static void exec(String sql) {
-        try (Connection c = DB.connect(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static String row(String sql) {
-        try (Connection c = DB.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            assertTrue(rs.next(), sql);
-            return rs.getString(1);
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
+        return Integer.parseInt(DB.value("SELECT min(chat_message_id) FROM chat_message WHERE chat_session_id = " + session));
     }
 }

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chatapi.support.NodeScript;
 import chatapi.support.ServerProcess;
 import chatapi.support.TestDatabase;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -54,17 +51,10 @@ class OfficialClientTest {
             assertTrue(script.transcript().contains("@@passed"), script.transcriptText());
         }
         assertNotNull(created, "the script named the session it created");
-        assertEquals("0|0", row("SELECT (SELECT count(*) FROM chat_session WHERE chat_session_id = " + created + ") || '|' ||"
+        assertEquals("0|0", DB.value("SELECT (SELECT count(*) FROM chat_session WHERE chat_session_id = " + created + ") || '|' ||"
                 + " (SELECT count(*) FROM chat_message WHERE chat_session_id = " + created + ")"), "deleted, messages too");
-        assertEquals("ToCustomer|tje0|Sent through the official client", row("SELECT type || '|' || author || '|' || message"
+        assertEquals("ToCustomer|tje0|Sent through the official client", DB.value("SELECT type || '|' || author || '|' || message"
                 + " FROM chat_message WHERE chat_session_id = 1 ORDER BY chat_message_id DESC LIMIT 1"));
-        assertEquals("4", row("SELECT count(*) FROM chat_message WHERE chat_session_id = 1"));
-    }
-
-    private static String row(String sql) throws Exception {
-        try (Connection c = DB.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            assertTrue(rs.next(), sql);
-            return rs.getString(1);
-        }
+        assertEquals("4", DB.value("SELECT count(*) FROM chat_message WHERE chat_session_id = 1"));
     }
 }

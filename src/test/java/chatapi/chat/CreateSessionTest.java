@@ -14,10 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Base64;
@@ -42,7 +39,7 @@ class CreateSessionTest {
     @Test
     @DisplayName("creates a session in the queue and answers the stored entity with _Links")
     void createsASession(VertxTestContext ctx) throws SQLException {
-        int pending = Integer.parseInt(row("SELECT count(*) FROM chat_session WHERE status = 'InQueue'"));
+        int pending = Integer.parseInt(DB.value("SELECT count(*) FROM chat_session WHERE status = 'InQueue'"));
         app.post("/api/v1/ChatSession", "{\"topicId\":2,\"customerName\":\"Ola Nordmann\","
                         + "\"CustomerEmail\":\"ola@example.com\",\"customerConsented\":true,\"Status\":\"Closed\","
                         + "\"ChatSessionId\":777}")
@@ -64,7 +61,7 @@ class CreateSessionTest {
                     assertTrue(age.abs().toSeconds() < 30, "WhenRequested is now: " + s.getString("WhenRequested"));
                     assertNull(s.getValue("User"));
                     assertTrue(s.getJsonObject("_Links").getString("Self").endsWith("/api/v1/ChatSession/" + id));
-                    assertEquals("Ola Nordmann|InQueue", row("SELECT customer_name || '|' || status FROM chat_session"
+                    assertEquals("Ola Nordmann|InQueue", DB.value("SELECT customer_name || '|' || status FROM chat_session"
                             + " WHERE chat_session_id = " + id));
                     ctx.completeNow();
                 })));
@@ -86,7 +83,7 @@ class CreateSessionTest {
     @Test
     @DisplayName("a TopicId that does not exist, or none, or a bad one, is a 400 and nothing is stored")
     void badTopic(VertxTestContext ctx) throws SQLException {
-        String before = row("SELECT count(*) FROM chat_session");
+        String before = DB.value("SELECT count(*) FROM chat_session");
         Future.all(app.post("/api/v1/ChatSession", "{\"TopicId\":424242}"),
                         app.post("/api/v1/ChatSession", "{\"CustomerName\":\"x\"}"),
                         app.post("/api/v1/ChatSession", "{\"TopicId\":\"1\"}"),
@@ -101,7 +98,7 @@ class CreateSessionTest {
                         assertEquals(400, r.status());
                         assertEquals(messages[i], r.json().getString("ErrorMessage"));
                     }
-                    assertEquals(before, row("SELECT count(*) FROM chat_session"));
+                    assertEquals(before, DB.value("SELECT count(*) FROM chat_session"));
                     ctx.completeNow();
                 })));
     }
@@ -114,12 +111,5 @@ class CreateSessionTest {
         sample.fieldNames().stream().filter(name -> !copy.containsKey(name))
                 .forEach(name -> copy.put(name, sample.getValue(name)));
         return copy;
-    }
-
-    private static String row(String sql) throws SQLException {
-        try (Connection c = DB.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
     }
 }

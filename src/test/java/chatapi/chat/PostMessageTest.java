@@ -15,10 +15,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -63,7 +60,7 @@ class PostMessageTest {
                     assertEquals(1, m.getInteger("ReadByCustomer"));
                     assertEquals("Url", m.getString("SpecialType"));
                     assertEquals("https://example.com", m.getString("SpecialParam"));
-                    assertEquals("Hello|ToCustomer|Url", row("SELECT message || '|' || type || '|' || special_type"
+                    assertEquals("Hello|ToCustomer|Url", DB.value("SELECT message || '|' || type || '|' || special_type"
                             + " FROM chat_message WHERE chat_message_id = " + m.getInteger("ChatMessageId")));
                     ctx.completeNow();
                 })));
@@ -98,7 +95,7 @@ class PostMessageTest {
                     assertEquals("first", s.getString("FirstMessage"));
                     assertEquals("second", s.getString("LastMessage"));
                     assertNotNull(s.getString("WhenIdle"));
-                    assertEquals("2", row("SELECT count(*) FROM chat_message WHERE chat_session_id = " + session));
+                    assertEquals("2", DB.value("SELECT count(*) FROM chat_message WHERE chat_session_id = " + session));
                     ctx.completeNow();
                 })));
     }
@@ -143,7 +140,7 @@ class PostMessageTest {
             assertEquals(400, resp.status(), resp.body().toString());
             assertEquals("BadRequest", resp.json().getString("ErrorType"));
             assertTrue(resp.json().getString("ErrorMessage").startsWith(message), resp.json().getString("ErrorMessage"));
-            assertEquals("0", row("SELECT count(*) FROM chat_message WHERE chat_session_id = " + session));
+            assertEquals("0", DB.value("SELECT count(*) FROM chat_message WHERE chat_session_id = " + session));
             ctx.completeNow();
         })));
     }
@@ -193,11 +190,11 @@ class PostMessageTest {
     @Test
     @DisplayName("posting to an absent session is a 404, and nothing is stored")
     void absentSession(VertxTestContext ctx) throws SQLException {
-        String before = row("SELECT count(*) FROM chat_message");
+        String before = DB.value("SELECT count(*) FROM chat_message");
         app.post(path(55555), "{\"Message\":\"x\"}").onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
             assertEquals(404, resp.status());
             assertEquals("ChatSession 55555 not found", resp.json().getString("ErrorMessage"));
-            assertEquals(before, row("SELECT count(*) FROM chat_message"));
+            assertEquals(before, DB.value("SELECT count(*) FROM chat_message"));
             ctx.completeNow();
         })));
     }
@@ -240,13 +237,6 @@ class PostMessageTest {
     }
 
     private static int newSession() throws SQLException {
-        return Integer.parseInt(row("INSERT INTO chat_session (topic_id) VALUES (1) RETURNING chat_session_id"));
-    }
-
-    private static String row(String sql) throws SQLException {
-        try (Connection c = DB.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return Integer.parseInt(DB.value("INSERT INTO chat_session (topic_id) VALUES (1) RETURNING chat_session_id"));
     }
 }

@@ -13,10 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -63,8 +60,8 @@ class SessionLifecycleTest {
     void pickup(VertxTestContext ctx) throws SQLException {
         int id = DB.newSession();
         int closed = DB.newSession();
-        exec("UPDATE chat_topic SET welcome_message = 'Hello <b>there</b>' WHERE topic_id = 1");
-        exec("UPDATE chat_session SET status = 'Closed' WHERE chat_session_id = " + closed);
+        DB.execute("UPDATE chat_topic SET welcome_message = 'Hello <b>there</b>' WHERE topic_id = 1");
+        DB.execute("UPDATE chat_session SET status = 'Closed' WHERE chat_session_id = " + closed);
         Future<TestApp.Response> parked = app.get(BASE + id + "/Messages?after=0&wait=30");
         app.awaitParked(1)
                 .compose(v -> action(id + "/Pickup", tje0()))
@@ -92,7 +89,7 @@ class SessionLifecycleTest {
                     assertEquals(404, all.<TestApp.Response>resultAt(4).status());
                     assertEquals(403, all.<TestApp.Response>resultAt(5).status(), "an agent token that names no associate");
                     assertEquals(403, all.<TestApp.Response>resultAt(6).status());
-                    assertEquals("1|1", row("SELECT user_associate_id || '|' || (SELECT count(*) FROM chat_message"
+                    assertEquals("1|1", DB.value("SELECT user_associate_id || '|' || (SELECT count(*) FROM chat_message"
                             + " WHERE chat_session_id = " + id + ") FROM chat_session WHERE chat_session_id = " + id));
                     ctx.completeNow();
                 })));
@@ -129,7 +126,7 @@ class SessionLifecycleTest {
                         "session " + ids.get(i));
                 String winner = first == 200 ? "1" : "2";
                 tjeWins += first == 200 ? 1 : 0;
-                assertEquals(winner + "|1", row("SELECT user_associate_id || '|' || (SELECT count(*) FROM chat_message"
+                assertEquals(winner + "|1", DB.value("SELECT user_associate_id || '|' || (SELECT count(*) FROM chat_message"
                         + " WHERE chat_session_id = s.chat_session_id) FROM chat_session s WHERE chat_session_id = " + ids.get(i)));
             }
             System.out.println("SessionLifecycleTest: tje0 won " + tjeWins + " of " + ids.size() + " races");
@@ -140,10 +137,10 @@ class SessionLifecycleTest {
     @Test
     @DisplayName("Pickup without an id takes the session that has waited longest; an empty queue is 404")
     void pickupFirst(VertxTestContext ctx) throws SQLException {
-        exec("UPDATE chat_session SET status = 'Closed' WHERE status = 'InQueue'");
+        DB.execute("UPDATE chat_session SET status = 'Closed' WHERE status = 'InQueue'");
         int newer = DB.newSession();
         int older = DB.newSession();
-        exec("UPDATE chat_session SET when_requested = now() - interval '1 hour' WHERE chat_session_id = " + older);
+        DB.execute("UPDATE chat_session SET when_requested = now() - interval '1 hour' WHERE chat_session_id = " + older);
         action("Pickup", tje0())
                 .compose(first -> action("Pickup", ann1()).compose(second -> action("Pickup", tje0())
                         .map(third -> List.of(first, second, third))))
@@ -197,7 +194,7 @@ class SessionLifecycleTest {
                     assertEquals(200, accepted.status());
                     assertEquals("ann1", accepted.json().getJsonObject("User").getString("Name"));
                     assertNull(accepted.json().getValue("TransferTo"));
-                    assertEquals("Welcome|tje0,TransferRejected|ann1,TransferedSession|ann1", row("SELECT string_agg("
+                    assertEquals("Welcome|tje0,TransferRejected|ann1,TransferedSession|ann1", DB.value("SELECT string_agg("
                             + "special_type || '|' || special_param, ',' ORDER BY chat_message_id) FROM chat_message"
                             + " WHERE chat_session_id = " + id));
                     ctx.completeNow();
@@ -215,7 +212,7 @@ class SessionLifecycleTest {
                     assertEquals("InQueue", both.get(0).json().getString("Status"));
                     assertNull(both.get(0).json().getValue("User"));
                     assertConflict(both.get(1), "Status InQueue");
-                    assertEquals("Welcome,NewSession", row("SELECT string_agg(special_type, ',' ORDER BY chat_message_id)"
+                    assertEquals("Welcome,NewSession", DB.value("SELECT string_agg(special_type, ',' ORDER BY chat_message_id)"
                             + " FROM chat_message WHERE chat_session_id = " + id));
                     ctx.completeNow();
                 })));
@@ -272,21 +269,6 @@ class SessionLifecycleTest {
     private static int newSession() {
         try {
             return DB.newSession();
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void exec(String sql) throws SQLException {
-        try (Connection c = DB.connect(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
-    private static String row(String sql) {
-        try (Connection c = DB.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            assertTrue(rs.next(), sql);
-            return rs.getString(1);
         } catch (SQLException e) {
             throw new AssertionError(e);
         }

@@ -127,7 +127,7 @@ class SessionListTest {
                     for (int i = 0; i < expected.length; i++) {
                         assertEquals(expected[i], all.resultAt(i), "filter " + i);
                     }
-                    assertEquals("5", row("SELECT count(*) FROM chat_session WHERE customer_name LIKE 'Query %'"));
+                    assertEquals("5", DB.value("SELECT count(*) FROM chat_session WHERE customer_name LIKE 'Query %'"));
                     ctx.completeNow();
                 })));
     }
@@ -189,7 +189,7 @@ class SessionListTest {
                             assertTrue(r.json().getString("ErrorMessage").contains(named[i]), i + ": " + r.json().getString("ErrorMessage"));
                         }
                         assertEquals(403, c.status());
-                        assertEquals("1", row("SELECT count(*) FROM pg_tables WHERE tablename = 'chat_session'"));
+                        assertEquals("1", DB.value("SELECT count(*) FROM pg_tables WHERE tablename = 'chat_session'"));
                     });
                     return c;
                 }))
@@ -215,17 +215,8 @@ class SessionListTest {
                     assertEquals("InQueue", created.json().getString("Status"));
                     assertEquals(404, all.<TestApp.Response>resultAt(2).status());
                     assertEquals(404, all.<TestApp.Response>resultAt(3).status());
-                    assertEquals("0", row("SELECT count(*) FROM chat_session WHERE customer_name = 'nowhere'"));
+                    assertEquals("0", DB.value("SELECT count(*) FROM chat_session WHERE customer_name = 'nowhere'"));
                     ctx.completeNow();
                 })));
-    }
-
-    private static String row(String sql) {
-        try (Connection c = DB.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            assertTrue(rs.next(), sql);
-            return rs.getString(1);
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
     }
 }

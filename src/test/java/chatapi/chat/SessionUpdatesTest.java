@@ -12,10 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -81,12 +78,12 @@ class SessionUpdatesTest {
                     assertEquals("ann1", entity.getJsonObject("User").getString("Name"));
                     assertNull(entity.getValue("Status"), "not selected");
                     assertTrue(entity.getJsonObject("_Links").getString("Self").endsWith("/api/v1/ChatSession/" + id));
-                    assertEquals("2|Put|put@example.com|UserLast|2|2|3|", row("SELECT topic_id || '|' || customer_name"
+                    assertEquals("2|Put|put@example.com|UserLast|2|2|3|", DB.value("SELECT topic_id || '|' || customer_name"
                             + " || '|' || customer_email || '|' || status || '|' || flags || '|' || user_associate_id || '|'"
                             + " || rank || '|' || first_message FROM chat_session WHERE chat_session_id = " + id));
-                    assertEquals("0", row("SELECT count(*) FROM chat_session WHERE session_key = 'not written'"));
+                    assertEquals("0", DB.value("SELECT count(*) FROM chat_session WHERE session_key = 'not written'"));
                     assertEquals(404, all.<TestApp.Response>resultAt(1).status());
-                    assertEquals("0", row("SELECT count(*) FROM chat_session WHERE chat_session_id IN (999, 424242)"));
+                    assertEquals("0", DB.value("SELECT count(*) FROM chat_session WHERE chat_session_id IN (999, 424242)"));
                     assertEquals(400, all.<TestApp.Response>resultAt(2).status());
                     assertTrue(all.<TestApp.Response>resultAt(3).json().getString("ErrorMessage").contains("TopicId"));
                     assertEquals(400, all.<TestApp.Response>resultAt(4).status());
@@ -121,7 +118,7 @@ class SessionUpdatesTest {
                     assertEquals(404, woken.status());
                     assertEquals("SoNotFoundException", woken.json().getString("ErrorType"));
                     assertEquals(404, all.<TestApp.Response>resultAt(2).status());
-                    assertEquals("0|0", row("SELECT (SELECT count(*) FROM chat_session WHERE chat_session_id = " + id
+                    assertEquals("0|0", DB.value("SELECT (SELECT count(*) FROM chat_session WHERE chat_session_id = " + id
                             + ") || '|' || (SELECT count(*) FROM chat_message WHERE chat_session_id = " + id + ")"));
                     assertEquals(false, bystander.isComplete(), "the other session's poll stays parked");
                     ctx.completeNow();
@@ -132,7 +129,7 @@ class SessionUpdatesTest {
     @DisplayName("PATCH with JSON Patch: test, replace, add into a related object, remove; paths in any case, leading / optional; answers like GET with Last-Modified")
     void jsonPatch(VertxTestContext ctx) throws SQLException {
         int id = DB.newSession();
-        exec("UPDATE chat_session SET customer_alias = 'Visitor', customer_phone = '123' WHERE chat_session_id = " + id);
+        DB.execute("UPDATE chat_session SET customer_alias = 'Visitor', customer_phone = '123' WHERE chat_session_id = " + id);
         String patch = "[{\"op\":\"test\",\"path\":\"customeralias\",\"value\":\"Visitor\"},"
                 + "{\"op\":\"replace\",\"path\":\"/CUSTOMERNAME\",\"value\":\"Patched\"},"
                 + "{\"op\":\"add\",\"path\":\"/User/AssociateId\",\"value\":2},"
@@ -144,7 +141,7 @@ class SessionUpdatesTest {
                     assertEquals("Patched", r.json().getString("CustomerName"));
                     assertEquals("ann1", r.json().getJsonObject("User").getString("Name"));
                     assertTrue(r.header("Last-Modified").endsWith(" GMT"), r.header("Last-Modified"));
-                    assertEquals("Patched|2||Visitor", row("SELECT customer_name || '|' || user_associate_id || '|' ||"
+                    assertEquals("Patched|2||Visitor", DB.value("SELECT customer_name || '|' || user_associate_id || '|' ||"
                             + " customer_phone || '|' || customer_alias FROM chat_session WHERE chat_session_id = " + id));
                     ctx.completeNow();
                 })));
@@ -154,13 +151,13 @@ class SessionUpdatesTest {
     @DisplayName("PATCH with JSON Merge Patch: keys in any case, null unlinks, the rest stays")
     void mergePatch(VertxTestContext ctx) throws SQLException {
         int id = DB.newSession();
-        exec("UPDATE chat_session SET user_associate_id = 1, customer_name = 'Kept' WHERE chat_session_id = " + id);
+        DB.execute("UPDATE chat_session SET user_associate_id = 1, customer_name = 'Kept' WHERE chat_session_id = " + id);
         patch("/api/v1/ChatSession/" + id, "application/merge-patch+json; charset=utf-8",
                 "{\"customerEmail\":\"m@example.com\",\"USER\":null,\"Flags\":\"UserIsTyping\"}")
                 .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
                     assertEquals(200, r.status(), r.body().toString());
                     assertNull(r.json().getValue("User"));
-                    assertEquals("m@example.com|Kept|2|null", row("SELECT customer_email || '|' || customer_name || '|' ||"
+                    assertEquals("m@example.com|Kept|2|null", DB.value("SELECT customer_email || '|' || customer_name || '|' ||"
                             + " flags || '|' || coalesce(user_associate_id::text, 'null') FROM chat_session"
                             + " WHERE chat_session_id = " + id));
                     ctx.completeNow();
@@ -171,7 +168,7 @@ class SessionUpdatesTest {
     @DisplayName("PATCH and PUT refusals: failed test 409, If-Unmodified-Since before the last change 412 (and after it 200), read-only 400, unknown path 400, bad op 400, wrong shape 400, text/plain 415, absent 404 — nothing changes")
     void patchRefusals(VertxTestContext ctx) throws SQLException {
         int id = DB.newSession();
-        exec("UPDATE chat_session SET customer_name = 'Before' WHERE chat_session_id = " + id);
+        DB.execute("UPDATE chat_session SET customer_name = 'Before' WHERE chat_session_id = " + id);
         String path = "/api/v1/ChatSession/" + id;
         String rename = "[{\"op\":\"replace\",\"path\":\"/CustomerName\",\"value\":\"After\"}]";
         String past = "Mon, 01 Jan 2024 00:00:00 GMT";
@@ -198,7 +195,7 @@ class SessionUpdatesTest {
                         assertTrue(all.<TestApp.Response>resultAt(3).json().getString("ErrorMessage").contains("FirstMessage"));
                         assertTrue(all.<TestApp.Response>resultAt(4).json().getString("ErrorMessage").contains("Nope"));
                         assertTrue(all.<TestApp.Response>resultAt(9).json().getString("ErrorMessage").contains("TopicId"));
-                        assertEquals("Before", row("SELECT customer_name FROM chat_session WHERE chat_session_id = " + id));
+                        assertEquals("Before", DB.value("SELECT customer_name FROM chat_session WHERE chat_session_id = " + id));
                     });
                     // The Last-Modified of the read, sent back: nothing changed since, so the patch applies.
                     return app.request(HttpMethod.PATCH, path, Buffer.buffer(rename), "Content-Type", JSON_PATCH,
@@ -206,7 +203,7 @@ class SessionUpdatesTest {
                 }))
                 .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
                     assertEquals(200, r.status(), r.body().toString());
-                    assertEquals("After", row("SELECT customer_name FROM chat_session WHERE chat_session_id = " + id));
+                    assertEquals("After", DB.value("SELECT customer_name FROM chat_session WHERE chat_session_id = " + id));
                     ctx.completeNow();
                 })));
     }
@@ -215,22 +212,7 @@ class SessionUpdatesTest {
         return app.request(HttpMethod.PATCH, path, Buffer.buffer(body), "Content-Type", contentType);
     }
 
-    private static void exec(String sql) throws SQLException {
-        try (Connection c = DB.connect(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
     private static Future<TestApp.Response> put(String path, String json) {
         return app.request(HttpMethod.PUT, path, Buffer.buffer(json), "Content-Type", JSON);
-    }
-
-    private static String row(String sql) {
-        try (Connection c = DB.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            assertTrue(rs.next(), sql);
-            return rs.getString(1);
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -122,6 +122,28 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         return server().connect(name);
     }
 
+    /** The first column of a query's first row: a test's look at what this database holds (no row fails). */
+    public String value(String sql) {
+        try (Connection c = connect(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new AssertionError("no row: " + sql);
+            }
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new AssertionError(sql, e);
+        }
+    }
+
+    /** Runs a statement on this database: a test arranging its data. */
+    public void execute(String sql) {
+        try (Connection c = connect(); java.sql.Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new AssertionError(sql, e);
+        }
+    }
+
     /** A new chat session (topic 1) in this database; its id. */
     public int newSession() throws SQLException {
         try (Connection c = connect(); java.sql.Statement st = c.createStatement();

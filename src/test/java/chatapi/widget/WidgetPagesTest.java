@@ -12,9 +12,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -94,7 +91,7 @@ class WidgetPagesTest {
                         long seconds = java.time.Duration.between(OffsetDateTime.now(),
                                 OffsetDateTime.parse(body.getString("Expires"))).toSeconds();
                         assertTrue(seconds > 28_700 && seconds <= 28_800, "a ticket's lifetime (8 h): " + seconds);
-                        assertEquals("Kari|kari@example.com|InQueue|1", row("SELECT customer_name || '|' || customer_email"
+                        assertEquals("Kari|kari@example.com|InQueue|1", DB.value("SELECT customer_name || '|' || customer_email"
                                 + " || '|' || status || '|' || topic_id FROM chat_session WHERE chat_session_id = "
                                 + body.getInteger("ChatSessionId")));
                     });
@@ -161,14 +158,5 @@ class WidgetPagesTest {
         assertEquals(status, response.status(), response.body().toString());
         String message = response.json().getString("ErrorMessage");
         assertTrue(message.contains(messagePart), message);
-    }
-
-    private static String row(String sql) {
-        try (Connection c = DB.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            assertTrue(rs.next(), sql);
-            return rs.getString(1);
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
     }
 }
