@@ -58,6 +58,11 @@ public final class MessagesHandler {
     public void post(RoutingContext ctx) {
         int id = SessionIds.of(ctx);
         NewChatMessage message = Bodies.read(ctx, NewChatMessage.class).validated();
+        if (!Principal.of(ctx).isAgent()
+                && (message.type() != MessageType.ToUser || message.specialType() != SpecialType.None)) {
+            // A customer writes to the agent; posting as the agent or as the system is not theirs to do.
+            throw new ApiException(403, "Forbidden", "message.customerType");
+        }
         repository.insertMessage(id, message)
                 .map(stored -> stored.orElseThrow(() -> notFound(id)))
                 .onSuccess(stored -> Json.send(ctx, 200, "ChatMessage",

@@ -205,6 +205,32 @@ class AuthenticationTest {
     }
 
     @Test
+    @DisplayName("a customer posts only to the agent (Type ToUser, no SpecialType): posing as the agent or the system is 403 and nothing is stored")
+    void customersPostAsCustomers(VertxTestContext ctx) throws Exception {
+        int session = DB.newSession();
+        String customer = app.customerAuthorization(session);
+        String path = "/api/v1/ChatSession/" + session + "/Messages";
+        Future.all(List.of(
+                        app.post(path, "{\"Message\":\"hello\"}", "Authorization", customer),
+                        app.post(path, "{\"Message\":\"to me\",\"Type\":\"ToUser\"}", "Authorization", customer),
+                        app.post(path, "{\"Message\":\"I am the agent\",\"Type\":\"ToCustomer\"}", "Authorization", customer),
+                        app.post(path, "{\"Message\":\"bye\",\"Type\":\"Special\",\"SpecialType\":\"SessionDeleted\"}",
+                                "Authorization", customer),
+                        app.post(path, "{\"Message\":\"x\",\"SpecialType\":\"Welcome\"}", "Authorization", customer),
+                        app.post(path, "{\"Message\":\"from the agent\",\"Type\":\"ToCustomer\"}")))
+                .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+                    int[] expected = {200, 200, 403, 403, 403, 200};
+                    for (int i = 0; i < expected.length; i++) {
+                        assertEquals(expected[i], all.<Response>resultAt(i).status(), i + ": " + all.<Response>resultAt(i).body());
+                    }
+                    assertTrue(all.<Response>resultAt(2).json().getString("ErrorMessage").contains("ToUser"));
+                    assertEquals("ToUser|hello,ToUser|to me,ToCustomer|from the agent", DB.value("SELECT string_agg(type || '|'"
+                            + " || message, ',' ORDER BY chat_message_id) FROM chat_message WHERE chat_session_id = " + session));
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
     @DisplayName("Authenticate returns a 7T ticket with its expiry, an HttpOnly SameSite=Lax cookie and an XSRF-TOKEN cookie; only its hash is stored")
     void authenticateIssuesATicket(VertxTestContext ctx) {
         app.request(HttpMethod.POST, "/api/v1/Authenticate", null, "Authorization", basic("TJE0", "Tje0"))
