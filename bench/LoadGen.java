@@ -72,7 +72,9 @@ public class LoadGen {
 
     static HttpClient client(Vertx vertx, int connections) {
         return vertx.createHttpClient(new HttpClientOptions().setDefaultHost(arg("host", "127.0.0.1"))
-                .setDefaultPort(num("port", 8080)).setKeepAlive(true).setIdleTimeout(0).setDecompressionSupported(true)
+                .setDefaultPort(num("port", 8080)).setKeepAlive(true).setIdleTimeout(0)
+                // Vert.x's client sends Accept-Encoding itself when it decompresses: only with --accept-encoding.
+                .setDecompressionSupported(!arg("accept-encoding", "gzip, deflate, br").isEmpty())
                 .setConnectTimeout(30_000), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     }
 

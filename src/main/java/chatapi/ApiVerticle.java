@@ -26,6 +26,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -137,9 +138,8 @@ public final class ApiVerticle extends VerticleBase {
         }
 
         // Bodies are read (bounded) before the asynchronous credential checks, so none is lost.
-        router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-        router.put("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-        router.patch("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         // Representation first, so that every answer below, 401 and 406 included, is in the caller's format.
         router.route("/api/v1/*").handler(new Negotiation(shared.appTokens(), config.httpCompression()));
         router.post("/api/v1/Authenticate").handler(auth.authenticate()::handle);
