@@ -5,6 +5,7 @@ import chatapi.chat.CarrierWriter;
 import chatapi.chat.ChatMessage;
 import chatapi.chat.ChatRepository;
 import chatapi.chat.ChatSessionEntity;
+import chatapi.chat.ChatSessionHandler;
 import chatapi.chat.MessagesHandler;
 import chatapi.chat.NewChatMessage;
 import chatapi.chat.SavedChatSession;
@@ -144,8 +145,7 @@ public final class ChatAgentHandler {
             sendNull(ctx, "ChatSessionEntity");
             return;
         }
-        CarrierWriter.Rendering how = rendering(ctx);
-        Json.send(ctx, 200, "ChatSessionEntity", g -> entity.get().writeTo(g, how, null));
+        ChatSessionHandler.sendWithoutLinks(ctx, entity.get());
     }
 
     private static void sendEntities(RoutingContext ctx, List<ChatSessionEntity> sessions) {

@@ -82,13 +82,19 @@ public final class ChatRepository {
 
     private static final String DEFAULT_SESSION = defaultSessionStatement();
 
+    /**
+     * The associate who calls: by id (Basic, tickets), else by a token's login name. Format it with the
+     * placeholders of the id and the name: {@code CALLER.formatted(1, 2)}.
+     */
+    static final String CALLER = "(SELECT associate_id FROM associate WHERE associate_id = $%1$d"
+            + " OR ($%1$d IS NULL AND lower(name) = lower($%2$d)) LIMIT 1)";
+
     static final int SESSIONS_FOR_USER_LIMIT = 500;
     private static final String SESSIONS_FOR_USER = selectSessions((1 << RELATIONS.size()) - 1, "chat_session")
             + " WHERE s.status IN ('InQueue', 'CustomerLast', 'UserLast', 'RequestPosted')"
             + " AND (s.status = 'InQueue'"
-            + " OR s.user_associate_id = me.associate_id OR s.transfer_to_associate_id = me.associate_id)"
-            .replace("me.associate_id", "(SELECT associate_id FROM associate WHERE associate_id = $1"
-                    + " OR ($1 IS NULL AND lower(name) = lower($2)) LIMIT 1)")
+            + " OR s.user_associate_id = " + CALLER.formatted(1, 2)
+            + " OR s.transfer_to_associate_id = " + CALLER.formatted(1, 2) + ")"
             + " ORDER BY s.when_requested, s.chat_session_id LIMIT " + SESSIONS_FOR_USER_LIMIT;
 
     private static final String UPDATE_SESSION = "UPDATE chat_session SET "

@@ -9,6 +9,7 @@ import chatapi.http.Json;
 import chatapi.http.Links;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
@@ -25,11 +26,7 @@ public final class ChatSessionHandler {
 
     public void get(RoutingContext ctx) {
         int id = SessionIds.of(ctx);
-        Select select = Select.parse(Params.singleQueryParam(ctx, "$select"), Carrier.CHAT_SESSION);
-        repository.findSession(id, select)
-                .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
-                .onSuccess(entity -> send(ctx, entity, select))
-                .onFailure(ctx::fail);
+        answer(ctx, id, select(ctx), Future.succeededFuture(java.util.Optional.of(id)));
     }
 
     /**
@@ -37,20 +34,16 @@ public final class ChatSessionHandler {
      * {@code {"odata.metadata":…,"odata.nextLink":…,"value":[…]}} (nextLink null on the last page).
      */
     public void list(RoutingContext ctx) {
-        Select select = Select.parse(Params.singleQueryParam(ctx, "$select"), Carrier.CHAT_SESSION);
-        SessionQuery query = SessionQuery.parse(Params.singleQueryParam(ctx, "$filter"),
-                Params.singleQueryParam(ctx, "$orderBy"), Params.singleQueryParam(ctx, "$top"),
-                Params.singleQueryParam(ctx, "$skip"));
+        Select select = select(ctx);
+        SessionQuery query = query(ctx, null, null);
         repository.listSessions(query, select).onSuccess(page -> sendPage(ctx, page, query, select)).onFailure(ctx::fail);
     }
 
     /** GET /api/v1/ChatTopic/{id}/Sessions: the topic's sessions, with the same options as the list. */
     public void topicSessions(RoutingContext ctx) {
         int topic = SessionIds.of(ctx);
-        Select select = Select.parse(Params.singleQueryParam(ctx, "$select"), Carrier.CHAT_SESSION);
-        SessionQuery query = SessionQuery.parse(Params.singleQueryParam(ctx, "$filter"),
-                Params.singleQueryParam(ctx, "$orderBy"), Params.singleQueryParam(ctx, "$top"),
-                Params.singleQueryParam(ctx, "$skip"), "topic_id", topic);
+        Select select = select(ctx);
+        SessionQuery query = query(ctx, "topic_id", topic);
         repository.topicExists(topic)
                 .compose(exists -> {
                     if (!exists) {
@@ -65,14 +58,7 @@ public final class ChatSessionHandler {
     /** POST /api/v1/ChatTopic/{id}/Sessions: a new session in that topic's queue (the body's TopicId does not count). */
     public void createInTopic(RoutingContext ctx) {
         int topic = SessionIds.of(ctx);
-        NewChatSession session = Bodies.read(ctx, NewChatSession.class).inTopic(topic)
-                .validated(ctx.request().remoteAddress().hostAddress());
-        repository.insertSession(session)
-                .map(id -> id.orElseThrow(() -> ApiException.notFound("topic.unknown", topic)))
-                .compose(repository::findSession)
-                .map(found -> found.orElseThrow(() -> new IllegalStateException("the new session vanished")))
-                .onSuccess(entity -> send(ctx, entity, Select.ALL))
-                .onFailure(ctx::fail);
+        create(ctx, Bodies.read(ctx, NewChatSession.class).inTopic(topic), () -> ApiException.notFound("topic.unknown", topic));
     }
 
     private void sendPage(RoutingContext ctx, List<ChatSessionEntity> rows, SessionQuery query, Select select) {
@@ -118,7 +104,7 @@ public final class ChatSessionHandler {
 
     /** GET /api/v1/ChatSession/default: an unsaved session with its defaults (id 0), for a client to fill in. */
     public void defaultEntity(RoutingContext ctx) {
-        Select select = Select.parse(Params.singleQueryParam(ctx, "$select"), Carrier.CHAT_SESSION);
+        Select select = select(ctx);
         repository.defaultSession().onSuccess(entity -> send(ctx, entity, select)).onFailure(ctx::fail);
     }
 
@@ -128,14 +114,9 @@ public final class ChatSessionHandler {
      */
     public void put(RoutingContext ctx) {
         int id = SessionIds.of(ctx);
-        Select select = Select.parse(Params.singleQueryParam(ctx, "$select"), Carrier.CHAT_SESSION);
+        Select select = select(ctx);
         SavedChatSession session = Bodies.read(ctx, SavedChatSession.class).withId(id);
-        repository.updateSession(session, ifUnmodifiedSince(ctx), null)
-                .map(stored -> stored.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
-                .compose(stored -> repository.findSession(id, select))
-                .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
-                .onSuccess(entity -> send(ctx, entity, select))
-                .onFailure(ctx::fail);
+        answer(ctx, id, select, repository.updateSession(session, ifUnmodifiedSince(ctx), null));
     }
 
     /**
@@ -146,11 +127,11 @@ public final class ChatSessionHandler {
      */
     public void patch(RoutingContext ctx) {
         int id = SessionIds.of(ctx);
-        Select select = Select.parse(Params.singleQueryParam(ctx, "$select"), Carrier.CHAT_SESSION);
+        Select select = select(ctx);
         String mediaType = mediaType(ctx);
         JsonNode document = Bodies.tree(ctx);
         java.time.OffsetDateTime unmodifiedSince = ifUnmodifiedSince(ctx);
-        repository.findSession(id)
+        answer(ctx, id, select, repository.findSession(id)
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
                 .compose(current -> {
                     ObjectNode entity = current.toJson();
@@ -162,12 +143,7 @@ public final class ChatSessionHandler {
                     }
                     SavedChatSession patched = Bodies.convert(entity, SavedChatSession.class).withId(id);
                     return repository.updateSession(patched, unmodifiedSince, current.updated());
-                })
-                .map(stored -> stored.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
-                .compose(stored -> repository.findSession(id, select))
-                .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
-                .onSuccess(entity -> send(ctx, entity, select))
-                .onFailure(ctx::fail);
+                }));
     }
 
     private static String mediaType(RoutingContext ctx) {
@@ -203,14 +179,47 @@ public final class ChatSessionHandler {
 
     /** POST /api/v1/ChatSession: a new session in the queue, answered as GET would answer it. */
     public void create(RoutingContext ctx) {
-        NewChatSession session = Bodies.read(ctx, NewChatSession.class)
-                .validated(ctx.request().remoteAddress().hostAddress());
+        NewChatSession session = Bodies.read(ctx, NewChatSession.class);
+        create(ctx, session, () -> ApiException.badRequest("topic.unknown", session.topicId()));
+    }
+
+    /** Stores a new session in the queue and answers it as GET would; {@code noTopic} when its topic does not exist. */
+    private void create(RoutingContext ctx, NewChatSession sent, java.util.function.Supplier<ApiException> noTopic) {
+        NewChatSession session = sent.validated(ctx.request().remoteAddress().hostAddress());
         repository.insertSession(session)
-                .map(id -> id.orElseThrow(() -> ApiException.badRequest("topic.unknown", session.topicId())))
+                .map(id -> id.orElseThrow(noTopic))
                 .compose(repository::findSession)
                 .map(found -> found.orElseThrow(() -> new IllegalStateException("the new session vanished")))
                 .onSuccess(entity -> send(ctx, entity, Select.ALL))
                 .onFailure(ctx::fail);
+    }
+
+    /**
+     * Once {@code stored} has the session's id (empty: it does not exist, 404), answers the session as GET
+     * does. GET itself passes its id, already there.
+     */
+    private void answer(RoutingContext ctx, int id, Select select, Future<java.util.Optional<Integer>> stored) {
+        stored.map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
+                .compose(v -> repository.findSession(id, select))
+                .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
+                .onSuccess(entity -> send(ctx, entity, select))
+                .onFailure(ctx::fail);
+    }
+
+    private static Select select(RoutingContext ctx) {
+        return Select.parse(Params.singleQueryParam(ctx, "$select"), Carrier.CHAT_SESSION);
+    }
+
+    /** $filter, $orderBy, $top, $skip of a list, within {@code scopeColumn = scopeValue} when given. */
+    private static SessionQuery query(RoutingContext ctx, String scopeColumn, Object scopeValue) {
+        return SessionQuery.parse(Params.singleQueryParam(ctx, "$filter"), Params.singleQueryParam(ctx, "$orderBy"),
+                Params.singleQueryParam(ctx, "$top"), Params.singleQueryParam(ctx, "$skip"), scopeColumn, scopeValue);
+    }
+
+    /** The entity as the Agents API and the lifecycle actions answer it: every property, no _Links. */
+    public static void sendWithoutLinks(RoutingContext ctx, ChatSessionEntity entity) {
+        CarrierWriter.Rendering how = new CarrierWriter.Rendering(true, Representation.of(ctx), Select.ALL);
+        Json.send(ctx, 200, "ChatSessionEntity", g -> entity.writeTo(g, how, null));
     }
 
     private void send(RoutingContext ctx, ChatSessionEntity entity, Select select) {

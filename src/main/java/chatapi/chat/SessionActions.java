@@ -2,6 +2,7 @@ package chatapi.chat;
 
 import chatapi.auth.Principal;
 import chatapi.http.ApiException;
+import chatapi.http.Errors;
 import chatapi.http.Json;
 import chatapi.http.Params;
 import chatapi.http.Representation;
@@ -27,8 +28,7 @@ public final class SessionActions {
 
     /** The caller as an associate: by id (Basic, tickets), else by a token's login name. $2 id, $3 name. */
     private static final String ME = "me AS (SELECT associate_id, name, coalesce(nullif(full_name, ''), name) AS full_name"
-            + " FROM associate"
-            + " WHERE associate_id = $2 OR ($2 IS NULL AND lower(name) = lower($3)) LIMIT 1)";
+            + " FROM associate WHERE associate_id = " + ChatRepository.CALLER.formatted(2, 3) + ")";
 
     /** Posts a Special message from the rows of {@code changed} (chat_session_id, author, special type, param, text). */
     private static final String POST_SPECIAL = " INSERT INTO chat_message (chat_session_id, type, message, author,"
@@ -98,8 +98,9 @@ public final class SessionActions {
 
     private static final String STATE = "SELECT s.status, coalesce(s.user_associate_id::text, '-'),"
             + " coalesce(s.transfer_to_associate_id::text, '-'),"
-            + " (SELECT associate_id FROM associate WHERE associate_id = $2 OR ($2 IS NULL AND lower(name) = lower($3))"
-            + " LIMIT 1) FROM chat_session s WHERE s.chat_session_id = $1";
+            + " " + ChatRepository.CALLER.formatted(2, 3) + ","
+            + " $4::text IS NULL OR EXISTS (" + ASSOCIATE_BY_ID_OR_NAME.replace("$1", "$4") + ")"
+            + " FROM chat_session s WHERE s.chat_session_id = $1";
 
     private final SqlClient pool;
     private final ChatRepository repository;
@@ -131,21 +132,9 @@ public final class SessionActions {
                 .onFailure(ctx::fail);
     }
 
-    /** POST …/{id}/TransferTo/{associate} (an id or a login name). */
+    /** POST …/{id}/TransferTo/{associate} (an id or a login name; 404 when no such agent). */
     public void transfer(RoutingContext ctx) {
-        int id = SessionIds.of(ctx);
-        String to = ctx.pathParam("associate");
-        Principal me = Principal.of(ctx);
-        pool.preparedQuery(ASSOCIATE_BY_ID_OR_NAME)
-                .execute(Tuple.of(to))
-                .compose(found -> {
-                    if (!found.iterator().hasNext()) {
-                        throw ApiException.notFound("associate.notFound", chatapi.http.Errors.echo(to));
-                    }
-                    return execute(ctx, TRANSFER, id, to, "transfer");
-                })
-                .onSuccess(found -> send(ctx, found))
-                .onFailure(ctx::fail);
+        run(ctx, TRANSFER, SessionIds.of(ctx), ctx.pathParam("associate"), "transfer");
     }
 
     /** POST …/{id}/AcceptTransfer. */
@@ -168,7 +157,7 @@ public final class SessionActions {
         int id = SessionIds.of(ctx);
         String html = Params.singleQueryParam(ctx, "html");
         if (html != null && !html.equalsIgnoreCase("true") && !html.equalsIgnoreCase("false")) {
-            throw ApiException.badRequest("param.boolean", "html", chatapi.http.Errors.echo(html));
+            throw ApiException.badRequest("param.boolean", "html", Errors.echo(html));
         }
         boolean asHtml = "true".equalsIgnoreCase(html);
         Representation representation = Representation.of(ctx);
@@ -185,7 +174,10 @@ public final class SessionActions {
         execute(ctx, sql, id, to, what).onSuccess(found -> send(ctx, found)).onFailure(ctx::fail);
     }
 
-    /** Runs the action; when its guard did not hold, finds out why: 404, 403 or 409. */
+    /**
+     * Runs the action; only when its guard did not hold, finds out why: the session or the agent to transfer
+     * to does not exist (404), the caller is not an associate (403), or the state does not allow it (409).
+     */
     private Future<Optional<ChatSessionEntity>> execute(RoutingContext ctx, String sql, int id, String to, String what) {
         Principal me = Principal.of(ctx);
         Tuple args = to == null ? Tuple.of(id, me.associateId(), me.name()) : Tuple.of(id, me.associateId(), me.name(), to);
@@ -193,13 +185,16 @@ public final class SessionActions {
             if (rows.iterator().hasNext()) {
                 return repository.findSession(id);
             }
-            return pool.preparedQuery(STATE).execute(Tuple.of(id, me.associateId(), me.name())).map(state -> {
+            return pool.preparedQuery(STATE).execute(Tuple.of(id, me.associateId(), me.name(), to)).map(state -> {
                 if (!state.iterator().hasNext()) {
                     throw ApiException.notFound("session.notFound", id);
                 }
                 Row row = state.iterator().next();
                 if (row.getInteger(3) == null) {
                     throw new ApiException(403, "Forbidden", "agent.notAssociate");
+                }
+                if (!row.getBoolean(4)) {
+                    throw ApiException.notFound("associate.notFound", Errors.echo(to));
                 }
                 throw new ApiException(409, "Conflict", "session.conflict", what, id, row.getString(0), row.getString(1),
                         row.getString(2));
@@ -209,10 +204,10 @@ public final class SessionActions {
 
     /** Fails 403 when the caller is not an associate. */
     private Future<Void> caller(Principal me) {
-        return pool.preparedQuery("SELECT 1 FROM associate WHERE associate_id = $1 OR ($1 IS NULL AND lower(name) = lower($2))")
+        return pool.preparedQuery("SELECT " + ChatRepository.CALLER.formatted(1, 2))
                 .execute(Tuple.of(me.associateId(), me.name()))
                 .map(rows -> {
-                    if (!rows.iterator().hasNext()) {
+                    if (rows.iterator().next().getValue(0) == null) {
                         throw new ApiException(403, "Forbidden", "agent.notAssociate");
                     }
                     return null;
@@ -220,8 +215,6 @@ public final class SessionActions {
     }
 
     private static void send(RoutingContext ctx, Optional<ChatSessionEntity> found) {
-        ChatSessionEntity entity = found.orElseThrow(() -> new IllegalStateException("the session vanished"));
-        CarrierWriter.Rendering how = new CarrierWriter.Rendering(true, Representation.of(ctx), Select.ALL);
-        Json.send(ctx, 200, "ChatSessionEntity", g -> entity.writeTo(g, how, null));
+        ChatSessionHandler.sendWithoutLinks(ctx, found.orElseThrow(() -> new IllegalStateException("the session vanished")));
     }
 }

@@ -48,12 +48,10 @@ public final class SessionQuery {
         this.skip = skip;
     }
 
-    /** Parses the options; null or blank ones take their defaults. */
-    public static SessionQuery parse(String filter, String orderBy, String top, String skip) {
-        return parse(filter, orderBy, top, skip, null, null);
-    }
-
-    /** The same, within the sessions whose {@code scopeColumn} is {@code scopeValue} (a topic's sessions). */
+    /**
+     * Parses the options (null or blank ones take their defaults), within the sessions whose
+     * {@code scopeColumn} is {@code scopeValue} when a column is given (a topic's sessions).
+     */
     public static SessionQuery parse(String filter, String orderBy, String top, String skip, String scopeColumn,
             Object scopeValue) {
         List<Object> params = new ArrayList<>();
@@ -124,12 +122,13 @@ public final class SessionQuery {
 
     /** A scalar property of the session, by name in any case; anything else is a 400 naming it. */
     static Property property(String name, String option) {
-        for (Property p : Carrier.CHAT_SESSION.properties()) {
-            if (p.kind() != Property.Kind.CARRIER && p.name().equalsIgnoreCase(name)) {
-                return p;
-            }
-        }
-        throw ApiException.badRequest("query.property", option, Errors.echo(name));
+        return scalar(name).orElseThrow(() -> ApiException.badRequest("query.property", option, Errors.echo(name)));
+    }
+
+    /** The session's own (not related) property of that name, in any case. */
+    private static java.util.Optional<Property> scalar(String name) {
+        return Carrier.CHAT_SESSION.properties().stream()
+                .filter(p -> p.kind() != Property.Kind.CARRIER && p.name().equalsIgnoreCase(name)).findFirst();
     }
 
     /** A recursive-descent reader of $filter, writing SQL with $n placeholders and collecting the values. */
@@ -271,13 +270,10 @@ public final class SessionQuery {
         }
 
         private Property scalar(String name, int at) {
-            for (Property p : Carrier.CHAT_SESSION.properties()) {
-                if (p.kind() != Property.Kind.CARRIER && p.name().equalsIgnoreCase(name)) {
-                    return p;
-                }
-            }
-            pos = at;
-            throw fail("'" + name + "' is not a property that can be filtered on");
+            return SessionQuery.scalar(name).orElseThrow(() -> {
+                pos = at;
+                return fail("'" + name + "' is not a property that can be filtered on");
+            });
         }
 
         private String operator() {

@@ -94,7 +94,7 @@ class AgentsApiTest {
     @Test
     @DisplayName("GetChatMessages answers at once after After (camelCase or any case); AddChatMessage stores, answers the message and wakes a parked REST poll")
     void messages(VertxTestContext ctx) {
-        int session = newSession();
+        int session = DB.newSession();
         Future<TestApp.Response> parked = app.get("/api/v1/ChatSession/" + session + "/Messages?after=0&wait=30");
         app.awaitParked(1)
                 .compose(v -> call("AddChatMessage", "{\"chatSessionId\":" + session
@@ -179,11 +179,11 @@ class AgentsApiTest {
     @Test
     @DisplayName("ChatSessionsForUser lists the open sessions in the queue or served by the caller (by associate, or by a token's login name), without _Links")
     void sessionsForUser(VertxTestContext ctx) {
-        int mine = newSession();
+        int mine = DB.newSession();
         DB.execute("UPDATE chat_session SET status = 'UserLast', user_associate_id = 1 WHERE chat_session_id = " + mine);
-        int others = newSession();
+        int others = DB.newSession();
         DB.execute("UPDATE chat_session SET status = 'UserLast', user_associate_id = 2 WHERE chat_session_id = " + others);
-        int closed = newSession();
+        int closed = DB.newSession();
         DB.execute("UPDATE chat_session SET status = 'Closed' WHERE chat_session_id = " + closed);
         String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("tje0:Tje0".getBytes(StandardCharsets.UTF_8));
         String token = "Bearer " + app.tokens().sign("agent", null, "TJE0", 600); // a token names the agent by login
@@ -318,14 +318,6 @@ class AgentsApiTest {
     private static String when(TestApp.Response response) {
         assertEquals(200, response.status(), response.body().toString());
         return response.json().getString("WhenRequested");
-    }
-
-    private static int newSession() {
-        try {
-            return DB.newSession();
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
     }
 
     private static int firstId(int session) {

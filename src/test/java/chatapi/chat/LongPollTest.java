@@ -51,7 +51,7 @@ class LongPollTest {
     @Test
     @DisplayName("a parked request is answered with the message a POST stores")
     void wokenByPost(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         long wakeupsBefore = app.longPoll().wakeups();
         Future<Response> poll = app.get(messagesAfter(session, 0, 20));
         app.awaitParked(1)
@@ -76,7 +76,7 @@ class LongPollTest {
     @Test
     @DisplayName("a parked request is woken by a plain SQL INSERT from another connection")
     void wokenBySqlInsert(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         Future<Response> poll = app.get(messagesAfter(session, 0, 20));
         app.awaitParked(1)
                 .compose(v -> insert(session, "from psql"))
@@ -94,7 +94,7 @@ class LongPollTest {
     @Test
     @DisplayName("waiters on one session with different after values each get exactly their own messages")
     void eachWaiterGetsItsOwnMessages(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         int last = maxMessageId();
         Future<Response> fromLast = app.get(messagesAfter(session, last, 20));
         Future<Response> fromLastPlusOne = app.get(messagesAfter(session, last + 1, 20));
@@ -118,7 +118,7 @@ class LongPollTest {
     @Test
     @DisplayName("200 waiters on one session are all answered by one wake-up query")
     void oneQueryServesEveryWaiterOfASession(Vertx vertx, VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         io.vertx.core.http.HttpClient client = vertx.createHttpClient(
                 new io.vertx.core.http.PoolOptions().setHttp1MaxSize(200));
         List<Future<Integer>> polls = new ArrayList<>();
@@ -153,7 +153,7 @@ class LongPollTest {
     @Test
     @DisplayName("without a message, the request is answered [] when its wait runs out")
     void timeoutAnswersEmpty(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         long timeoutsBefore = app.longPoll().timeouts();
         long started = System.nanoTime();
         app.get(messagesAfter(session, 0, 1)).onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
@@ -170,7 +170,7 @@ class LongPollTest {
     @Test
     @DisplayName("wait=0 never parks: an empty answer comes at once")
     void waitZeroNeverParks(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         app.get(messagesAfter(session, 0, 0)).onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
             assertEquals(200, answer.status());
             assertEquals(new JsonArray(), answer.jsonArray());
@@ -210,7 +210,7 @@ class LongPollTest {
     @Test
     @DisplayName("a client that disconnects frees its waiter at once")
     void disconnectFreesTheWaiter(Vertx vertx, VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         NetClient tcp = vertx.createNetClient();
         tcp.connect(app.port(), "127.0.0.1")
                 .compose(socket -> socket.write("GET " + messagesAfter(session, 0, 60)
@@ -224,7 +224,7 @@ class LongPollTest {
     @Test
     @DisplayName("a message committed while the request first looks at the table is not lost")
     void noLostWakeUpForACommitDuringTheFirstLook(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         // The message is inserted but not committed while the request looks and parks; it commits after.
         Connection writer = DB.connect();
         writer.setAutoCommit(false);
@@ -242,7 +242,7 @@ class LongPollTest {
     @Test
     @DisplayName("requests racing with inserts always receive the message (100 rounds)")
     void racingRequestsAndInserts(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         race(session, 0, 0, 100).onComplete(ctx.succeedingThenComplete());
     }
 
@@ -262,7 +262,7 @@ class LongPollTest {
     @Test
     @DisplayName("beyond the cap on parked requests, a 503 with Retry-After and the error shape")
     void capGives503(Vertx vertx, VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         TestApp.start(vertx, DB.config(json -> json.put("maxParked", 2))).compose(capped -> {
             Future<Response> first = capped.get(messagesAfter(session, 0, 20));
             Future<Response> second = capped.get(messagesAfter(session, 0, 20));
@@ -287,7 +287,7 @@ class LongPollTest {
     @Test
     @DisplayName("two instances on one database: parked on A, posted on B, A answers")
     void wokenFromAnotherInstance(Vertx vertx, VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         TestApp.start(vertx, DB.config()).compose(b -> {
             Future<Response> poll = app.get(messagesAfter(session, 0, 20));
             return app.awaitParked(1)
@@ -303,7 +303,7 @@ class LongPollTest {
     @Test
     @DisplayName("with several event loops, waiters on every loop are woken and the registry empties")
     void severalEventLoops(Vertx vertx, VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         TestApp.start(vertx, DB.config(json -> json.put("instances", 4))).compose(multi -> {
             List<Future<Response>> polls = new ArrayList<>();
             List<io.vertx.core.http.HttpClient> clients = new ArrayList<>();
@@ -335,7 +335,7 @@ class LongPollTest {
     @Test
     @DisplayName("after the LISTEN connection is terminated, a message inserted while it is away still reaches parked requests")
     void listenerReconnects(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         Future<Response> poll = app.get(messagesAfter(session, 0, 20));
         app.awaitParked(1)
                 .compose(v -> insertDuringListenerOutage(session, "during the outage"))
@@ -355,7 +355,7 @@ class LongPollTest {
     @Test
     @DisplayName("a client that fell behind and parks while a wake query for its session runs still gets every message it lacks")
     void laggingWaiterJoiningDuringAWakeQuery() throws Exception {
-        int session = newSession();
+        int session = DB.newSession();
         // The insert trigger's NOTIFY is off for this test: the test says when the wake query starts.
         sqlUpdate("ALTER TABLE chat_message DISABLE TRIGGER chat_message_notify");
         try (Connection t1 = DB.connect(); Connection t2 = DB.connect()) {
@@ -435,14 +435,6 @@ class LongPollTest {
         List<Integer> ids = new ArrayList<>();
         messages.forEach(m -> ids.add(((JsonObject) m).getInteger("ChatMessageId")));
         return ids;
-    }
-
-    private static int newSession() throws SQLException {
-        try (Connection c = DB.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("INSERT INTO chat_session (topic_id) VALUES (1) RETURNING chat_session_id")) {
-            rs.next();
-            return rs.getInt(1);
-        }
     }
 
     private static int maxMessageId() throws SQLException {

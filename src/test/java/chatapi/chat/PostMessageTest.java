@@ -40,7 +40,7 @@ class PostMessageTest {
     @Test
     @DisplayName("stores the message and answers it with the server's id, session and time, in the reference shape")
     void storesAndAnswers(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         OffsetDateTime before = OffsetDateTime.now().minusSeconds(5);
         app.post(path(session), "{\"Message\":\"Hello\",\"Type\":\"ToCustomer\",\"Author\":\"tje0\","
                         + "\"ReadByCustomer\":1,\"SpecialType\":\"Url\",\"SpecialParam\":\"https://example.com\","
@@ -69,7 +69,7 @@ class PostMessageTest {
     @Test
     @DisplayName("camelCase property names are accepted, unknown ones ignored, defaults filled in")
     void camelCaseAndDefaults(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         app.post(path(session), "{\"message\":\"hi\",\"somethingElse\":{\"x\":[1,2]}}")
                 .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
                     assertEquals(200, resp.status());
@@ -86,7 +86,7 @@ class PostMessageTest {
     @Test
     @DisplayName("updates the session in the same transaction: FirstMessage once, LastMessage and WhenIdle each time")
     void updatesTheSession(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         app.post(path(session), "{\"Message\":\"first\"}")
                 .compose(v -> app.post(path(session), "{\"Message\":\"second\"}"))
                 .compose(v -> app.get("/api/v1/ChatSession/" + session))
@@ -103,7 +103,7 @@ class PostMessageTest {
     @Test
     @DisplayName("the longest allowed message (32,000 characters) is stored whole")
     void longestMessage(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         String text = "é".repeat(32_000);
         app.post(path(session), new JsonObject().put("Message", text).encode())
                 .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
@@ -135,7 +135,7 @@ class PostMessageTest {
     })
     @DisplayName("a bad body is a 400 naming the problem, and nothing is stored")
     void badBodies(String body, String message, VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         app.post(path(session), body).onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
             assertEquals(400, resp.status(), resp.body().toString());
             assertEquals("BadRequest", resp.json().getString("ErrorType"));
@@ -148,7 +148,7 @@ class PostMessageTest {
     @Test
     @DisplayName("a message over 32,000 characters is a 400")
     void tooLongMessage(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         app.post(path(session), new JsonObject().put("Message", "x".repeat(32_001)).encode())
                 .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
                     assertEquals(400, resp.status());
@@ -161,7 +161,7 @@ class PostMessageTest {
     @Test
     @DisplayName("a body over 64 KiB is a 413 with the error shape")
     void tooLargeBody(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         app.post(path(session), new JsonObject().put("Message", "x").put("Pad", "y".repeat(70_000)).encode())
                 .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
                     assertEquals(413, resp.status());
@@ -173,7 +173,7 @@ class PostMessageTest {
     @Test
     @DisplayName("a body that is not JSON by its Content-Type is a 415; a missing Content-Type is read as JSON")
     void contentTypes(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         app.request(HttpMethod.POST, path(session), Buffer.buffer("{\"Message\":\"x\"}"), "Content-Type", "text/plain")
                 .compose(plain -> app.request(HttpMethod.POST, path(session), Buffer.buffer("{\"Message\":\"y\"}"))
                         .map(none -> {
@@ -202,7 +202,7 @@ class PostMessageTest {
     @Test
     @DisplayName("a widget loop (after = last seen id) receives every one of 50 concurrent posts once, in order")
     void concurrentPostsReachAWidgetLoopInOrder(VertxTestContext ctx) throws SQLException {
-        int session = newSession();
+        int session = DB.newSession();
         java.util.List<Integer> seen = new java.util.ArrayList<>();
         io.vertx.core.Future<Void> reader = readUntil(session, 0, 50, seen);
         java.util.List<io.vertx.core.Future<Response>> posts = new java.util.ArrayList<>();
@@ -234,9 +234,5 @@ class PostMessageTest {
 
     static String path(int session) {
         return "/api/v1/ChatSession/" + session + "/Messages";
-    }
-
-    private static int newSession() throws SQLException {
-        return Integer.parseInt(DB.value("INSERT INTO chat_session (topic_id) VALUES (1) RETURNING chat_session_id"));
     }
 }

@@ -67,7 +67,7 @@ class SessionLifecycleTest {
                 .compose(v -> action(id + "/Pickup", tje0()))
                 .compose(picked -> Future.all(List.of(Future.succeededFuture(picked), parked,
                         action(id + "/Pickup", ann1()), action(closed + "/Pickup", tje0()), action("424242/Pickup", tje0()),
-                        action(newSession() + "/Pickup", app.agentAuthorization()),
+                        action(DB.newSession() + "/Pickup", app.agentAuthorization()),
                         action(id + "/Pickup", app.customerAuthorization(id)))))
                 .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
                     TestApp.Response picked = all.resultAt(0);
@@ -264,13 +264,5 @@ class SessionLifecycleTest {
         assertEquals(409, response.status(), response.body().toString());
         assertEquals("Conflict", response.json().getString("ErrorType"));
         assertTrue(response.json().getString("ErrorMessage").contains(state), response.json().getString("ErrorMessage"));
-    }
-
-    private static int newSession() {
-        try {
-            return DB.newSession();
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
     }
 }

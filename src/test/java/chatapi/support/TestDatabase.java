@@ -145,12 +145,8 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** A new chat session (topic 1) in this database; its id. */
-    public int newSession() throws SQLException {
-        try (Connection c = connect(); java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("INSERT INTO chat_session (topic_id) VALUES (1) RETURNING chat_session_id")) {
-            rs.next();
-            return rs.getInt(1);
-        }
+    public int newSession() {
+        return Integer.parseInt(value("INSERT INTO chat_session (topic_id) VALUES (1) RETURNING chat_session_id"));
     }
 
     /** What this database holds: the message ids of each of the sessions, in order. */
