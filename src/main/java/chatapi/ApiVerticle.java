@@ -7,13 +7,16 @@ import chatapi.chat.ChatRepository;
 import chatapi.chat.ChatSessionHandler;
 import chatapi.chat.LongPoll;
 import chatapi.chat.MessagesHandler;
+import chatapi.chat.PostRate;
 import chatapi.chat.SessionActions;
 import chatapi.chat.SessionIds;
 import chatapi.config.AppConfig;
 import chatapi.db.Database;
 import chatapi.http.AccessLog;
 import chatapi.http.AppTokens;
+import chatapi.http.ClientAddress;
 import chatapi.http.ConnectionGuard;
+import chatapi.http.CrossSite;
 import chatapi.http.Errors;
 import chatapi.http.Health;
 import chatapi.http.Links;
@@ -24,6 +27,7 @@ import chatapi.widget.WidgetPages;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpMethod;
@@ -53,7 +57,15 @@ public final class ApiVerticle extends VerticleBase {
      * the per-app request counts, and whether the LISTEN connection is up.
      */
     public record Shared(LongPoll longPoll, Security.Shared security, AppTokens appTokens, BooleanSupplier listening,
-            PrometheusMeterRegistry registry) {
+            PrometheusMeterRegistry registry, ClientAddress clients, PostRate postRate) {
+
+        /** The shared state of a process, its security part built from the configuration. */
+        public static Shared create(Vertx vertx, AppConfig config, LongPoll longPoll, AppTokens appTokens,
+                BooleanSupplier listening, PrometheusMeterRegistry registry) {
+            ClientAddress clients = new ClientAddress(config.trustedProxies());
+            return new Shared(longPoll, new Security.Shared(vertx, config.auth(), clients, registry), appTokens,
+                    listening, registry, clients, new PostRate(config.limits(), registry));
+        }
     }
 
     private final AppConfig config;
@@ -114,11 +126,11 @@ public final class ApiVerticle extends VerticleBase {
      */
     Router router(SqlClient pool, Buffer openApi) {
         Router router = Router.router(vertx);
-        ChatRepository repository = new ChatRepository(pool);
-        ChatSessionHandler sessions = new ChatSessionHandler(repository, new Links(config.publicBaseUrl()));
+        ChatRepository repository = new ChatRepository(pool, config.limits().maxMessagesPerAnswer());
+        ChatSessionHandler sessions = new ChatSessionHandler(repository, new Links(config.publicBaseUrl()), shared.clients());
         MessagesHandler messages = new MessagesHandler(repository, shared.longPoll(), config.longPollTimeoutSeconds());
         Health health = new Health(pool, shared.listening(), shared.longPoll()::parked);
-        Security auth = new Security(vertx, pool, shared.security());
+        Security auth = new Security(pool, shared.security());
         guard = new ConnectionGuard(vertx, config.httpReadTimeoutSeconds(), config.httpIdleTimeoutSeconds());
 
         router.route().handler(guard::requestStarted);
@@ -132,18 +144,21 @@ public final class ApiVerticle extends VerticleBase {
         WidgetPages.mount(router);
         if (config.devStartChat()) {
             router.post("/dev/StartChat").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-                    .handler(new Negotiation(shared.appTokens(), config.httpCompression()))
+                    .handler(new Negotiation(config.httpCompression()))
                     .handler(new DevStartChat(repository, shared.security().tokens(),
-                            config.auth().ticketTtlSeconds())::handle);
+                            config.auth().ticketTtlSeconds(), shared.clients())::handle);
         }
 
         // Bodies are read (bounded) before the asynchronous credential checks, so none is lost.
         router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         // Representation first, so that every answer below, 401 and 406 included, is in the caller's format.
-        router.route("/api/v1/*").handler(new Negotiation(shared.appTokens(), config.httpCompression()));
+        router.route("/api/v1/*").handler(new Negotiation(config.httpCompression()));
+        // Before credentials are checked: a forged cross-site request costs no password check.
+        router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
+                .method(HttpMethod.DELETE).handler(new CrossSite(config.publicBaseUrl(), config.allowedOrigins()));
         router.post("/api/v1/Authenticate").handler(auth.authenticate()::handle);
-        router.route("/api/v1/*").handler(auth.authenticator());
+        router.route("/api/v1/*").handler(auth.authenticator()).handler(shared.appTokens()::countAuthenticated);
 
         ChatAgentHandler agents = new ChatAgentHandler(repository);
         SessionActions actions = new SessionActions(pool, repository);
@@ -179,12 +194,13 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/ChatSession/:id/Messages").handler(SessionIds::parse)
                 .handler(Access::sessionParticipants).handler(messages::list);
         router.post("/api/v1/ChatSession/:id/Messages").handler(SessionIds::parse)
-                .handler(Access::sessionParticipants).handler(messages::post);
+                .handler(Access::sessionParticipants).handler(shared.postRate()).handler(messages::post);
 
         String agentsChat = "/api/v1/Agents/Chat/";
         router.post(agentsChat + "GetChatSessionEntity").handler(Access::agents).handler(agents::getChatSessionEntity);
         router.post(agentsChat + "GetChatMessages").handler(Access::agents).handler(agents::getChatMessages);
-        router.post(agentsChat + "AddChatMessage").handler(Access::agents).handler(agents::addChatMessage);
+        router.post(agentsChat + "AddChatMessage").handler(Access::agents).handler(shared.postRate())
+                .handler(agents::addChatMessage);
         router.post(agentsChat + "CreateDefaultChatSessionEntity").handler(Access::agents)
                 .handler(agents::createDefaultChatSessionEntity);
         router.post(agentsChat + "SaveChatSessionEntity").handler(Access::agents).handler(agents::saveChatSessionEntity);

@@ -26,15 +26,17 @@ public final class Application {
     private final Vertx vertx;
     private final LongPoll longPoll;
     private final AppTokens appTokens;
+    private final Security.Shared security;
     private final String listenerDeployment;
     private final String apiDeployment;
     private final int port;
 
-    private Application(Vertx vertx, LongPoll longPoll, AppTokens appTokens, String listenerDeployment,
-            String apiDeployment, int port) {
+    private Application(Vertx vertx, LongPoll longPoll, AppTokens appTokens, Security.Shared security,
+            String listenerDeployment, String apiDeployment, int port) {
         this.vertx = vertx;
         this.longPoll = longPoll;
         this.appTokens = appTokens;
+        this.security = security;
         this.listenerDeployment = listenerDeployment;
         this.apiDeployment = apiDeployment;
         this.port = port;
@@ -47,13 +49,19 @@ public final class Application {
 
     /** Starts, serving {@code registry} at /metrics; pass the one {@code vertx} reports into (Main does). */
     public static Future<Application> start(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry) {
+        if (config.devStartChat()) {
+            LOG.warn("devStartChat is on: POST /dev/StartChat starts chats for anyone who reaches {} "
+                    + "(development only)", config.httpHost());
+        }
         AtomicInteger port = new AtomicInteger();
-        LongPoll longPoll = new LongPoll(config.maxParked(), registry);
+        LongPoll longPoll = new LongPoll(config.maxParked(), config.limits().maxParkedPerCustomer(),
+                config.limits().maxParkedPerAgent(), registry);
         Metrics.bind(registry, longPoll);
         LongPollVerticle listener = new LongPollVerticle(config, longPoll);
         AppTokens appTokens = new AppTokens(registry);
-        ApiVerticle.Shared shared = new ApiVerticle.Shared(longPoll, new Security.Shared(vertx, config.auth()),
-                appTokens, () -> listener.listener().listening(), registry);
+        ApiVerticle.Shared shared = ApiVerticle.Shared.create(vertx, config, longPoll, appTokens,
+                () -> listener.listener().listening(), registry);
+        Security.Shared security = shared.security();
         Future<Object> migrated = vertx.executeBlocking(() -> {
             Migrations.migrate(config);
             if (config.demoData()) {
@@ -74,7 +82,8 @@ public final class Application {
                         .map(apiId -> {
                             LOG.info("chat-api listening on {}:{} with {} verticle instance(s)",
                                     config.httpHost(), port.get(), config.instances());
-                            return new Application(vertx, longPoll, appTokens, listenerId, apiId, port.get());
+                            return new Application(vertx, longPoll, appTokens, security, listenerId, apiId,
+                                    port.get());
                         }));
     }
 
@@ -98,6 +107,8 @@ public final class Application {
      */
     public Future<Void> stop() {
         longPoll.drain();
-        return vertx.undeploy(apiDeployment).eventually(() -> vertx.undeploy(listenerDeployment));
+        return vertx.undeploy(apiDeployment)
+                .eventually(() -> vertx.undeploy(listenerDeployment))
+                .onComplete(done -> security.close());
     }
 }

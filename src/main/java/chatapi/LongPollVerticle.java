@@ -28,7 +28,7 @@ public final class LongPollVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         pool = Database.pool(vertx, config);
-        longPoll.attach(context, new ChatRepository(pool));
+        longPoll.attach(context, new ChatRepository(pool, config.limits().maxMessagesPerAnswer()));
         listener = new NotificationListener(vertx, config, longPoll);
         return listener.start();
     }

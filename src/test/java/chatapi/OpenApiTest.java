@@ -2,7 +2,6 @@ package chatapi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import chatapi.auth.Security;
 import chatapi.chat.LongPoll;
 import chatapi.config.AppConfig;
 import chatapi.db.Database;
@@ -30,9 +29,8 @@ class OpenApiTest {
     @DisplayName("documents every route of the router, and every documented route exists")
     void documentMatchesRouter(Vertx vertx) {
         AppConfig config = AppConfig.fromJson(new JsonObject().put("httpPort", 0));
-        ApiVerticle verticle = new ApiVerticle(config, new ApiVerticle.Shared(new LongPoll(1),
-                new Security.Shared(vertx, config.auth()), new AppTokens(new SimpleMeterRegistry()), () -> true,
-                Metrics.registry()), port -> { });
+        ApiVerticle verticle = new ApiVerticle(config, ApiVerticle.Shared.create(vertx, config, new LongPoll(1),
+                new AppTokens(new SimpleMeterRegistry()), () -> true, Metrics.registry()), port -> { });
         verticle.init(vertx, vertx.getOrCreateContext());
         Buffer document = vertx.fileSystem().readFileBlocking(ApiVerticle.OPENAPI);
         SqlClient pool = Database.pool(vertx, config); // built, never connected

@@ -1,6 +1,7 @@
 package chatapi.auth;
 
 import chatapi.config.AuthConfig;
+import chatapi.http.ClientAddress;
 import chatapi.http.DateTimes;
 import chatapi.http.Json;
 import io.vertx.core.Future;
@@ -23,18 +24,20 @@ public final class AuthenticateHandler {
     private final Authenticator authenticator;
     private final Credentials credentials;
     private final AuthConfig config;
+    private final ClientAddress clients;
 
-    AuthenticateHandler(Authenticator authenticator, Credentials credentials, AuthConfig config) {
+    AuthenticateHandler(Authenticator authenticator, Credentials credentials, AuthConfig config, ClientAddress clients) {
         this.authenticator = authenticator;
         this.credentials = credentials;
         this.config = config;
+        this.clients = clients;
     }
 
     public void handle(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");
         Future<Principal> agent = header != null && header.regionMatches(true, 0, "Basic ", 0, 6)
                 && ctx.request().headers().getAll("Authorization").size() == 1
-                ? authenticator.basic(header.substring(6).trim(), ctx.request().remoteAddress().hostAddress())
+                ? authenticator.basic(header.substring(6).trim(), clients.of(ctx.request()))
                 : Future.failedFuture(new IllegalArgumentException("Authenticate takes Basic credentials"));
         agent.onFailure(err -> authenticator.refuse(ctx, err))
                 .onSuccess(principal -> credentials.issueTicket(principal.associateId())

@@ -1,7 +1,10 @@
 package chatapi.auth;
 
 import chatapi.config.AuthConfig;
+import chatapi.db.Unavailable;
 import chatapi.http.ApiException;
+import chatapi.http.ClientAddress;
+import com.github.benmanes.caffeine.cache.Cache;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -34,11 +37,11 @@ public final class Authenticator implements Handler<RoutingContext> {
     public static final String XSRF_HEADER = "X-XSRF-TOKEN";
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
-    private final Vertx vertx;
     private final Credentials credentials;
     private final Tokens tokens;
-    private final Lockout lockout;
-    private final long basicCacheMillis;
+    private final LoginThrottle throttle;
+    private final PasswordChecks passwords;
+    private final ClientAddress clients;
     private final String challenge;
     /**
      * The challenge for a page's script ({@code X-Requested-With: XMLHttpRequest}): without Basic, because a
@@ -46,13 +49,13 @@ public final class Authenticator implements Handler<RoutingContext> {
      * forever) instead of handing the 401 to the page.
      */
     private final String scriptChallenge;
-    /** Recently verified Basic credentials (keyed by their SHA-256), so that PBKDF2 runs once per login, not per request. */
-    private final Map<String, CachedLogin> verifiedBasic = new ConcurrentHashMap<>();
+    /**
+     * Recently verified Basic credentials (keyed by their SHA-256), so that PBKDF2 runs once per login, not per
+     * request; null when {@code basicCacheSeconds} is 0. Only a right password gets in, so nobody can fill it.
+     */
+    private final Cache<String, Principal> verifiedBasic;
     /** Verifications under way: identical credentials arriving together share one PBKDF2 run. */
     private final Map<String, Future<Principal>> verifying = new ConcurrentHashMap<>();
-
-    private record CachedLogin(Principal principal, long until) {
-    }
 
     /** Why a credential was refused: for the log only. */
     private static final class Refused extends RuntimeException {
@@ -61,12 +64,14 @@ public final class Authenticator implements Handler<RoutingContext> {
         }
     }
 
-    Authenticator(Vertx vertx, Credentials credentials, Tokens tokens, Lockout lockout, AuthConfig config) {
-        this.vertx = vertx;
+    Authenticator(Credentials credentials, Tokens tokens, LoginThrottle throttle, PasswordChecks passwords,
+            Cache<String, Principal> verifiedBasic, ClientAddress clients, AuthConfig config) {
         this.credentials = credentials;
         this.tokens = tokens;
-        this.lockout = lockout;
-        this.basicCacheMillis = config.basicCacheSeconds() * 1000L;
+        this.throttle = throttle;
+        this.passwords = passwords;
+        this.verifiedBasic = verifiedBasic;
+        this.clients = clients;
         this.scriptChallenge = "SOTicket realm=\"chat-api\"" + (tokens != null ? ", Bearer realm=\"chat-api\"" : "");
         this.challenge = "Basic realm=\"chat-api\", " + scriptChallenge;
     }
@@ -102,11 +107,20 @@ public final class Authenticator implements Handler<RoutingContext> {
         }
     }
 
-    /** 401 with the challenge; the reason goes to the log only. */
+    /**
+     * 401 with the challenge; the reason goes to the log only. A throttled login (429), a full hashing pool and
+     * an unreachable database (503) are answered as what they are: retrying later helps, other credentials do not.
+     */
     void refuse(RoutingContext ctx, Throwable cause) {
+        if (cause instanceof ApiException || Unavailable.is(cause)) {
+            LOG.warn("Authentication not checked for {} {} from {}: {}", ctx.request().method(), ctx.normalizedPath(),
+                    clients.of(ctx.request()), cause.getMessage());
+            ctx.fail(cause);
+            return;
+        }
         String reason = cause instanceof Refused ? cause.getMessage() : "error: " + cause.getMessage();
         LOG.warn("Authentication failed for {} {} from {}: {}", ctx.request().method(), ctx.normalizedPath(),
-                ctx.request().remoteAddress().hostAddress(), reason);
+                clients.of(ctx.request()), reason);
         ctx.fail(ApiException.unauthorized(fromScript(ctx) ? scriptChallenge : challenge));
     }
 
@@ -129,7 +143,7 @@ public final class Authenticator implements Handler<RoutingContext> {
         }
         String credential = header.substring(space + 1).trim();
         return switch (header.substring(0, space).toLowerCase(Locale.ROOT)) {
-            case "basic" -> basic(credential, request.remoteAddress().hostAddress());
+            case "basic" -> basic(credential, clients.of(request));
             case "soticket" -> ticket(credential);
             case "bearer" -> bearer(credential);
             default -> refused("unsupported scheme");
@@ -168,7 +182,11 @@ public final class Authenticator implements Handler<RoutingContext> {
                 .compose(holder -> holder.map(Future::succeededFuture).orElseGet(() -> refused("unknown or expired ticket")));
     }
 
-    /** Basic credentials: the agent they name, checked against the stored hash, with lockout. */
+    /**
+     * Basic credentials: the agent they name, checked against the stored hash. A throttled (user, address) is
+     * refused whatever it sends; else a login verified lately is answered from the cache, identical credentials
+     * in flight share one check, and any other attempt is counted by the throttle before its check starts.
+     */
     Future<Principal> basic(String encoded, String address) {
         String decoded;
         try {
@@ -182,20 +200,27 @@ public final class Authenticator implements Handler<RoutingContext> {
         }
         String user = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
-        long now = System.currentTimeMillis();
-        if (lockout.locked(user, address, now)) {
-            return refused("locked out after repeated failures (user '" + printable(user) + "')");
+        if (throttle.refusing(user, address)) {
+            // Before the cache too: else the cache of a logged-in agent would tell a guesser's right guess
+            // (200 at once) from its wrong ones (429), without limit.
+            return Future.failedFuture(throttle.refused());
         }
         String cacheKey = cacheKey(user, password);
-        CachedLogin cached = verifiedBasic.get(cacheKey);
-        if (cached != null && cached.until() > now) {
-            return Future.succeededFuture(cached.principal());
+        Principal cached = verifiedBasic == null ? null : verifiedBasic.getIfPresent(cacheKey);
+        if (cached != null) {
+            return Future.succeededFuture(cached);
         }
         Future<Principal> running = verifying.get(cacheKey);
         if (running != null) {
             return running;
         }
-        Future<Principal> verification = verify(user, password, address, cacheKey);
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(user, address);
+        } catch (ApiException tooMany) {
+            return Future.failedFuture(tooMany);
+        }
+        Future<Principal> verification = verify(user, password, cacheKey, attempt);
         if (!verification.isComplete()) {
             verifying.put(cacheKey, verification);
             verification.onComplete(done -> verifying.remove(cacheKey));
@@ -203,31 +228,27 @@ public final class Authenticator implements Handler<RoutingContext> {
         return verification;
     }
 
-    private Future<Principal> verify(String user, String password, String address, String cacheKey) {
-        return credentials.agent(user).compose(agent -> Passwords.verify(vertx,
-                        agent.map(Credentials.Agent::passwordHash).orElse(null), password)
-                .compose(ok -> {
-                    if (!ok || agent.isEmpty()) {
-                        lockout.failed(user, address, System.currentTimeMillis());
-                        return refused((agent.isEmpty() ? "unknown user '" : "wrong password for '")
-                                + printable(user) + "'");
+    private Future<Principal> verify(String user, String password, String cacheKey, LoginThrottle.Attempt attempt) {
+        return credentials.agent(user)
+                .compose(agent -> passwords.verify(agent.map(Credentials.Agent::passwordHash).orElse(null), password)
+                        .map(ok -> ok && agent.isPresent() ? agent.get() : null))
+                .transform(checked -> {
+                    if (checked.failed()) {
+                        attempt.abandoned();
+                        return Future.failedFuture(checked.cause());
                     }
-                    lockout.succeeded(user);
-                    Principal principal = Principal.agent(agent.get().name(), agent.get().associateId(), null);
-                    remember(cacheKey, principal);
+                    Credentials.Agent agent = checked.result();
+                    if (agent == null) {
+                        attempt.failed();
+                        return refused("unknown user or wrong password for '" + printable(user) + "'");
+                    }
+                    attempt.succeeded();
+                    Principal principal = Principal.agent(agent.name(), agent.associateId(), null);
+                    if (verifiedBasic != null) {
+                        verifiedBasic.put(cacheKey, principal);
+                    }
                     return Future.succeededFuture(principal);
-                }));
-    }
-
-    private void remember(String cacheKey, Principal principal) {
-        if (basicCacheMillis <= 0) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        if (verifiedBasic.size() > 1_000) {
-            verifiedBasic.values().removeIf(c -> c.until() <= now);
-        }
-        verifiedBasic.put(cacheKey, new CachedLogin(principal, now + basicCacheMillis));
+                });
     }
 
     private static String cacheKey(String user, String password) {

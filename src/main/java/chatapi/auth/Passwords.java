@@ -1,7 +1,5 @@
 package chatapi.auth;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.ext.auth.hashing.HashString;
 import io.vertx.ext.auth.hashing.HashingAlgorithm;
 import io.vertx.ext.auth.hashing.HashingStrategy;
@@ -14,7 +12,8 @@ import java.util.Map;
 /**
  * Agents' passwords: salted PBKDF2-HMAC-SHA512 in vertx-auth-common's PHC string format
  * ({@code $pbkdf2$it=210000$salt$hash}). Verification is deliberately slow, so it runs on a worker
- * thread; an unknown user is checked against a dummy hash so that both take the same time.
+ * thread ({@link PasswordChecks}); an unknown user is checked against a dummy hash so that both take the
+ * same time.
  */
 public final class Passwords {
 
@@ -36,13 +35,15 @@ public final class Passwords {
                 Base64.getEncoder().withoutPadding().encodeToString(salt), password);
     }
 
-    /** True when {@code storedHash} is present and matches; takes as long when it is absent. */
-    static Future<Boolean> verify(Vertx vertx, String storedHash, String password) {
-        return vertx.executeBlocking(() -> matches(storedHash != null ? storedHash : DUMMY, password)
-                && storedHash != null, false);
+    /**
+     * True when {@code storedHash} is present and matches; takes as long when it is absent. Slow on purpose:
+     * call it on a worker thread ({@link PasswordChecks}).
+     */
+    static boolean matches(String storedHash, String password) {
+        return check(storedHash != null ? storedHash : DUMMY, password) && storedHash != null;
     }
 
-    private static boolean matches(String phc, String password) {
+    private static boolean check(String phc, String password) {
         try {
             HashString expected = new HashString(phc);
             HashingAlgorithm algorithm = STRATEGY.get(expected.id());

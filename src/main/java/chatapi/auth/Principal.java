@@ -30,6 +30,14 @@ public record Principal(Role role, String name, Integer associateId, Integer cha
         return role == Role.AGENT;
     }
 
+    /**
+     * Whose quota a request takes (parked requests, posted messages): a customer's chat session (every token
+     * of one session is one visitor), or an agent's name.
+     */
+    public Object quotaKey() {
+        return isAgent() ? (name == null ? "" : name) : chatSessionId;
+    }
+
     /** Agents use every session; a customer only their own. */
     public boolean mayUseSession(int id) {
         return isAgent() || chatSessionId == id;

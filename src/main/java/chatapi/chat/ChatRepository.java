@@ -31,23 +31,38 @@ public final class ChatRepository {
             .filter(p -> p.kind() == Property.Kind.CARRIER).toList();
 
     /**
-     * The session's messages after a given id, with the session itself so that one round trip tells an
-     * absent session (no row) from a session without newer messages (one row, message columns null).
+     * The messages of session {@code <session>} after id {@code <after>}, oldest first, at most $3 of them and
+     * no more message text than $4 bytes (the row that crosses it is the last one): what one answer may hold.
+     * Reads the index in order and stops there, however long the history.
+     */
+    private static final String MESSAGES_PAGE = "SELECT * FROM ("
+            + "SELECT m.*, sum(octet_length(m.message)) OVER (ORDER BY m.chat_message_id)"
+            + " - octet_length(m.message) AS text_before"
+            + " FROM chat_message m WHERE m.chat_session_id = <session> AND m.chat_message_id > <after>"
+            + " ORDER BY m.chat_message_id LIMIT $3) page WHERE page.text_before < $4";
+
+    /**
+     * A page of the session's messages, with the session itself so that one round trip tells an absent
+     * session (no row) from a session without newer messages (one row, message columns null).
      */
     static final String SELECT_MESSAGES_AFTER = "SELECT s.chat_session_id, " + ChatMessage.COLUMNS
-            + " FROM chat_session s"
-            + " LEFT JOIN chat_message m ON m.chat_session_id = s.chat_session_id AND m.chat_message_id > $2"
+            + " FROM chat_session s LEFT JOIN LATERAL ("
+            + MESSAGES_PAGE.replace("<session>", "s.chat_session_id").replace("<after>", "$2") + ") m ON true"
             + " WHERE s.chat_session_id = $1"
             + " ORDER BY m.chat_message_id";
 
     /**
-     * The wake-up query: for many sessions at once, the messages after each session's own id. One
+     * The wake-up query: for many sessions at once, a page of the messages after each session's own id. One
      * statement per batch of woken sessions, whatever the number of their waiters.
      */
     static final String SELECT_MESSAGES_AFTER_MANY = "SELECT " + ChatMessage.COLUMNS
             + " FROM unnest($1::int[], $2::int[]) AS w(chat_session_id, after)"
-            + " JOIN chat_message m ON m.chat_session_id = w.chat_session_id AND m.chat_message_id > w.after"
+            + " CROSS JOIN LATERAL ("
+            + MESSAGES_PAGE.replace("<session>", "w.chat_session_id").replace("<after>", "w.after") + ") m"
             + " ORDER BY m.chat_session_id, m.chat_message_id";
+
+    /** Most message text one answer carries (the message that crosses it is the last one): 1 MiB. */
+    public static final int MAX_ANSWER_TEXT_BYTES = 1 << 20;
 
     /** Which of the sessions no longer exist (asked only for woken sessions without new messages). */
     static final String SELECT_GONE = "SELECT w.id FROM unnest($1::int[]) AS w(id)"
@@ -115,10 +130,20 @@ public final class ChatRepository {
                     .mapToObj(i -> "$" + i).toList())
             + ", now(), (SELECT count(*) FROM chat_session WHERE status = 'InQueue') + 1) RETURNING chat_session_id";
 
+    /** The default of {@code maxMessagesPerAnswer}. */
+    public static final int DEFAULT_MAX_MESSAGES = 1_000;
+
     private final SqlClient pool;
+    private final int maxMessages;
 
     public ChatRepository(SqlClient pool) {
+        this(pool, DEFAULT_MAX_MESSAGES);
+    }
+
+    /** @param maxMessages most messages one answer (a GET, a wake-up, the Agents' GetChatMessages) carries */
+    public ChatRepository(SqlClient pool, int maxMessages) {
         this.pool = pool;
+        this.maxMessages = maxMessages;
     }
 
     public Future<Optional<ChatSessionEntity>> findSession(int chatSessionId) {
@@ -248,10 +273,21 @@ public final class ChatRepository {
                 .map(rows -> first(rows).map(ChatSessionEntity::new));
     }
 
-    /** The messages with id greater than {@code after}, ascending; empty when the session does not exist. */
+    /**
+     * The first messages with id greater than {@code after}, ascending: at most {@code maxMessagesPerAnswer}
+     * and about {@link #MAX_ANSWER_TEXT_BYTES} of text, so that the client continues from the last one it got.
+     * Empty when the session does not exist.
+     */
     public Future<Optional<List<ChatMessage>>> messagesAfter(int chatSessionId, int after) {
         return pool.preparedQuery(SELECT_MESSAGES_AFTER)
-                .execute(Tuple.of(chatSessionId, after))
+                .execute(Tuple.of(chatSessionId, after, maxMessages, MAX_ANSWER_TEXT_BYTES))
+                .map(ChatRepository::messages);
+    }
+
+    /** Every message of the session, ascending (a transcript, for agents); empty when it does not exist. */
+    public Future<Optional<List<ChatMessage>>> conversation(int chatSessionId) {
+        return pool.preparedQuery(SELECT_MESSAGES_AFTER)
+                .execute(Tuple.of(chatSessionId, 0, Integer.MAX_VALUE, Long.MAX_VALUE))
                 .map(ChatRepository::messages);
     }
 
@@ -274,8 +310,9 @@ public final class ChatRepository {
     }
 
     /**
-     * For each session (key) the messages with id greater than its value, ascending (sessions without any are
-     * absent), and which of the sessions without any no longer exist.
+     * For each session (key) the first messages with id greater than its value, ascending, bounded as
+     * {@link #messagesAfter(int, int)} bounds them (sessions without any are absent), and which of the
+     * sessions without any no longer exist.
      */
     public Future<Woken> messagesAfter(Map<Integer, Integer> afterBySession) {
         Integer[] sessions = new Integer[afterBySession.size()];
@@ -286,7 +323,8 @@ public final class ChatRepository {
             afters[i++] = e.getValue();
         }
         return pool.preparedQuery(SELECT_MESSAGES_AFTER_MANY)
-                .execute(Tuple.tuple().addArrayOfInteger(sessions).addArrayOfInteger(afters))
+                .execute(Tuple.tuple().addArrayOfInteger(sessions).addArrayOfInteger(afters)
+                        .addInteger(maxMessages).addInteger(MAX_ANSWER_TEXT_BYTES))
                 .compose(rows -> {
                     Map<Integer, List<ChatMessage>> bySession = new HashMap<>();
                     for (Row row : rows) {

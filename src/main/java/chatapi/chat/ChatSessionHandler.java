@@ -2,6 +2,7 @@ package chatapi.chat;
 
 import chatapi.auth.Principal;
 import chatapi.http.ApiException;
+import chatapi.http.ClientAddress;
 import chatapi.http.Params;
 import chatapi.http.Representation;
 import chatapi.http.Bodies;
@@ -18,10 +19,13 @@ public final class ChatSessionHandler {
 
     private final ChatRepository repository;
     private final Links links;
+    private final ClientAddress clients;
 
-    public ChatSessionHandler(ChatRepository repository, Links links) {
+    /** @param clients tells the caller's address, a new session's CustomerHost by default */
+    public ChatSessionHandler(ChatRepository repository, Links links, ClientAddress clients) {
         this.repository = repository;
         this.links = links;
+        this.clients = clients;
     }
 
     public void get(RoutingContext ctx) {
@@ -185,7 +189,7 @@ public final class ChatSessionHandler {
 
     /** Stores a new session in the queue and answers it as GET would; {@code noTopic} when its topic does not exist. */
     private void create(RoutingContext ctx, NewChatSession sent, java.util.function.Supplier<ApiException> noTopic) {
-        NewChatSession session = sent.validated(ctx.request().remoteAddress().hostAddress());
+        NewChatSession session = sent.validated(clients.of(ctx.request()));
         repository.insertSession(session)
                 .map(id -> id.orElseThrow(noTopic))
                 .compose(repository::findSession)

@@ -1,5 +1,6 @@
 package chatapi.chat;
 
+import chatapi.auth.Principal;
 import chatapi.http.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -47,6 +49,11 @@ public final class LongPoll {
     private final LongAdder rejections = new LongAdder();
     private final LongAdder wakeQueries = new LongAdder();
     private final int maxParked;
+    private final int maxPerCustomer;
+    private final int maxPerAgent;
+    /** Parked requests per quota key (a customer's session, an agent's name); absent at zero. */
+    private final Map<Object, Integer> parkedBy = new ConcurrentHashMap<>();
+    private final LongAdder throttled = new LongAdder();
     private volatile boolean draining;
 
     private final Timer wakeLatency;
@@ -60,12 +67,19 @@ public final class LongPoll {
     private ChatRepository repository;
 
     public LongPoll(int maxParked) {
-        this(maxParked, new SimpleMeterRegistry());
+        this(maxParked, maxParked, maxParked, new SimpleMeterRegistry());
     }
 
-    /** @param registry where the wake latency (message written to parked request answered) is recorded */
-    public LongPoll(int maxParked, MeterRegistry registry) {
+    /**
+     * @param maxParked      parked requests on this instance, beyond them 503
+     * @param maxPerCustomer parked requests per customer (chat session), beyond them 429
+     * @param maxPerAgent    parked requests per agent, beyond them 429
+     * @param registry       where the wake latency (message written to parked request answered) is recorded
+     */
+    public LongPoll(int maxParked, int maxPerCustomer, int maxPerAgent, MeterRegistry registry) {
         this.maxParked = maxParked;
+        this.maxPerCustomer = maxPerCustomer;
+        this.maxPerAgent = maxPerAgent;
         this.wakeLatency = Timer.builder("chat_longpoll_wake_latency")
                 .description("From a message being written (database clock) to a parked request answered with it")
                 .publishPercentiles(0.5, 0.99)
@@ -82,18 +96,27 @@ public final class LongPoll {
     /**
      * Registers a waiter for the request, before its first look at the table, so that a message
      * committed while that look runs still wakes it. Null while the server drains (the caller answers
-     * without parking); a 503 with Retry-After when the cap on parked requests is reached.
+     * without parking); a 429 with Retry-After when the caller's own cap is reached (one credential
+     * cannot take the instance), a 503 with Retry-After when the instance's is.
      */
     Waiter park(RoutingContext ctx, int chatSessionId, int after, long timeoutMs) {
         if (draining) {
             return null;
         }
+        Principal caller = Principal.of(ctx);
+        Object quota = caller == null ? null : caller.quotaKey();
+        int cap = caller == null ? 0 : caller.isAgent() ? maxPerAgent : maxPerCustomer;
+        if (quota != null && !takeQuota(quota, cap)) {
+            throttled.increment();
+            throw ApiException.tooManyRequests(RETRY_AFTER_SECONDS, "longpoll.perCredential", cap);
+        }
         if (parked.incrementAndGet() > maxParked) {
             parked.decrementAndGet();
+            releaseQuota(quota);
             rejections.increment();
             throw ApiException.unavailable("longpoll.full", RETRY_AFTER_SECONDS);
         }
-        Waiter waiter = new Waiter(this, ctx, Vertx.currentContext(), chatSessionId, after);
+        Waiter waiter = new Waiter(this, ctx, Vertx.currentContext(), chatSessionId, after, quota);
         waiters.add(chatSessionId, waiter);
         ctx.response().closeHandler(v -> waiter.disconnected());
         waiter.armTimer(timeoutMs);
@@ -103,6 +126,27 @@ public final class LongPoll {
     void remove(Waiter waiter) {
         waiters.remove(waiter.chatSessionId, waiter);
         parked.decrementAndGet();
+        releaseQuota(waiter.quota);
+    }
+
+    /** One more parked request for the key, unless it has {@code cap} already. */
+    private boolean takeQuota(Object key, int cap) {
+        boolean[] taken = {false};
+        parkedBy.compute(key, (k, n) -> {
+            int count = n == null ? 0 : n;
+            if (count >= cap) {
+                return n;
+            }
+            taken[0] = true;
+            return count + 1;
+        });
+        return taken[0];
+    }
+
+    private void releaseQuota(Object key) {
+        if (key != null) {
+            parkedBy.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+        }
     }
 
     /**
@@ -199,42 +243,56 @@ public final class LongPoll {
      * Answers the waiters of each queried session with the messages newer than their own {@code after}.
      * A waiter that parked after the batch was taken, with an {@code after} below the one queried (a
      * client that fell behind), could be missing messages between the two: it is not answered from
-     * this result; its session is queried again, from its {@code after}.
+     * this result; its session is queried again, from its {@code after}. So is a session where some
+     * waiter found nothing new while others did: the page may have ended before that waiter's messages
+     * (an answer holds a bounded number). A session whose answers cannot be written fails its own waiters
+     * (500) and no other session's.
      */
     private void deliver(Map<Integer, Integer> queried, ChatRepository.Woken woken, Map<Integer, Long> writtenAt) {
-        Map<Integer, List<ChatMessage>> bySession = woken.messages();
         queried.forEach((sessionId, queriedAfter) -> {
-            if (woken.gone().contains(sessionId)) { // deleted: its polls end as a request for it would, 404
-                for (Waiter w : waiters.values(sessionId)) {
-                    w.fail(ApiException.notFound("session.notFound", sessionId));
-                }
-                return;
-            }
-            List<ChatMessage> messages = bySession.getOrDefault(sessionId, List.of());
-            long written = writtenAt.getOrDefault(sessionId, 0L);
-            Map<Encoding, Buffer> encoded = new HashMap<>();
-            boolean behind = false;
-            for (Waiter w : waiters.values(sessionId)) {
-                if (w.after < queriedAfter) {
-                    behind = true;
-                    continue;
-                }
-                List<ChatMessage> newer = MessagesHandler.newerThan(messages, w.after);
-                if (!newer.isEmpty()) {
-                    Buffer body = encoded.computeIfAbsent(new Encoding(w.after, w.representation),
-                            e -> MessagesHandler.encode(newer, e.representation()));
-                    w.answer(body, () -> {
-                        wakeups.increment();
-                        if (written > 0) {
-                            recordLatency(written);
-                        }
-                    });
-                }
-            }
-            if (behind) {
-                pending.merge(sessionId, written, LongPoll::earliest);
+            try {
+                deliver(sessionId, queriedAfter, woken, writtenAt.getOrDefault(sessionId, 0L));
+            } catch (RuntimeException e) {
+                LOG.error("Waking the requests parked on session {} failed", sessionId, e);
+                waiters.values(sessionId).forEach(w -> w.fail(e));
             }
         });
+    }
+
+    private void deliver(int sessionId, int queriedAfter, ChatRepository.Woken woken, long written) {
+        if (woken.gone().contains(sessionId)) { // deleted: its polls end as a request for it would, 404
+            for (Waiter w : waiters.values(sessionId)) {
+                w.fail(ApiException.notFound("session.notFound", sessionId));
+            }
+            return;
+        }
+        List<ChatMessage> messages = woken.messages().getOrDefault(sessionId, List.of());
+        Map<Encoding, Buffer> encoded = new HashMap<>();
+        boolean again = false;
+        for (Waiter w : waiters.values(sessionId)) {
+            List<ChatMessage> newer = MessagesHandler.newerThan(messages, w.after);
+            if (w.after < queriedAfter || newer.isEmpty()) {
+                again |= w.after < queriedAfter || !messages.isEmpty();
+                continue;
+            }
+            Buffer body;
+            try {
+                body = encoded.computeIfAbsent(new Encoding(w.after, w.representation),
+                        e -> MessagesHandler.encode(newer, e.representation()));
+            } catch (RuntimeException e) { // this answer cannot be written: this request fails, the rest go on
+                w.fail(e);
+                continue;
+            }
+            w.answer(body, () -> {
+                wakeups.increment();
+                if (written > 0) {
+                    recordLatency(written);
+                }
+            });
+        }
+        if (again) {
+            pending.merge(sessionId, written, LongPoll::earliest);
+        }
     }
 
     private void recordLatency(long writtenAtMicros) {
@@ -266,6 +324,11 @@ public final class LongPoll {
     /** Parked requests answered {@code []} because their time ran out. */
     public long timeouts() {
         return timeouts.sum();
+    }
+
+    /** Requests refused with 429 because their credential had its most parked requests already. */
+    public long throttled() {
+        return throttled.sum();
     }
 
     /** Requests refused with 503 because the cap on parked requests was reached. */

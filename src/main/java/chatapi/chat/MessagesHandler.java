@@ -40,8 +40,9 @@ public final class MessagesHandler {
         Waiter waiter = rawAfter == null || waitMs == 0 ? null : longPoll.park(ctx, id, after, waitMs);
         Future<Optional<List<ChatMessage>>> look = repository.messagesAfter(id, after);
         if (waiter == null) {
-            look.map(found -> found.orElseThrow(() -> notFound(id)))
-                    .onSuccess(messages -> send(ctx, encode(messages, Representation.of(ctx))))
+            // Encoded inside map, so that a body that cannot be written fails the request (500), never hangs it.
+            look.map(found -> encode(found.orElseThrow(() -> notFound(id)), Representation.of(ctx)))
+                    .onSuccess(body -> send(ctx, body))
                     .onFailure(ctx::fail);
             return;
         }
@@ -49,7 +50,7 @@ public final class MessagesHandler {
             if (found.isEmpty()) {
                 waiter.fail(notFound(id));
             } else if (!found.get().isEmpty()) {
-                waiter.answer(encode(found.get(), Representation.of(ctx)));
+                waiter.answer(found.get());
             }
         }).onFailure(waiter::fail);
     }

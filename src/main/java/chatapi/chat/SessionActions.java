@@ -26,8 +26,12 @@ import java.util.Optional;
  */
 public final class SessionActions {
 
-    /** The caller as an associate: by id (Basic, tickets), else by a token's login name. $2 id, $3 name. */
-    private static final String ME = "me AS (SELECT associate_id, name, coalesce(nullif(full_name, ''), name) AS full_name"
+    /**
+     * The caller as an associate: by id (Basic, tickets), else by a token's login name. $2 id, $3 name. Its
+     * {@code full_name} is what the customer reads (Author, SpecialParam, the text): the display name, or "Agent"
+     * when it has none, never the login name, which is half of a Basic credential.
+     */
+    private static final String ME = "me AS (SELECT associate_id, coalesce(nullif(full_name, ''), 'Agent') AS full_name"
             + " FROM associate WHERE associate_id = " + ChatRepository.CALLER.formatted(2, 3) + ")";
 
     /** Posts a Special message from the rows of {@code changed} (chat_session_id, author, special type, param, text). */
@@ -58,7 +62,7 @@ public final class SessionActions {
                 + " transfer_to_associate_id = NULL, when_started = coalesce(s.when_started, now()), when_idle = now()"
                 + " FROM me, target, chat_topic t WHERE s.chat_session_id = target.chat_session_id"
                 + " AND t.topic_id = s.topic_id AND s.status = 'InQueue'"
-                + " RETURNING s.chat_session_id AS id, me.full_name AS author, 'Welcome' AS special, me.name AS param,"
+                + " RETURNING s.chat_session_id AS id, me.full_name AS author, 'Welcome' AS special, me.full_name AS param,"
                 + " coalesce(nullif(t.welcome_message, ''), 'You are now chatting with ' || me.full_name) AS text)"
                 + POST_SPECIAL;
     }
@@ -77,7 +81,7 @@ public final class SessionActions {
             + " when_idle = now() FROM me WHERE s.chat_session_id = $1 AND s.status IN " + ACTIVE
             + " AND s.transfer_to_associate_id = me.associate_id"
             + " RETURNING s.chat_session_id AS id, me.full_name AS author, 'TransferedSession' AS special,"
-            + " me.name AS param, me.full_name || ' has taken over the chat' AS text)"
+            + " me.full_name AS param, me.full_name || ' has taken over the chat' AS text)"
             + POST_SPECIAL;
 
     /** $1 session: the caller declines the transfer pending for it; the session stays with its agent. */
@@ -85,7 +89,7 @@ public final class SessionActions {
             + " changed AS (UPDATE chat_session s SET transfer_to_associate_id = NULL FROM me"
             + " WHERE s.chat_session_id = $1 AND s.status IN " + ACTIVE + " AND s.transfer_to_associate_id = me.associate_id"
             + " RETURNING s.chat_session_id AS id, me.full_name AS author, 'TransferRejected' AS special,"
-            + " me.name AS param, me.full_name || ' declined the transfer' AS text)"
+            + " me.full_name AS param, me.full_name || ' declined the transfer' AS text)"
             + POST_SPECIAL;
 
     /** $1 session: back to the queue, without agent or transfer (its agent, or any agent, may do it). */
@@ -161,7 +165,7 @@ public final class SessionActions {
         }
         boolean asHtml = "true".equalsIgnoreCase(html);
         Representation representation = Representation.of(ctx);
-        repository.messagesAfter(id, 0)
+        repository.conversation(id)
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
                 .onSuccess(messages -> {
                     String text = Transcript.of(messages, asHtml, representation.zone());

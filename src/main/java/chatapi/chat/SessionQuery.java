@@ -133,9 +133,13 @@ public final class SessionQuery {
 
     /** A recursive-descent reader of $filter, writing SQL with $n placeholders and collecting the values. */
     private static final class Parser {
+        /** How deep {@code not} and parentheses may nest. */
+        static final int MAX_DEPTH = 64;
+
         private final String text;
         private final List<Object> params;
         private int pos;
+        private int depth;
 
         Parser(String text, List<Object> params) {
             this.text = text;
@@ -151,32 +155,37 @@ public final class SessionQuery {
             return sql;
         }
 
+        /** {@code a or b or c} as one flat SQL list, so that long chains nest neither here nor in PostgreSQL. */
         private String or() {
-            String left = and();
+            List<String> terms = new ArrayList<>(List.of(and()));
             while (keyword("or")) {
-                left = "(" + left + " OR " + and() + ")";
+                terms.add(and());
             }
-            return left;
+            return terms.size() == 1 ? terms.get(0) : "(" + String.join(" OR ", terms) + ")";
         }
 
         private String and() {
-            String left = unary();
+            List<String> terms = new ArrayList<>(List.of(unary()));
             while (keyword("and")) {
-                left = "(" + left + " AND " + unary() + ")";
+                terms.add(unary());
             }
-            return left;
+            return terms.size() == 1 ? terms.get(0) : "(" + String.join(" AND ", terms) + ")";
         }
 
         private String unary() {
+            skipSpace();
+            int at = pos;
             if (keyword("not")) {
-                return "NOT (" + unary() + ")";
+                return nested(at, () -> "NOT (" + unary() + ")");
             }
             skipSpace();
             if (peek('(')) {
-                pos++;
-                String inner = or();
-                expect(')');
-                return "(" + inner + ")";
+                at = pos++;
+                return nested(at, () -> {
+                    String inner = or();
+                    expect(')');
+                    return "(" + inner + ")";
+                });
             }
             int start = pos;
             String name = identifier();
@@ -213,6 +222,17 @@ public final class SessionQuery {
             }
             params.add(typed(p, value, valueAt));
             return "s." + p.column() + " " + op + " $" + params.size();
+        }
+
+        /** A {@code not} or a parenthesis: at most {@link #MAX_DEPTH} deep, so that no input can exhaust the stack. */
+        private String nested(int at, java.util.function.Supplier<String> inner) {
+            if (++depth > MAX_DEPTH) {
+                pos = at;
+                throw fail("the expression nests deeper than " + MAX_DEPTH + " levels");
+            }
+            String sql = inner.get();
+            depth--;
+            return sql;
         }
 
         private Object typed(Property p, Object value, int at) {
@@ -303,6 +323,10 @@ public final class SessionQuery {
                         throw fail("the text is not closed with '");
                     }
                     char c = text.charAt(pos++);
+                    if (c == '\u0000') {
+                        pos--;
+                        throw fail("a NUL character cannot be compared");
+                    }
                     if (c == '\'') {
                         if (peek('\'')) {
                             s.append('\'');

@@ -16,14 +16,17 @@ final class Waiter {
     final int chatSessionId;
     final int after;
     final Representation representation;
+    /** Whose quota of parked requests this one takes (null: nobody's). */
+    final Object quota;
     private final RoutingContext ctx;
     private final Context context;
     private final LongPoll registry;
     private final AtomicBoolean done = new AtomicBoolean();
     private volatile long timerId = -1;
 
-    Waiter(LongPoll registry, RoutingContext ctx, Context context, int chatSessionId, int after) {
+    Waiter(LongPoll registry, RoutingContext ctx, Context context, int chatSessionId, int after, Object quota) {
         this.registry = registry;
+        this.quota = quota;
         this.ctx = ctx;
         this.context = context;
         this.chatSessionId = chatSessionId;
@@ -43,6 +46,21 @@ final class Waiter {
     /** Answers with an encoded JSON array of messages; false when the waiter had already ended. */
     boolean answer(Buffer body) {
         return answer(body, null);
+    }
+
+    /**
+     * Answers with the messages in this waiter's representation; a body that cannot be written fails this
+     * request alone (500), so that nothing else waits on it.
+     */
+    void answer(java.util.List<ChatMessage> messages) {
+        Buffer body;
+        try {
+            body = MessagesHandler.encode(messages, representation);
+        } catch (RuntimeException e) {
+            fail(e);
+            return;
+        }
+        answer(body);
     }
 
     /**

@@ -1,11 +1,15 @@
 package chatapi.config;
 
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,8 +34,12 @@ public record AppConfig(
         int pgConnectTimeoutMs,
         boolean demoData,
         boolean devStartChat,
+        boolean devStartChatAnywhere,
+        List<String> trustedProxies,
+        List<String> allowedOrigins,
         int longPollTimeoutSeconds,
         int maxParked,
+        Limits limits,
         AuthConfig auth) {
 
     public static final String DEFAULT_FILE = "conf/config.json";
@@ -54,8 +62,18 @@ public record AppConfig(
             Map.entry("CHAT_PG_CONNECT_TIMEOUT_MS", "pgConnectTimeoutMs"),
             Map.entry("CHAT_DEMO_DATA", "demoData"),
             Map.entry("CHAT_DEV_START_CHAT", "devStartChat"),
+            Map.entry("CHAT_DEV_START_CHAT_ANYWHERE", "devStartChatAnywhere"),
+            Map.entry("CHAT_TRUSTED_PROXIES", "trustedProxies"),
+            Map.entry("CHAT_ALLOWED_ORIGINS", "allowedOrigins"),
             Map.entry("CHAT_LONGPOLL_TIMEOUT", "longPollTimeoutSeconds"),
             Map.entry("CHAT_MAX_PARKED", "maxParked"),
+            Map.entry("CHAT_MAX_MESSAGES_PER_ANSWER", "maxMessagesPerAnswer"),
+            Map.entry("CHAT_MAX_PARKED_PER_CUSTOMER", "maxParkedPerCustomer"),
+            Map.entry("CHAT_MAX_PARKED_PER_AGENT", "maxParkedPerAgent"),
+            Map.entry("CHAT_CUSTOMER_POSTS_PER_SECOND", "customerPostsPerSecond"),
+            Map.entry("CHAT_CUSTOMER_POST_BURST", "customerPostBurst"),
+            Map.entry("CHAT_AGENT_POSTS_PER_SECOND", "agentPostsPerSecond"),
+            Map.entry("CHAT_AGENT_POST_BURST", "agentPostBurst"),
             Map.entry("CHAT_JWT_SECRET", "jwtSecret"),
             Map.entry("CHAT_JWT_ALGORITHM", "jwtAlgorithm"),
             Map.entry("CHAT_JWT_PUBLIC_KEY_FILE", "jwtPublicKeyFile"),
@@ -64,10 +82,12 @@ public record AppConfig(
             Map.entry("CHAT_JWT_AUDIENCE", "jwtAudience"),
             Map.entry("CHAT_TICKET_TTL", "ticketTtlSeconds"),
             Map.entry("CHAT_COOKIE_SECURE", "cookieSecure"),
-            Map.entry("CHAT_AUTH_MAX_FAILURES_PER_USER", "authMaxFailuresPerUser"),
+            Map.entry("CHAT_AUTH_MAX_FAILURES_PER_USER_AND_ADDRESS", "authMaxFailuresPerUserAndAddress"),
             Map.entry("CHAT_AUTH_MAX_FAILURES_PER_ADDRESS", "authMaxFailuresPerAddress"),
             Map.entry("CHAT_AUTH_LOCKOUT_SECONDS", "authLockoutSeconds"),
-            Map.entry("CHAT_BASIC_CACHE_SECONDS", "basicCacheSeconds"));
+            Map.entry("CHAT_BASIC_CACHE_SECONDS", "basicCacheSeconds"),
+            Map.entry("CHAT_AUTH_HASH_THREADS", "authHashThreads"),
+            Map.entry("CHAT_AUTH_HASH_QUEUE", "authHashQueue"));
 
     public AppConfig {
         requireRange("httpPort", httpPort, 0, 65535);
@@ -86,6 +106,14 @@ public record AppConfig(
             throw new IllegalArgumentException("devStartChat mints customer tokens and needs a signing key: set "
                     + "jwtSecret / CHAT_JWT_SECRET (or jwtPrivateKeyFile with jwtPublicKeyFile)");
         }
+        if (devStartChat && !devStartChatAnywhere && !loopback(httpHost)) {
+            throw new IllegalArgumentException("devStartChat lets anyone who reaches the server start chats without "
+                    + "credentials: listen on a loopback address (HTTP_HOST=127.0.0.1) or set "
+                    + "CHAT_DEV_START_CHAT_ANYWHERE=true, not httpHost " + httpHost);
+        }
+        trustedProxies = List.copyOf(trustedProxies);
+        trustedProxies.forEach(chatapi.http.ClientAddress::rule); // fails on an entry that is not an address or range
+        allowedOrigins = allowedOrigins.stream().map(AppConfig::origin).toList();
     }
 
     /**
@@ -138,14 +166,19 @@ public record AppConfig(
                 integer(json, "pgConnectTimeoutMs", 1000),
                 bool(json, "demoData", false),
                 bool(json, "devStartChat", false),
+                bool(json, "devStartChatAnywhere", false),
+                list(json, "trustedProxies"),
+                list(json, "allowedOrigins"),
                 integer(json, "longPollTimeoutSeconds", 25),
                 integer(json, "maxParked", 50_000),
+                Limits.fromJson(json),
                 AuthConfig.fromJson(json));
     }
 
     public AppConfig withInstances(int count) {
         return new AppConfig(httpHost, httpPort, publicBaseUrl, count, httpReadTimeoutSeconds, httpIdleTimeoutSeconds,
-                httpCompression, pgHost, pgPort, pgDatabase, pgUser, pgPassword, pgPoolSize, pgConnectTimeoutMs, demoData, devStartChat, longPollTimeoutSeconds, maxParked, auth);
+                httpCompression, pgHost, pgPort, pgDatabase, pgUser, pgPassword, pgPoolSize, pgConnectTimeoutMs, demoData, devStartChat,
+                devStartChatAnywhere, trustedProxies, allowedOrigins, longPollTimeoutSeconds, maxParked, limits, auth);
     }
 
     /** Never prints the password. */
@@ -156,8 +189,10 @@ public record AppConfig(
                 + ", httpIdleTimeoutSeconds=" + httpIdleTimeoutSeconds + ", httpCompression=" + httpCompression + ", pg=" + pgUser + "@" + pgHost + ":" + pgPort + "/" + pgDatabase
                 + ", pgPassword=" + (pgPassword == null ? "unset" : "***") + ", pgPoolSize=" + pgPoolSize
                 + ", pgConnectTimeoutMs=" + pgConnectTimeoutMs
-                + ", demoData=" + demoData + ", devStartChat=" + devStartChat + ", longPollTimeoutSeconds=" + longPollTimeoutSeconds
-                + ", maxParked=" + maxParked + ", auth=" + auth + "]";
+                + ", demoData=" + demoData + ", devStartChat=" + devStartChat
+                + (devStartChatAnywhere ? " (anywhere)" : "") + ", trustedProxies=" + trustedProxies
+                + ", allowedOrigins=" + allowedOrigins + ", longPollTimeoutSeconds=" + longPollTimeoutSeconds
+                + ", maxParked=" + maxParked + ", limits=" + limits + ", auth=" + auth + "]";
     }
 
     private static JsonObject read(Path path) {
@@ -203,10 +238,44 @@ public record AppConfig(
         };
     }
 
-    private static void requireRange(String key, int value, int min, int max) {
+    static void requireRange(String key, int value, int min, int max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", not " + value);
         }
+    }
+
+    /** A list given as a JSON array or as comma-separated text (the environment's form); empty when absent. */
+    static List<String> list(JsonObject json, String key) {
+        Object value = json.getValue(key);
+        if (value == null) {
+            return List.of();
+        }
+        List<String> items = new ArrayList<>();
+        if (value instanceof JsonArray array) {
+            array.forEach(item -> items.add(String.valueOf(item)));
+        } else {
+            items.addAll(Arrays.asList(value.toString().split(",")));
+        }
+        return items.stream().map(String::trim).filter(item -> !item.isEmpty()).toList();
+    }
+
+    /** Whether the server listens on a loopback interface only. */
+    private static boolean loopback(String host) {
+        String h = host.trim().toLowerCase(java.util.Locale.ROOT);
+        if (h.equals("localhost")) {
+            return true;
+        }
+        java.net.InetAddress ip = io.netty.util.NetUtil.createInetAddressFromIpAddressString(h);
+        return ip != null && ip.isLoopbackAddress();
+    }
+
+    /** An origin as browsers send it: {@code scheme://host[:port]}, lower case, no path. */
+    private static String origin(String text) {
+        String origin = chatapi.http.CrossSite.origin(text.trim());
+        if (origin == null || !text.trim().toLowerCase(java.util.Locale.ROOT).replaceAll("/$", "").equals(origin)) {
+            throw new IllegalArgumentException("allowedOrigins: '" + text + "' is not an origin like https://app.example.com");
+        }
+        return origin;
     }
 
     private static String normaliseBaseUrl(String url) {

@@ -26,10 +26,12 @@ public record AuthConfig(
         String jwtAudience,
         int ticketTtlSeconds,
         boolean cookieSecure,
-        int maxFailuresPerUser,
+        int maxFailuresPerUserAndAddress,
         int maxFailuresPerAddress,
         int lockoutSeconds,
-        int basicCacheSeconds) {
+        int basicCacheSeconds,
+        int hashThreads,
+        int hashQueue) {
 
     private static final Set<String> KEY_ALGORITHMS = Set.of("RS256", "ES256");
 
@@ -47,12 +49,14 @@ public record AuthConfig(
             throw new IllegalArgumentException("jwtAlgorithm must be HS256 with jwtSecret, not " + jwtAlgorithm);
         }
         requirePositive("ticketTtlSeconds", ticketTtlSeconds);
-        requirePositive("authMaxFailuresPerUser", maxFailuresPerUser);
+        requirePositive("authMaxFailuresPerUserAndAddress", maxFailuresPerUserAndAddress);
         requirePositive("authMaxFailuresPerAddress", maxFailuresPerAddress);
         requirePositive("authLockoutSeconds", lockoutSeconds);
         if (basicCacheSeconds < 0) {
             throw new IllegalArgumentException("basicCacheSeconds must not be negative");
         }
+        AppConfig.requireRange("authHashThreads", hashThreads, 1, 256);
+        AppConfig.requireRange("authHashQueue", hashQueue, 0, 100_000);
     }
 
     static AuthConfig fromJson(JsonObject json) {
@@ -68,10 +72,12 @@ public record AuthConfig(
                 blankToNull(json.getValue("jwtAudience")),
                 AppConfig.integer(json, "ticketTtlSeconds", 8 * 3600),
                 AppConfig.bool(json, "cookieSecure", false),
-                AppConfig.integer(json, "authMaxFailuresPerUser", 5),
+                AppConfig.integer(json, "authMaxFailuresPerUserAndAddress", 5),
                 AppConfig.integer(json, "authMaxFailuresPerAddress", 50),
                 AppConfig.integer(json, "authLockoutSeconds", 300),
-                AppConfig.integer(json, "basicCacheSeconds", 60));
+                AppConfig.integer(json, "basicCacheSeconds", 60),
+                AppConfig.integer(json, "authHashThreads", Runtime.getRuntime().availableProcessors()),
+                AppConfig.integer(json, "authHashQueue", 32));
     }
 
     /** True when Bearer tokens can be verified. */
@@ -88,9 +94,10 @@ public record AuthConfig(
     public String toString() {
         return "AuthConfig[jwt=" + (jwtEnabled() ? jwtAlgorithm : "off") + ", jwtIssuer=" + jwtIssuer
                 + ", jwtAudience=" + jwtAudience + ", ticketTtlSeconds=" + ticketTtlSeconds
-                + ", cookieSecure=" + cookieSecure + ", maxFailuresPerUser=" + maxFailuresPerUser
+                + ", cookieSecure=" + cookieSecure + ", maxFailuresPerUserAndAddress=" + maxFailuresPerUserAndAddress
                 + ", maxFailuresPerAddress=" + maxFailuresPerAddress + ", lockoutSeconds=" + lockoutSeconds
-                + ", basicCacheSeconds=" + basicCacheSeconds + "]";
+                + ", basicCacheSeconds=" + basicCacheSeconds + ", hashThreads=" + hashThreads
+                + ", hashQueue=" + hashQueue + "]";
     }
 
     private static String readPem(String file) {

@@ -1,5 +1,6 @@
 package chatapi.db;
 
+import com.fasterxml.jackson.core.JacksonException;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -32,6 +33,10 @@ public final class Unavailable {
 
     public static boolean is(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JacksonException) {
+                // Writing or reading JSON/XML failed (Jackson's exceptions are IOExceptions): not the database.
+                return false;
+            }
             // An I/O failure on the way to the database: a refused connect, a connection reset or a broken pipe
             // to a terminated backend, a closed channel. (Handlers do no other I/O that can fail this way.)
             if (t instanceof ClosedConnectionException || t instanceof IOException

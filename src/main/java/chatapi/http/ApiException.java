@@ -47,6 +47,12 @@ public class ApiException extends RuntimeException {
         return new ApiException(403, "Forbidden", "auth.forbidden");
     }
 
+    /** 429 with a Retry-After header: a limit of CONTRACT.md section 8 was reached. */
+    public static ApiException tooManyRequests(int retryAfterSeconds, String key, Object... args) {
+        return new ApiException(429, "TooManyRequests",
+                Map.of("Retry-After", Integer.toString(retryAfterSeconds)), key, args);
+    }
+
     /** 503 with a Retry-After header. */
     public static ApiException unavailable(String key, int retryAfterSeconds) {
         return new ApiException(503, "ServiceUnavailable",

@@ -32,8 +32,16 @@ public final class AppTokens {
         this.registry = registry;
     }
 
-    /** Counts the request for its app, if it names one. */
-    void count(RoutingContext ctx) {
+    /**
+     * Counts an authenticated request for its app, if it names one, and passes it on: a route handler after
+     * authentication, so that anonymous requests cannot take the {@value #MAX_APPS} app slots.
+     */
+    public void countAuthenticated(RoutingContext ctx) {
+        count(ctx);
+        ctx.next();
+    }
+
+    private void count(RoutingContext ctx) {
         String app = appOf(ctx);
         if (app.equals(NONE)) {
             return;

@@ -48,9 +48,10 @@ public final class Bodies {
     }
 
     private static byte[] bytes(RoutingContext ctx) {
-        requireJsonContentType(ctx);
         Buffer body = ctx.body().buffer();
-        if (body == null || body.length() == 0) {
+        boolean empty = body == null || body.length() == 0;
+        requireJsonContentType(ctx, empty);
+        if (empty) {
             throw ApiException.badRequest("body.required");
         }
         return body.getBytes();
@@ -80,16 +81,19 @@ public final class Bodies {
         }
     }
 
-    private static void requireJsonContentType(RoutingContext ctx) {
+    /** A body needs a JSON Content-Type (so that no HTML form is ever read as one); no body, no type needed. */
+    private static void requireJsonContentType(RoutingContext ctx, boolean emptyBody) {
         String contentType = ctx.request().getHeader("Content-Type");
-        if (contentType == null) {
-            return;
+        if (contentType == null ? !emptyBody : !isJson(contentType)) {
+            throw new ApiException(415, "UnsupportedMediaType", "body.contentType",
+                    Errors.echo(contentType == null ? "" : contentType));
         }
+    }
+
+    /** Whether a Content-Type names JSON: {@code application/json}, {@code text/json} or {@code *+json}. */
+    static boolean isJson(String contentType) {
         String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (!mediaType.equals("application/json") && !mediaType.equals("text/json")
-                && !mediaType.endsWith("+json")) {
-            throw new ApiException(415, "UnsupportedMediaType", "body.contentType", Errors.echo(contentType));
-        }
+        return mediaType.equals("application/json") || mediaType.equals("text/json") || mediaType.endsWith("+json");
     }
 
     /** The property's path with PascalCase names, as the API documents them ({@code readByCustomer} -> ReadByCustomer). */

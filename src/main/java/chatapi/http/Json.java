@@ -2,18 +2,23 @@ package chatapi.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.dataformat.xml.XmlFactory;
 import com.fasterxml.jackson.dataformat.xml.ser.ToXmlGenerator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import javax.xml.namespace.QName;
 
 /**
  * Streams a response body with a Jackson generator: JSON, or XML through jackson-dataformat-xml's
  * generator (the same calls; a root element name; nulls as {@code xsi:nil="true"}).
+ *
+ * <p>XML 1.0 cannot carry every character JSON can: control characters other than tab, line feed and
+ * carriage return, U+FFFE, U+FFFF and unpaired surrogates have no representation, not even as character
+ * references. The API refuses them in what it stores ({@link Text}), but rows written by other writers may
+ * hold them; in XML each such character is written as U+FFFD, so that every answer stays well-formed.
  */
 public final class Json {
 
@@ -44,10 +49,20 @@ public final class Json {
         Buffer out = Buffer.buffer(INITIAL_SIZE);
         try (JsonGenerator g = generator(representation, root, new BufferOutput(out))) {
             body.writeTo(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) {
+            throw new EncodingFailed(root, e);
         }
         return out;
+    }
+
+    /**
+     * A body that could not be written (a value the format cannot carry, a date out of range). Not an
+     * {@link IOException}, so that it is never mistaken for the database being away: it is a 500 of its own.
+     */
+    public static final class EncodingFailed extends RuntimeException {
+        EncodingFailed(String root, Throwable cause) {
+            super("cannot write " + (root == null ? "the body" : root) + ": " + cause, cause);
+        }
     }
 
     /**
@@ -77,7 +92,56 @@ public final class Json {
         ToXmlGenerator xml = XML.createGenerator(out);
         xml.configure(ToXmlGenerator.Feature.WRITE_NULLS_AS_XSI_NIL, true);
         xml.setNextName(new QName(root));
-        return xml;
+        return new XmlCharacters(xml);
+    }
+
+    /** Writes every string with the characters XML 1.0 cannot carry replaced by U+FFFD. */
+    private static final class XmlCharacters extends JsonGeneratorDelegate {
+        XmlCharacters(JsonGenerator xml) {
+            super(xml, false);
+        }
+
+        @Override
+        public void writeString(String text) throws IOException {
+            super.writeString(text == null ? null : xmlSafe(text));
+        }
+
+        @Override
+        public void writeString(char[] text, int offset, int length) throws IOException {
+            writeString(new String(text, offset, length));
+        }
+    }
+
+    /** The text with each character outside XML 1.0's {@code Char} production replaced by U+FFFD. */
+    static String xmlSafe(String text) {
+        int i = firstNonXmlChar(text);
+        if (i < 0) {
+            return text;
+        }
+        StringBuilder safe = new StringBuilder(text.length()).append(text, 0, i);
+        while (i < text.length()) {
+            int c = text.codePointAt(i); // an unpaired surrogate comes back as itself, and is not a Char
+            safe.appendCodePoint(xmlChar(c) ? c : 0xFFFD);
+            i += Character.charCount(c);
+        }
+        return safe.toString();
+    }
+
+    /** The index of the first character XML 1.0 cannot carry, or -1. */
+    static int firstNonXmlChar(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            if (!xmlChar(c)) {
+                return i;
+            }
+            i += Character.charCount(c);
+        }
+        return -1;
+    }
+
+    private static boolean xmlChar(int c) {
+        return c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD)
+                || c >= 0x10000;
     }
 
     /** The generator's output: Jackson hands over its own 8 KB chunks, appended to the buffer. */

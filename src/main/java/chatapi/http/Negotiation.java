@@ -15,8 +15,7 @@ import java.util.Set;
  * Reads the representation headers of an {@code /api/v1} request before anything else, so that every
  * answer, errors included, is written the way the caller asked: {@code Accept} (with q-values) picks
  * JSON or XML, {@code SO-Language} over {@code Accept-Language} picks the language of messages (echoed
- * in Content-Language), {@code SO-TimeZone} the zone of date-times. {@code SO-Culture} is validated;
- * {@code SO-AppToken} is counted per app, never echoed.
+ * in Content-Language), {@code SO-TimeZone} the zone of date-times. {@code SO-Culture} is validated.
  */
 public final class Negotiation implements Handler<RoutingContext> {
 
@@ -25,11 +24,9 @@ public final class Negotiation implements Handler<RoutingContext> {
             "text/xml", "application/json-patch+json", "application/merge-patch+json");
     private static final Set<String> ISO_LANGUAGES = Set.of(Locale.getISOLanguages());
 
-    private final AppTokens appTokens;
     private final boolean compression;
 
-    public Negotiation(AppTokens appTokens, boolean compression) {
-        this.appTokens = appTokens;
+    public Negotiation(boolean compression) {
         this.compression = compression;
     }
 
@@ -60,7 +57,6 @@ public final class Negotiation implements Handler<RoutingContext> {
             ctx.fail(ApiException.badRequest("culture.invalid", Errors.echo(culture)));
             return;
         }
-        appTokens.count(ctx);
         Compression.negotiate(ctx, compression);
         ctx.next();
     }

@@ -48,6 +48,8 @@ public final class Metrics {
                 .description("Parked requests answered [] when their wait ran out").register(registry);
         FunctionCounter.builder("chat_longpoll_rejections", longPoll, LongPoll::rejections)
                 .description("Requests refused with 503 at the cap on parked requests").register(registry);
+        FunctionCounter.builder("chat_longpoll_throttled", longPoll, LongPoll::throttled)
+                .description("Requests refused with 429 at their credential's cap on parked requests").register(registry);
         FunctionCounter.builder("chat_longpoll_wake_queries", longPoll, LongPoll::wakeQueries)
                 .description("Wake-up queries run (one serves every waiter of up to 500 sessions)").register(registry);
     }

@@ -4,6 +4,7 @@ import chatapi.auth.Tokens;
 import chatapi.chat.ChatRepository;
 import chatapi.chat.NewChatSession;
 import chatapi.http.ApiException;
+import chatapi.http.ClientAddress;
 import chatapi.http.Bodies;
 import chatapi.http.DateTimes;
 import chatapi.http.Json;
@@ -24,17 +25,19 @@ public final class DevStartChat {
     private final ChatRepository repository;
     private final Tokens tokens;
     private final int ttlSeconds;
+    private final ClientAddress clients;
 
-    public DevStartChat(ChatRepository repository, Tokens tokens, int ttlSeconds) {
+    public DevStartChat(ChatRepository repository, Tokens tokens, int ttlSeconds, ClientAddress clients) {
         this.repository = repository;
         this.tokens = tokens;
         this.ttlSeconds = ttlSeconds;
+        this.clients = clients;
     }
 
     /** Answers {@code {"ChatSessionId":N,"Token":"…","Expires":"…"}}. */
     public void handle(RoutingContext ctx) {
         NewChatSession session = Bodies.read(ctx, NewChatSession.class)
-                .validated(ctx.request().remoteAddress().hostAddress());
+                .validated(clients.of(ctx.request()));
         repository.insertSession(session)
                 .map(id -> id.orElseThrow(() -> ApiException.badRequest("topic.unknown", session.topicId())))
                 .onSuccess(id -> {

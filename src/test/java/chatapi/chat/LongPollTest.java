@@ -387,6 +387,33 @@ class LongPollTest {
         }
     }
 
+    @Test
+    @DisplayName("a wake-up page that ends before an up-to-date waiter's messages (a lagging waiter on the same session took the page) does not strand it")
+    void pageEndsBeforeAnUpToDateWaiter() throws Exception {
+        int session = DB.newSession();
+        // The insert trigger's NOTIFY is off for this test: the test says when the wake query starts.
+        sqlUpdate("ALTER TABLE chat_message DISABLE TRIGGER chat_message_notify");
+        try {
+            int a = await(insert(session, "a"));
+            Future<Response> lagging = app.get(messagesAfter(session, a, 20));
+            await(app.awaitParked(1));
+            awaitNoActiveStatement();
+            sqlUpdate("INSERT INTO chat_message (chat_session_id, message) SELECT " + session + ", 'b' || i"
+                    + " FROM generate_series(1, 1200) i");
+            int last = Integer.parseInt(DB.value("SELECT max(chat_message_id) FROM chat_message"));
+            Future<Response> upToDate = app.get(messagesAfter(session, last, 20));
+            await(app.awaitParked(2));
+            awaitNoActiveStatement();
+            int c = await(insert(session, "c"));
+            sqlUpdate("SELECT pg_notify('chat_message', '" + session + "')");
+            // One query from after = a: its page (1,000 messages) ends before c.
+            assertEquals(1000, await(lagging).jsonArray().size());
+            assertEquals(List.of(c), ids(await(upToDate).jsonArray()), "the up-to-date waiter still gets c at once");
+        } finally {
+            sqlUpdate("ALTER TABLE chat_message ENABLE TRIGGER chat_message_notify");
+        }
+    }
+
     private static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }

@@ -171,7 +171,7 @@ class PostMessageTest {
     }
 
     @Test
-    @DisplayName("a body that is not JSON by its Content-Type is a 415; a missing Content-Type is read as JSON")
+    @DisplayName("a body that is not JSON by its Content-Type, or has none, is a 415; nothing is stored")
     void contentTypes(VertxTestContext ctx) throws SQLException {
         int session = DB.newSession();
         app.request(HttpMethod.POST, path(session), Buffer.buffer("{\"Message\":\"x\"}"), "Content-Type", "text/plain")
@@ -180,7 +180,9 @@ class PostMessageTest {
                             ctx.verify(() -> {
                                 assertEquals(415, plain.status());
                                 assertEquals("UnsupportedMediaType", plain.json().getString("ErrorType"));
-                                assertEquals(200, none.status());
+                                assertEquals(415, none.status());
+                                assertEquals("0", DB.value("SELECT count(*) FROM chat_message WHERE chat_session_id = "
+                                        + session));
                             });
                             return none;
                         }))

@@ -84,6 +84,7 @@ class SessionLifecycleTest {
                     assertEquals("Welcome", welcome.getString("SpecialType"));
                     assertEquals("Hello <b>there</b>", welcome.getString("Message"));
                     assertEquals("Thomas J. Eriksen", welcome.getString("Author"));
+                    assertEquals("Thomas J. Eriksen", welcome.getString("SpecialParam"), "the display name, not the login");
                     assertConflict(all.resultAt(2), "Status UserLast, User 1");
                     assertConflict(all.resultAt(3), "Status Closed");
                     assertEquals(404, all.<TestApp.Response>resultAt(4).status());
@@ -194,9 +195,12 @@ class SessionLifecycleTest {
                     assertEquals(200, accepted.status());
                     assertEquals("ann1", accepted.json().getJsonObject("User").getString("Name"));
                     assertNull(accepted.json().getValue("TransferTo"));
-                    assertEquals("Welcome|tje0,TransferRejected|ann1,TransferedSession|ann1", DB.value("SELECT string_agg("
-                            + "special_type || '|' || special_param, ',' ORDER BY chat_message_id) FROM chat_message"
-                            + " WHERE chat_session_id = " + id));
+                    assertEquals("Welcome|Thomas J. Eriksen,TransferRejected|Ann Lindqvist,TransferedSession|Ann Lindqvist",
+                            DB.value("SELECT string_agg(special_type || '|' || special_param, ',' ORDER BY chat_message_id)"
+                                    + " FROM chat_message WHERE chat_session_id = " + id));
+                    assertEquals("0", DB.value("SELECT count(*) FROM chat_message WHERE chat_session_id = " + id
+                            + " AND (author || special_param || message) ~* '(tje0|ann1)'"),
+                            "the visitor reads display names, never login names");
                     ctx.completeNow();
                 })));
     }

@@ -197,6 +197,35 @@ class SessionListTest {
     }
 
     @Test
+    @DisplayName("$filter nesting: 64 levels of not and parentheses are read; the 65th is a 400 naming its position; 1,200 levels or a 300-term chain never reach a 500; a NUL in a value is a 400")
+    void nesting(VertxTestContext ctx) {
+        String deepest = "not ".repeat(32) + "(".repeat(32) + "TopicId eq 1" + ")".repeat(32);
+        Future.all(List.of(
+                        list("$filter", deepest),
+                        list("$filter", "not " + deepest),
+                        list("$filter", "(".repeat(1200) + "TopicId eq 1" + ")".repeat(1200)),
+                        list("$filter", String.join(" or ", java.util.Collections.nCopies(300, "TopicId eq 1"))),
+                        list("$filter", "CustomerName eq 'a\u0000b'")))
+                .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+                    TestApp.Response ok = all.resultAt(0);
+                    assertEquals(200, ok.status(), ok.body().toString());
+                    TestApp.Response tooDeep = all.resultAt(1);
+                    assertEquals(400, tooDeep.status());
+                    assertEquals("$filter cannot be read at position " + (4 * 33 + 32)
+                            + ": the expression nests deeper than 64 levels", tooDeep.json().getString("ErrorMessage"));
+                    TestApp.Response parentheses = all.resultAt(2);
+                    assertEquals(400, parentheses.status(), parentheses.body().toString());
+                    assertTrue(parentheses.json().getString("ErrorMessage").contains("position 65"),
+                            parentheses.json().getString("ErrorMessage"));
+                    TestApp.Response chain = all.resultAt(3);
+                    assertEquals(200, chain.status(), chain.body().toString());
+                    TestApp.Response nul = all.resultAt(4);
+                    assertEquals(400, nul.status(), nul.body().toString());
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
     @DisplayName("ChatTopic/{id}/Sessions: GET lists the topic's sessions (with the same options), POST creates one in that topic; an unknown topic is 404")
     void topicSessions(VertxTestContext ctx) {
         Future.all(List.of(

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -84,8 +85,36 @@ class AppConfigTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> AppConfig.load(null, Map.of("CHAT_DEV_START_CHAT", "true"))).getMessage()
                 .startsWith("devStartChat mints customer tokens and needs a signing key"));
-        assertTrue(AppConfig.load(null, Map.of("CHAT_DEV_START_CHAT", "true",
-                "CHAT_JWT_SECRET", "0123456789abcdef0123456789abcdef")).devStartChat());
+        String secret = "0123456789abcdef0123456789abcdef";
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.load(null,
+                Map.of("CHAT_DEV_START_CHAT", "true", "CHAT_JWT_SECRET", secret))).getMessage()
+                .startsWith("devStartChat lets anyone who reaches the server start chats"), "not on 0.0.0.0");
+        for (String loopback : List.of("127.0.0.1", "localhost", "::1", "127.0.0.2")) {
+            assertTrue(AppConfig.load(null, Map.of("CHAT_DEV_START_CHAT", "true", "CHAT_JWT_SECRET", secret,
+                    "HTTP_HOST", loopback)).devStartChat(), loopback);
+        }
+        assertTrue(AppConfig.load(null, Map.of("CHAT_DEV_START_CHAT", "true", "CHAT_JWT_SECRET", secret,
+                "CHAT_DEV_START_CHAT_ANYWHERE", "true")).devStartChat(), "explicitly anywhere");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.load(null,
+                Map.of("CHAT_TRUSTED_PROXIES", "10.0.0.1, nginx"))).getMessage().contains("'nginx'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AppConfig.load(null,
+                Map.of("CHAT_ALLOWED_ORIGINS", "https://app.example.com/path"))).getMessage().contains("allowedOrigins"));
+    }
+
+    @Test
+    @DisplayName("lists (trustedProxies, allowedOrigins) come as comma-separated text or JSON arrays; origins are normalised")
+    void lists() throws IOException {
+        AppConfig config = AppConfig.load(write("{\"trustedProxies\": [\"10.0.0.0/8\", \"::1\"]}").toString(),
+                Map.of("CHAT_ALLOWED_ORIGINS", "https://App.Example.com, http://localhost:3000"));
+        assertEquals(List.of("10.0.0.0/8", "::1"), config.trustedProxies());
+        assertEquals(List.of("https://app.example.com", "http://localhost:3000"), config.allowedOrigins());
+        AppConfig defaults = AppConfig.load(null, Map.of());
+        assertEquals(List.of(), defaults.trustedProxies());
+        assertEquals(1000, defaults.limits().maxMessagesPerAnswer());
+        assertEquals(10, defaults.limits().maxParkedPerCustomer());
+        assertEquals(500, defaults.limits().maxParkedPerAgent());
+        assertEquals(5, defaults.auth().maxFailuresPerUserAndAddress());
+        assertEquals(50, defaults.auth().maxFailuresPerAddress());
     }
 
     @Test

@@ -44,6 +44,16 @@ class UnavailableTest {
         assertFalse(Unavailable.is(null));
     }
 
+    @Test
+    @DisplayName("an answer that cannot be written (Jackson's exceptions are IOExceptions) is not the database being away")
+    void encodingIsNotAway() {
+        var xml = new com.fasterxml.jackson.core.JsonGenerationException("Broken surrogate pair",
+                (com.fasterxml.jackson.core.JsonGenerator) null);
+        assertFalse(Unavailable.is(xml));
+        assertFalse(Unavailable.is(new java.io.UncheckedIOException(xml)));
+        assertFalse(Unavailable.is(new RuntimeException("cannot write ArrayOfChatMessage", xml)));
+    }
+
     private static PgException pg(String sqlState) {
         return new PgException("message", "FATAL", sqlState, null);
     }

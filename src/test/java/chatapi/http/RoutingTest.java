@@ -3,7 +3,6 @@ package chatapi.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import chatapi.ApiVerticle;
-import chatapi.auth.Security;
 import chatapi.chat.LongPoll;
 import chatapi.config.AppConfig;
 import chatapi.support.TestApp;
@@ -97,9 +96,8 @@ class RoutingTest {
                 .put("httpHost", "127.0.0.1").put("httpPort", 0).put("pgHost", "127.0.0.1").put("pgPort", deadPort));
         AtomicInteger port = new AtomicInteger();
         HttpClient client = vertx.createHttpClient();
-        vertx.deployVerticle(new ApiVerticle(noDatabase, new ApiVerticle.Shared(new LongPoll(10),
-                        new Security.Shared(vertx, noDatabase.auth()), new AppTokens(new SimpleMeterRegistry()), () -> false,
-                        chatapi.ops.Metrics.registry()), port::set))
+        vertx.deployVerticle(new ApiVerticle(noDatabase, ApiVerticle.Shared.create(vertx, noDatabase, new LongPoll(10),
+                        new AppTokens(new SimpleMeterRegistry()), () -> false, chatapi.ops.Metrics.registry()), port::set))
                 .compose(id -> client.request(HttpMethod.GET, port.get(), "127.0.0.1", "/health/ready"))
                 .compose(req -> req.send().compose(resp -> resp.body().map(body -> {
                     ctx.verify(() -> {

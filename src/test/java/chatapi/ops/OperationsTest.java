@@ -120,6 +120,34 @@ class OperationsTest {
                 .onComplete(ctx.succeedingThenComplete());
     }
 
+    @Test
+    @DisplayName("SO-AppToken is counted after authentication: 1,001 anonymous apps take none of the 1,000 app slots")
+    void appTokensCountedAfterAuthentication(VertxTestContext ctx) {
+        List<Future<String>> anonymous = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_001; i++) {
+            RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(app.port())
+                    .setURI("/api/v1/ChatSession/1").addHeader("SO-AppToken", "anonymous-app-" + i);
+            anonymous.add(client.request(options).compose(req -> req.send())
+                    .map(resp -> Integer.toString(resp.statusCode())));
+        }
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("tje0:" + PASSWORD).getBytes());
+        Future.all(anonymous)
+                .compose(all -> {
+                    RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(app.port())
+                            .setURI("/api/v1/ChatSession/1").addHeader("SO-AppToken", "a-real-app")
+                            .addHeader("Authorization", basic);
+                    return client.request(options).compose(req -> req.send()).compose(resp -> resp.body());
+                })
+                .compose(v -> send(HttpMethod.GET, "/metrics", null, null))
+                .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
+                    anonymous.forEach(f -> assertEquals("401", f.result()));
+                    assertFalse(metrics.contains(AppTokens.fingerprint("anonymous-app-0")), "anonymous apps are not counted");
+                    assertTrue(metrics.contains("chat_app_requests_total{app=\"" + AppTokens.fingerprint("a-real-app")
+                            + "\"} 1.0"), "the authenticated app has its own slot");
+                    ctx.completeNow();
+                })));
+    }
+
     private static Future<Void> onLoop() {
         Promise<Void> p = Promise.promise();
         vertx.runOnContext(v -> p.complete());

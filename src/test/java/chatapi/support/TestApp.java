@@ -99,7 +99,11 @@ public final class TestApp implements BeforeAllCallback, AfterAllCallback {
         warnings.start();
         ((Logger) LoggerFactory.getLogger(BLOCKED_THREAD_LOGGER)).addAppender(warnings);
         return Application.start(vertx, config)
-                .map(app -> new TestApp(app, vertx.getOrCreateContext(), vertx.createHttpClient(), warnings,
+                .map(app -> new TestApp(app, vertx.getOrCreateContext(),
+                        // A connection per concurrent request (Vert.x's default pool holds 5), so that requests a
+                        // test sends together reach the server together.
+                        vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions(),
+                                new io.vertx.core.http.PoolOptions().setHttp1MaxSize(1000)), warnings,
                         Tokens.create(vertx, config.auth())));
     }
 

@@ -95,17 +95,29 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
                 .put("pgPoolSize", 4)
                 .put("demoData", true)
                 .put("jwtSecret", JWT_SECRET)
-                // Every test client comes from 127.0.0.1: only the lockout tests lower this.
-                .put("authMaxFailuresPerAddress", 100_000);
+                // Every test client comes from 127.0.0.1: only the throttling tests lower these.
+                .put("authMaxFailuresPerAddress", 100_000)
+                .put("authMaxFailuresPerUserAndAddress", 100_000);
+        AGENT_LIMITS.forEach((variable, value) -> json.put(AGENT_LIMIT_KEYS.get(variable), Integer.parseInt(value)));
         changes.accept(json);
         return AppConfig.fromJson(json);
     }
+
+    /**
+     * The tests act as one agent credential for thousands of parked requests and steady writers; the shipped
+     * per-agent limits (500 parked, 50 posts/s) are lifted for them. The tests of those limits set their own.
+     */
+    private static final Map<String, String> AGENT_LIMITS = Map.of("CHAT_MAX_PARKED_PER_AGENT", "1000000",
+            "CHAT_AGENT_POSTS_PER_SECOND", "1000000", "CHAT_AGENT_POST_BURST", "1000000");
+    private static final Map<String, String> AGENT_LIMIT_KEYS = Map.of("CHAT_MAX_PARKED_PER_AGENT", "maxParkedPerAgent",
+            "CHAT_AGENT_POSTS_PER_SECOND", "agentPostsPerSecond", "CHAT_AGENT_POST_BURST", "agentPostBurst");
 
     /** Environment variables that point a server process at this database. */
     public Map<String, String> environment() {
         Server s = server();
         Map<String, String> env = new java.util.HashMap<>(Map.of("PGHOST", s.host(), "PGPORT", Integer.toString(s.port()),
                 "PGDATABASE", name, "PGUSER", s.user()));
+        env.putAll(AGENT_LIMITS);
         if (s.password() != null) {
             env.put("PGPASSWORD", s.password());
         }

@@ -39,6 +39,28 @@ class WidgetPagesTest {
     private static final String NO_CREDENTIALS = "Authorization";
 
     @Test
+    @DisplayName("a server started with devStartChat logs a warning saying so")
+    void devStartChatWarns(io.vertx.core.Vertx vertx, VertxTestContext ctx) {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(chatapi.Application.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        TestApp.start(vertx, DB.config(json -> json.put("devStartChat", true)))
+                .compose(app -> app.stop())
+                .eventually(() -> {
+                    logger.detachAppender(log);
+                    return Future.succeededFuture();
+                })
+                .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+                    assertTrue(log.list.stream().anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                            && e.getFormattedMessage().startsWith("devStartChat is on")), log.list.toString());
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
     @DisplayName("/widget/ and /widget/agent.html are HTML with a same-origin content policy; scripts and styles have their types; /widget redirects; nothing outside the widget's folder is served")
     void pages(VertxTestContext ctx) {
         Future.all(java.util.List.of(

@@ -1,0 +1,106 @@
+package chatapi.http;
+
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.netty.util.NetUtil;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Who a request comes from, for login throttling and a session's CustomerHost: the socket's address, or,
+ * when the socket belongs to a configured trusted proxy ({@code trustedProxies}), the right-most entry of
+ * {@code X-Forwarded-For} that is not itself a trusted proxy. Entries left of it were written by the client
+ * and are never believed; from anyone but a trusted proxy the header is ignored altogether.
+ */
+public final class ClientAddress {
+
+    private static final int MAX_LENGTH = 64;
+    private static final Pattern BRACKETED = Pattern.compile("\\[([0-9A-Fa-f:.]+)](?::\\d+)?");
+    private static final Pattern IPV4_WITH_PORT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):\\d+");
+
+    private final List<IpSubnetFilterRule> trusted;
+
+    /** @param trustedProxies addresses ({@code 10.0.0.7}, {@code ::1}) or CIDR ranges ({@code 10.0.0.0/8}) */
+    public ClientAddress(List<String> trustedProxies) {
+        List<IpSubnetFilterRule> rules = new ArrayList<>();
+        for (String entry : trustedProxies) {
+            rules.add(rule(entry));
+        }
+        this.trusted = List.copyOf(rules);
+    }
+
+    /** The range an entry of {@code trustedProxies} names; an IllegalArgumentException naming a bad one. */
+    public static IpSubnetFilterRule rule(String entry) {
+        String text = entry.trim();
+        int slash = text.indexOf('/');
+        String address = slash < 0 ? text : text.substring(0, slash);
+        InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
+        if (ip == null) {
+            throw new IllegalArgumentException("trustedProxies: '" + entry + "' is not an IP address or CIDR range");
+        }
+        int bits = ip.getAddress().length * 8;
+        int prefix;
+        try {
+            prefix = slash < 0 ? bits : Integer.parseInt(text.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            prefix = -1;
+        }
+        if (prefix < 0 || prefix > bits) {
+            throw new IllegalArgumentException("trustedProxies: '" + entry + "' has an invalid prefix length");
+        }
+        return new IpSubnetFilterRule(ip, prefix, IpFilterRuleType.ACCEPT);
+    }
+
+    public String of(HttpServerRequest request) {
+        String socket = request.remoteAddress().hostAddress();
+        if (trusted.isEmpty() || !trusted(socket)) {
+            return socket;
+        }
+        List<String> entries = new ArrayList<>();
+        for (String header : request.headers().getAll("X-Forwarded-For")) {
+            for (String entry : header.split(",")) {
+                if (!entry.isBlank()) {
+                    entries.add(entry.trim());
+                }
+            }
+        }
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            String address = withoutPort(entries.get(i));
+            if (!trusted(address)) {
+                return address.length() <= MAX_LENGTH ? address : address.substring(0, MAX_LENGTH);
+            }
+        }
+        // Every hop is a trusted proxy: the left-most is the one that saw the client.
+        return entries.isEmpty() ? socket : withoutPort(entries.get(0));
+    }
+
+    /** Whether requests from this address may name the client in X-Forwarded-For. */
+    public boolean trusted(String address) {
+        InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
+        if (ip == null) {
+            return false;
+        }
+        InetSocketAddress socket = new InetSocketAddress(ip, 0);
+        for (IpSubnetFilterRule rule : trusted) {
+            if (rule.matches(socket)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code [2001:db8::1]:443} and {@code 192.0.2.1:443} as some proxies write them, without the port. */
+    private static String withoutPort(String entry) {
+        Matcher bracketed = BRACKETED.matcher(entry);
+        if (bracketed.matches()) {
+            return bracketed.group(1);
+        }
+        Matcher v4 = IPV4_WITH_PORT.matcher(entry);
+        return v4.matches() ? v4.group(1) : entry;
+    }
+}
