@@ -7,6 +7,7 @@
 //           report wake latency from the writer's commit to the poller's receipt (P3)
 //   fanout  N waiters on one session, one message; report the time until the last has it (P4)
 //   sql     print the server's own statements (for pgbench: P6, P7)
+//   tokens  print a Lua table of each session's customer token (wrk's posts: P7)
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -38,8 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public class LoadGen {
 
     static Map<String, String> args = new HashMap<>();
+    static String mode;
 
     public static void main(String[] argv) throws Exception {
+        mode = argv[0];
         for (int i = 1; i + 1 < argv.length; i += 2) {
             args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
         }
@@ -49,6 +52,7 @@ public class LoadGen {
                 case "wake" -> wake();
                 case "fanout" -> fanout();
                 case "sql" -> sql();
+                case "tokens" -> tokens();
                 default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
             }
         } catch (Exception e) {
@@ -83,7 +87,41 @@ public class LoadGen {
         return arg("target", "chat").equals("nchan");
     }
 
-    static RequestOptions poll(int session, long after, int waitSeconds, Map<String, String> nchanState) {
+    static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
+
+    /**
+     * The credential a poll carries, as the server ships (a customer parks at most 10 polls, an agent 500):
+     * with --jwt-secret, each session's own customer token, as widgets hold them; for fanout (many waiters on
+     * one session, an agents' console shape) an agent token per 400 waiters. Without it, --token for all.
+     */
+    static String authorization(int session, int index) {
+        String secret = arg("jwt-secret", "");
+        if (secret.isEmpty()) {
+            return "Bearer " + arg("token", "");
+        }
+        String key = mode.equals("fanout") ? "agent-" + index / 400 : "customer-" + session;
+        return TOKENS.computeIfAbsent(key, k -> "Bearer " + jwt(secret, k.startsWith("agent")
+                ? new JsonObject().put("role", "agent").put("sub", "bench-" + k)
+                : new JsonObject().put("role", "customer").put("chatSessionId", session).put("sub", "bench")));
+    }
+
+    /** An HS256 JWT of the claims, valid for two hours, signed as chat-api's token command signs. */
+    static String jwt(String secret, JsonObject claims) {
+        try {
+            java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+            String head = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String body = b64.encodeToString(claims.put("exp", System.currentTimeMillis() / 1000 + 7200).encode()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] signature = mac.doFinal((head + "." + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return head + "." + body + "." + b64.encodeToString(signature);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static RequestOptions poll(int session, int index, long after, int waitSeconds, Map<String, String> nchanState) {
         RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setTimeout(0);
         if (nchan()) {
             o.setURI("/sub/s" + session);
@@ -92,7 +130,7 @@ public class LoadGen {
             }
         } else {
             o.setURI("/api/v1/ChatSession/" + session + "/Messages?after=" + after + "&wait=" + waitSeconds)
-                    .addHeader("Authorization", "Bearer " + arg("token", ""));
+                    .addHeader("Authorization", authorization(session, index));
             String encodings = arg("accept-encoding", "gzip, deflate, br"); // what a browser's widget sends
             if (!encodings.isEmpty()) {
                 o.addHeader("Accept-Encoding", encodings);
@@ -161,7 +199,7 @@ public class LoadGen {
         vertx.runOnContext(v -> vertx.setPeriodic(10, timer -> {
             for (int k = 0; k < perTick && polls.size() < n; k++) {
                 int i = polls.size();
-                polls.add(send(client, poll(firstSession + i % sessions, after, 120, null))
+                polls.add(send(client, poll(firstSession + i % sessions, i, after, 120, null))
                         .onSuccess(a -> early.incrementAndGet())
                         .onFailure(err -> errors.incrementAndGet()));
             }
@@ -283,7 +321,7 @@ public class LoadGen {
         if (!running[0]) {
             return;
         }
-        send(client, poll(session, after, 60, nchanState)).onComplete(ar -> {
+        send(client, poll(session, 0, after, 60, nchanState)).onComplete(ar -> {
             long now = System.nanoTime();
             long next = after;
             if (ar.failed() || (ar.result().status() != 200 && ar.result().status() != 304)) {
@@ -372,7 +410,7 @@ public class LoadGen {
             int target = nchan() ? 1_000_000 + round : session;
             vertx.runOnContext(v -> {
                 for (int i = 0; i < n; i++) {
-                    send(client, poll(target, roundAfter, 60, null)).onComplete(ar -> {
+                    send(client, poll(target, i, roundAfter, 60, null)).onComplete(ar -> {
                         if (ar.succeeded() && ar.result().status() == 200) {
                             answered.incrementAndGet();
                         }
@@ -428,6 +466,15 @@ public class LoadGen {
             default -> throw new IllegalArgumentException(which);
         };
         System.out.println(text);
+    }
+
+    /** {@code tokens[id] = "Bearer …"} for sessions --first to --last: wrk posts as each session's customer. */
+    static void tokens() {
+        StringBuilder lua = new StringBuilder("tokens = {}\n");
+        for (int session = num("first", 3); session <= num("last", 3); session++) {
+            lua.append("tokens[").append(session).append("] = \"").append(authorization(session, 0)).append("\"\n");
+        }
+        System.out.print(lua);
     }
 
     static String field(Class<?> type, String name) throws Exception {

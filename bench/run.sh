@@ -112,7 +112,7 @@ nchan_worker() { pgrep -P "$(cat "$NGINX_DIR/logs/nginx.pid")" | head -n 1; }
 for N in $PARK_NS; do
   base_rss=$(rss_kb "$SERVER_PID"); base_heap=$(heap_kb "$SERVER_PID")
   rm -f "$OUT/park-$N.log" "$OUT/nchan-park-$N.log" # the wait below must not find an earlier run's PARKED
-  "${GEN[@]}" park --port $PORT --token "$TOKEN" --n "$N" --sessions "$SESSIONS" --first-session 3 --after "$AFTER" \
+  "${GEN[@]}" park --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$N" --sessions "$SESSIONS" --first-session 3 --after "$AFTER" \
       --hold "$HOLD" >"$OUT/park-$N.log" 2>&1 &
   gen=$!
   until grep -q PARKED "$OUT/park-$N.log" 2>/dev/null; do kill -0 $gen 2>/dev/null || break; sleep 0.1; done
@@ -143,7 +143,7 @@ done
 IDLE_N=$(( WAKE_N ))
 rm -f "$OUT/idle.log"
 if [ "$IDLE_SECONDS" -gt 0 ]; then
-"${GEN[@]}" park --port $PORT --token "$TOKEN" --n "$IDLE_N" --sessions "$SESSIONS" --first-session 3 --after "$AFTER" \
+"${GEN[@]}" park --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$IDLE_N" --sessions "$SESSIONS" --first-session 3 --after "$AFTER" \
     --hold $(( IDLE_SECONDS + 25 )) >"$OUT/idle.log" 2>&1 &
 gen=$!
 until grep -q PARKED "$OUT/idle.log" 2>/dev/null; do kill -0 $gen 2>/dev/null || break; sleep 0.1; done
@@ -155,7 +155,7 @@ fi
 
 # --- P3: wake latency ------------------------------------------------------------------------------
 q0=$(metric chat_longpoll_wake_queries_total); w0=$(metric chat_longpoll_wakeups_total)
-"${GEN[@]}" wake --port $PORT --token "$TOKEN" --n "$WAKE_N" --first-session 3 --after "$AFTER" --rate 200 \
+"${GEN[@]}" wake --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$WAKE_N" --first-session 3 --after "$AFTER" --rate 200 \
     --seconds "$WAKE_SECONDS" --warmup "$WARMUP" --pgdatabase $DB >"$OUT/wake.log" 2>&1 || true
 r=$(grep RESULT "$OUT/wake.log" || echo "RESULT failed")
 q1=$(metric chat_longpoll_wake_queries_total); w1=$(metric chat_longpoll_wakeups_total)
@@ -172,7 +172,7 @@ row "P3 wake latency, $WAKE_N parked, 200 msg/s after ${WARMUP}s warm-up: p50 / 
 row "P5 wake queries per woken request during P3 | $(awk -v q=$(( ${q1%.*} - ${q0%.*} )) -v w=$(( ${w1%.*} - ${w0%.*} )) 'BEGIN{ if (w > 0) printf "%.3f (%d / %d)", q/w, q, w; else print "n/a" }') | | | <= 1"
 
 # --- P4: fan-out -----------------------------------------------------------------------------------
-"${GEN[@]}" fanout --port $PORT --token "$TOKEN" --n "$FAN_N" --session 1 --after "$AFTER" --pgdatabase $DB --rounds "$ROUNDS" --warmup-rounds "$FAN_WARMUP" \
+"${GEN[@]}" fanout --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$FAN_N" --session 1 --after "$AFTER" --pgdatabase $DB --rounds "$ROUNDS" --warmup-rounds "$FAN_WARMUP" \
     >"$OUT/fanout.log" 2>&1 || true
 f=$(grep RESULT "$OUT/fanout.log" || echo "RESULT failed")
 fm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$f"); fb=$(sed -n 's/.* best_ms=\([0-9.]*\).*/\1/p' <<<"$f")
@@ -187,19 +187,27 @@ row "P4 fan-out to $FAN_N waiters, last answered (median of $ROUNDS after $FAN_W
 SQLDIR="$OUT/sql"; mkdir -p "$SQLDIR"
 FIRST=3; LAST=$(( SESSIONS + 2 ))
 { echo "\\set id random($FIRST, $LAST)"; "${GEN[@]}" sql --statement session | sed 's/\$1/:id/'; echo ";"; } >"$SQLDIR/session.sql"
-{ echo "\\set id random($FIRST, $LAST)"; "${GEN[@]}" sql --statement messages | sed 's/\$1/:id/; s/\$2/0/'; echo ";"; } >"$SQLDIR/messages.sql"
+{ echo "\\set id random($FIRST, $LAST)"; "${GEN[@]}" sql --statement messages \
+    | sed 's/\$1/:id/; s/\$2/0/; s/\$3/1000/; s/\$4/1048576/'; echo ";"; } >"$SQLDIR/messages.sql"
+# wrk posts as the sessions' customers (a customer may post 20 at once, then 5 per second; an agent 50 per
+# second), spread over every session as widgets are.
+"${GEN[@]}" tokens --first "$FIRST" --last "$LAST" --jwt-secret "$CHAT_JWT_SECRET" >"$SQLDIR/tokens.lua"
 { echo "\\set id random($FIRST, $LAST)"; "${GEN[@]}" sql --statement insert \
     | sed "s/\$1/:id/; s/\$2/'ToCustomer'/; s/\$3/'bench post'/g; s/\$4/'bench'/; s/\$5/0/; s/\$6/'None'/; s/\$7/''/"; echo ";"; } >"$SQLDIR/insert.sql"
 cat >"$SQLDIR/wrk.lua" <<LUA
 local first, last = $FIRST, $LAST
 local path = os.getenv("WRK_PATH") or "/api/v1/ChatSession/%d"
 wrk.headers["Authorization"] = "Bearer $TOKEN"
-if os.getenv("WRK_POST") == "post" then
-  wrk.method = "POST"
-  wrk.body = '{"Message":"bench post","Type":"ToCustomer","Author":"bench"}'
-  wrk.headers["Content-Type"] = "application/json"
-end
 request = function() return wrk.format(nil, string.format(path, math.random(first, last))) end
+if os.getenv("WRK_POST") == "post" then
+  dofile("$SQLDIR/tokens.lua")
+  local body = '{"Message":"bench post","Type":"ToUser","Author":"bench"}'
+  request = function()
+    local id = math.random(first, last)
+    return wrk.format("POST", string.format(path, id),
+      { ["Authorization"] = tokens[id], ["Content-Type"] = "application/json" }, body)
+  end
+end
 LUA
 wrk_run() { # path, post? -> "rps p99ms"; a short unmeasured run first warms the JIT for this route
   WRK_PATH="$1" WRK_POST="${2:-}" wrk -t2 -c"$CONC" -d"${WRK_WARMUP}s" -s "$SQLDIR/wrk.lua" "http://127.0.0.1:$PORT" >/dev/null 2>&1

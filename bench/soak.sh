@@ -46,7 +46,6 @@ SELECT g, 1, 'Soak ' || g, 'CustomerLast' FROM generate_series(3, $N + 2) g;
 SELECT setval(pg_get_serial_sequence('chat_session', 'chat_session_id'), $N + 2);
 SQL
 AFTER=$(psql -d "$DB" -tAc "SELECT coalesce(max(chat_message_id), 0) FROM chat_message")
-TOKEN=$(PGDATABASE=$DB java -jar target/chat-api.jar token --role agent --sub soak --ttl $(( MINUTES * 60 + 3600 )))
 
 heap_kb() {
   jcmd "$SERVER_PID" GC.run >/dev/null
@@ -61,7 +60,7 @@ sample() { # minute -> "| minute | heap KB | fds | threads | parked |"
 }
 
 rm -f "$OUT/soak-gen.log"
-java -Xss512k -cp "$CP:$OUT/classes" LoadGen wake --port $PORT --token "$TOKEN" --n "$N" --first-session 3 \
+java -Xss512k -cp "$CP:$OUT/classes" LoadGen wake --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$N" --first-session 3 \
     --after "$AFTER" --rate "$RATE" --seconds $(( MINUTES * 60 + 30 )) --pgdatabase $DB >"$OUT/soak-gen.log" 2>&1 &
 GEN_PID=$!
 until grep -q PARKED "$OUT/soak-gen.log" 2>/dev/null; do kill -0 $GEN_PID 2>/dev/null || { cat "$OUT/soak-gen.log" >&2; exit 1; }; sleep 0.2; done

@@ -2,11 +2,16 @@
 // Each poller runs the widget loop (after = last seen id) with http.asyncRequest; the writer puts
 // its send time into each message, and pollers record now - send time when the message arrives.
 //   TOKEN=$(java -jar target/chat-api.jar token --role agent --sub k6) \
-//   k6 run -e BASE_URL=http://localhost:8080 -e TOKEN=$TOKEN -e POLLERS=2000 -e RATE=50 load/long-poll.js
-// Sessions 1..SESSIONS must exist (create them first, e.g. with POST /api/v1/ChatSession).
+//   k6 run -e BASE_URL=http://localhost:8080 -e TOKEN=$TOKEN -e JWT_SECRET=$CHAT_JWT_SECRET \
+//          -e POLLERS=2000 -e SESSIONS=2000 -e RATE=50 load/long-poll.js
+// Sessions 1..SESSIONS must exist (create them first, e.g. with POST /api/v1/ChatSession). With JWT_SECRET
+// each poller uses its session's customer token (a customer parks at most 10 polls); without it every poller
+// uses TOKEN, and one agent parks at most 500 (maxParkedPerAgent). The writer posts with TOKEN (an agent:
+// 50 messages per second, a burst of 200).
 import http from 'k6/http';
 import { check } from 'k6';
 import { Trend, Counter } from 'k6/metrics';
+import { customer } from './tokens.js';
 
 const BASE_URL = __ENV.BASE_URL || 'http://localhost:8080';
 const TOKEN = __ENV.TOKEN;
@@ -43,15 +48,16 @@ export const options = {
 
 export async function poll() {
   const session = 1 + ((__VU - 1) % SESSIONS);
+  const headers = { Authorization: customer(session) };
   let after = 0;
   const first = await http.asyncRequest('GET', `${BASE_URL}/api/v1/ChatSession/${session}/Messages?after=0&wait=0`,
-    null, { headers: HEADERS, tags: { name: 'first look' } });
+    null, { headers, tags: { name: 'first look' } });
   for (const m of first.json() || []) {
     after = m.ChatMessageId;
   }
   for (;;) {
     const res = await http.asyncRequest('GET', `${BASE_URL}/api/v1/ChatSession/${session}/Messages?after=${after}`,
-      null, { headers: HEADERS, timeout: '60s', tags: { name: 'GET Messages?after' } });
+      null, { headers, timeout: '60s', tags: { name: 'GET Messages?after' } });
     if (!check(res, { 'poll 200': (r) => r.status === 200 })) {
       return;
     }

@@ -156,7 +156,7 @@ public final class ApiVerticle extends VerticleBase {
         router.route("/api/v1/*").handler(new Negotiation(config.httpCompression()));
         // Before credentials are checked: a forged cross-site request costs no password check.
         router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
-                .method(HttpMethod.DELETE).handler(new CrossSite(config.publicBaseUrl(), config.allowedOrigins()));
+                .method(HttpMethod.DELETE).handler(new CrossSite(config.publicBaseUrl(), config.allowedOrigins(), shared.clients()));
         router.post("/api/v1/Authenticate").handler(auth.authenticate()::handle);
         router.route("/api/v1/*").handler(auth.authenticator()).handler(shared.appTokens()::countAuthenticated);
 

@@ -35,6 +35,9 @@ public final class Authenticator implements Handler<RoutingContext> {
     public static final String TICKET_COOKIE = "SOTicket";
     public static final String XSRF_COOKIE = "XSRF-TOKEN";
     public static final String XSRF_HEADER = "X-XSRF-TOKEN";
+    /** Longest login name (the associate.name column) and password that can be checked. */
+    static final int MAX_LOGIN_NAME = 50;
+    static final int MAX_PASSWORD = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
     private final Credentials credentials;
@@ -200,7 +203,12 @@ public final class Authenticator implements Handler<RoutingContext> {
         }
         String user = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
-        if (throttle.refusing(user, address)) {
+        if (user.isEmpty() || user.length() > MAX_LOGIN_NAME || password.length() > MAX_PASSWORD) {
+            // No such agent can exist (associate.name is varchar(50)): refused before anything is counted or hashed.
+            return refused("a user name or password no agent can have");
+        }
+        String network = ClientAddress.network(address); // an IPv6 client is counted by its /64
+        if (throttle.refusing(user, network)) {
             // Before the cache too: else the cache of a logged-in agent would tell a guesser's right guess
             // (200 at once) from its wrong ones (429), without limit.
             return Future.failedFuture(throttle.refused());
@@ -216,7 +224,7 @@ public final class Authenticator implements Handler<RoutingContext> {
         }
         LoginThrottle.Attempt attempt;
         try {
-            attempt = throttle.begin(user, address);
+            attempt = throttle.begin(user, network);
         } catch (ApiException tooMany) {
             return Future.failedFuture(tooMany);
         }

@@ -3,139 +3,197 @@ package chatapi.auth;
 import chatapi.http.ApiException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Password guessing slowed without handing anyone a lockout switch. Basic logins that need a password check
- * are counted when they start (attempts still in flight count), per (user name, client address) and per client
- * address. Once either count reaches its limit, further attempts are refused at once, 429 with Retry-After and
- * no password check, until that count has been left alone for the lockout time. A login that succeeds uncounts
- * itself and clears its (user, address) count. Guessing at a user's password from one address never keeps
- * that user out from another.
+ * take an attempt when they start (attempts still in flight count) from two allowances: one per (user name,
+ * client address), one per client address. Each holds {@code max} attempts and gets them back evenly over
+ * {@code lockoutSeconds}: 5 guesses at once, then one a minute for a pair; 50, then one every 6 s for an
+ * address. An empty allowance refuses at once, 429 with Retry-After and no password check. A login that
+ * succeeds gives its attempt back and fills its pair's allowance again; one that could not be checked
+ * (database or hashing unavailable) gives its attempt back. Guessing at a user's password from one address
+ * never keeps that user out from another.
  *
- * <p>Caffeine holds the counts, bounded in size and time. A count at its limit (a lockout) weighs nothing, so
- * that no flood of other names or addresses can evict it and reset the lockout; only time ends it. Reaching a
- * limit costs that many real password checks, which {@link PasswordChecks} bounds, so lockouts cannot grow
- * the tables faster than the hashing allows. Counts below their limit may be evicted by a flood: that gives an
- * attacker back at most the few attempts it had left.
+ * <p>Caffeine holds the allowances, bounded in size and time; an allowance left alone for {@code
+ * lockoutSeconds} is full again, so forgetting it changes nothing. An empty one (a lockout) weighs nothing, so
+ * that no flood of other names or addresses can evict it and reset the lockout; only time ends it. Emptying one
+ * costs that many real password checks, which {@link PasswordChecks} bounds, so lockouts cannot grow the
+ * tables faster than the hashing allows. Keys are fixed-size: the user name enters as its SHA-256.
  */
 final class LoginThrottle {
 
     private static final int MAX_ENTRIES = 100_000;
 
-    private final int maxPerUserAndAddress;
-    private final int maxPerAddress;
-    private final int retryAfterSeconds;
-    private final Cache<String, AtomicInteger> byUserAndAddress;
-    private final Cache<String, AtomicInteger> byAddress;
+    private final Table byUserAndAddress;
+    private final Table byAddress;
 
     LoginThrottle(int maxPerUserAndAddress, int maxPerAddress, int lockoutSeconds) {
-        this.maxPerUserAndAddress = maxPerUserAndAddress;
-        this.maxPerAddress = maxPerAddress;
-        this.retryAfterSeconds = lockoutSeconds;
-        this.byUserAndAddress = table(lockoutSeconds, maxPerUserAndAddress);
-        this.byAddress = table(lockoutSeconds, maxPerAddress);
+        this.byUserAndAddress = new Table(maxPerUserAndAddress, lockoutSeconds);
+        this.byAddress = new Table(maxPerAddress, lockoutSeconds);
     }
 
     /** One login attempt under way; it ends as exactly one of these. */
     interface Attempt {
-        /** The password was right: the attempt is uncounted and the (user, address) count cleared. */
+        /** The password was right: the attempt is given back and the pair's allowance filled again. */
         void succeeded();
 
-        /** The password was wrong or the user unknown: the attempt stays counted. */
+        /** The password was wrong or the user unknown: the attempt stays taken. */
         void failed();
 
-        /** Nobody could tell (the database or the hashing was unavailable): the attempt is uncounted. */
+        /** Nobody could tell (the database or the hashing was unavailable): the attempt is given back. */
         void abandoned();
     }
 
-    /** Whether a login of this user from this address would be refused now (nothing is counted). */
+    /** Whether a login of this user from this address would be refused now (nothing is taken or renewed). */
     boolean refusing(String user, String address) {
-        return atLimit(byAddress.getIfPresent(address), maxPerAddress)
-                || atLimit(byUserAndAddress.getIfPresent(userKey(user, address)), maxPerUserAndAddress);
+        long now = System.nanoTime();
+        return byAddress.empty(address, now) || byUserAndAddress.empty(pair(user, address), now);
     }
 
-    /** Counts an attempt that starts now; a 429 when a limit is reached, and then nothing is counted. */
+    /** Takes an attempt that starts now; a 429 when an allowance is empty, and then nothing is taken. */
     Attempt begin(String user, String address) {
-        String userKey = userKey(user, address);
-        AtomicInteger perAddress = byAddress.get(address, k -> new AtomicInteger());
-        AtomicInteger perUser = byUserAndAddress.get(userKey, k -> new AtomicInteger());
-        if (!take(byAddress, address, perAddress, maxPerAddress)) {
-            throw refused();
+        long now = System.nanoTime();
+        String pair = pair(user, address);
+        long wait = byAddress.take(address, now);
+        if (wait == 0) {
+            wait = byUserAndAddress.take(pair, now);
+            if (wait > 0) {
+                byAddress.giveBack(address, now, false);
+            }
         }
-        if (!take(byUserAndAddress, userKey, perUser, maxPerUserAndAddress)) {
-            release(byAddress, address, perAddress, maxPerAddress);
-            throw refused();
+        if (wait > 0) {
+            int seconds = (int) Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
+            throw ApiException.tooManyRequests(seconds, "auth.throttled", seconds);
         }
         return new Attempt() {
             @Override
             public void succeeded() {
-                release(byAddress, address, perAddress, maxPerAddress);
-                byUserAndAddress.asMap().remove(userKey, perUser);
+                long at = System.nanoTime();
+                byAddress.giveBack(address, at, false);
+                byUserAndAddress.giveBack(pair, at, true);
             }
 
             @Override
             public void failed() {
-                // Stays counted; the entries expire once left alone for the lockout time.
+                // Stays taken; it comes back with time.
             }
 
             @Override
             public void abandoned() {
-                release(byAddress, address, perAddress, maxPerAddress);
-                release(byUserAndAddress, userKey, perUser, maxPerUserAndAddress);
+                long at = System.nanoTime();
+                byAddress.giveBack(address, at, false);
+                byUserAndAddress.giveBack(pair, at, false);
             }
         };
     }
 
+    /** A 429 for a refused login, with the Retry-After of a pair's single attempt. */
+    ApiException refused() {
+        int seconds = byUserAndAddress.secondsPerAttempt();
+        return ApiException.tooManyRequests(seconds, "auth.throttled", seconds);
+    }
+
     /** Runs the tables' pending maintenance (evictions) now: for tests of their bounds. */
     void cleanUp() {
-        byUserAndAddress.cleanUp();
-        byAddress.cleanUp();
+        byUserAndAddress.entries.cleanUp();
+        byAddress.entries.cleanUp();
     }
 
-    ApiException refused() {
-        return ApiException.tooManyRequests(retryAfterSeconds, "auth.throttled", retryAfterSeconds);
-    }
-
-    /** One more, unless the count is at its limit; the one that reaches it makes the entry weigh nothing. */
-    private static boolean take(Cache<String, AtomicInteger> table, String key, AtomicInteger count, int max) {
-        while (true) {
-            int n = count.get();
-            if (n >= max) {
-                return false;
-            }
-            if (count.compareAndSet(n, n + 1)) {
-                if (n + 1 == max) {
-                    table.asMap().replace(key, count, count); // weighed again: a lockout is never evicted
-                }
-                return true;
-            }
+    private static String pair(String user, String address) {
+        try {
+            byte[] name = MessageDigest.getInstance("SHA-256").digest(user.toLowerCase(Locale.ROOT)
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(name, 0, 16) + ' ' + address;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
-    /** One less; the entry that falls below its limit weighs again (evictable). */
-    private static void release(Cache<String, AtomicInteger> table, String key, AtomicInteger count, int max) {
-        if (count.getAndUpdate(n -> Math.max(0, n - 1)) == max) {
-            table.asMap().replace(key, count, count);
+    /** Allowances by key: {@code max} attempts, refilled evenly over the lockout time. */
+    private static final class Table {
+        final Cache<String, Allowance> entries;
+        final int max;
+        final double perNano;
+
+        Table(int max, int lockoutSeconds) {
+            this.max = max;
+            this.perNano = max / (lockoutSeconds * 1e9);
+            this.entries = Caffeine.newBuilder()
+                    .maximumWeight(MAX_ENTRIES)
+                    .<String, Allowance>weigher((key, allowance) -> allowance.empty ? 0 : 1)
+                    // Untouched this long, an allowance is full again: forgetting it changes nothing.
+                    .expireAfterWrite(Duration.ofSeconds(lockoutSeconds))
+                    .build();
+        }
+
+        boolean empty(String key, long now) {
+            Allowance a = entries.getIfPresent(key);
+            return a != null && a.waitNanos(this, now) > 0;
+        }
+
+        /** 0 when an attempt was taken, else how long until one is available (nanoseconds). */
+        long take(String key, long now) {
+            Allowance a = entries.get(key, k -> new Allowance(max, now));
+            long wait = a.take(this, now);
+            if (wait == 0) {
+                entries.asMap().replace(key, a, a); // written: weighed again (0 once empty), expiry renewed
+            }
+            return wait;
+        }
+
+        void giveBack(String key, long now, boolean fill) {
+            Allowance a = entries.getIfPresent(key);
+            if (a != null && a.giveBack(this, now, fill)) {
+                entries.asMap().remove(key, a); // full again: nothing to remember
+            }
+        }
+
+        int secondsPerAttempt() {
+            return (int) Math.max(1, Math.ceil(1 / (perNano * 1e9)));
         }
     }
 
-    private static boolean atLimit(AtomicInteger count, int max) {
-        return count != null && count.get() >= max;
-    }
+    private static final class Allowance {
+        private double attempts;
+        private long at;
+        volatile boolean empty;
 
-    private static String userKey(String user, String address) {
-        return user.toLowerCase(Locale.ROOT) + '\u0000' + address;
-    }
+        Allowance(int max, long now) {
+            this.attempts = max;
+            this.at = now;
+        }
 
-    private static Cache<String, AtomicInteger> table(int lockoutSeconds, int max) {
-        // Every attempt reads its entries: a count left alone for the lockout time is forgotten.
-        return Caffeine.newBuilder()
-                .maximumWeight(MAX_ENTRIES)
-                .<String, AtomicInteger>weigher((key, count) -> count.get() >= max ? 0 : 1)
-                .expireAfterAccess(Duration.ofSeconds(lockoutSeconds))
-                .build();
+        private void refill(Table t, long now) {
+            attempts = Math.min(t.max, attempts + (now - at) * t.perNano);
+            at = now;
+        }
+
+        synchronized long waitNanos(Table t, long now) {
+            refill(t, now);
+            return attempts >= 1 ? 0 : (long) Math.ceil((1 - attempts) / t.perNano);
+        }
+
+        synchronized long take(Table t, long now) {
+            long wait = waitNanos(t, now);
+            if (wait == 0) {
+                attempts -= 1;
+                empty = attempts < 1;
+            }
+            return wait;
+        }
+
+        /** True when the allowance is full afterwards. */
+        synchronized boolean giveBack(Table t, long now, boolean fill) {
+            refill(t, now);
+            attempts = fill ? t.max : Math.min(t.max, attempts + 1);
+            empty = attempts < 1;
+            return attempts >= t.max;
+        }
     }
 }

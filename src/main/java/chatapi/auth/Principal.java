@@ -32,10 +32,10 @@ public record Principal(Role role, String name, Integer associateId, Integer cha
 
     /**
      * Whose quota a request takes (parked requests, posted messages): a customer's chat session (every token
-     * of one session is one visitor), or an agent's name.
+     * of one session is one visitor), or an agent's name in any case (agent tokens without a subject share one).
      */
     public Object quotaKey() {
-        return isAgent() ? (name == null ? "" : name) : chatSessionId;
+        return isAgent() ? (name == null ? "" : name.toLowerCase(java.util.Locale.ROOT)) : chatSessionId;
     }
 
     /** Agents use every session; a customer only their own. */

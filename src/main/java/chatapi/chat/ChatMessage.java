@@ -23,6 +23,9 @@ public record ChatMessage(
     static final String COLUMNS = "m.chat_message_id, m.chat_session_id, m.type, m.message, m.author, "
             + "m.read_by_customer, m.special_type, m.special_param, m.when_posted";
 
+    /** How many columns {@link #COLUMNS} names. */
+    static final int COLUMN_COUNT = 9;
+
     /** Reads a message from the row's columns starting at {@code offset}, laid out as {@link #COLUMNS}. */
     static ChatMessage from(Row row, int offset) {
         return new ChatMessage(

@@ -30,16 +30,20 @@ public final class ChatRepository {
     private static final List<Property> RELATIONS = Carrier.CHAT_SESSION.properties().stream()
             .filter(p -> p.kind() == Property.Kind.CARRIER).toList();
 
+    /** What a message costs an answer: its text, author and special parameter, in bytes. */
+    private static final String SIZE = "octet_length(<m>.message) + octet_length(<m>.author) + octet_length(<m>.special_param)";
+
     /**
      * The messages of session {@code <session>} after id {@code <after>}, oldest first, at most $3 of them and
-     * no more message text than $4 bytes (the row that crosses it is the last one): what one answer may hold.
-     * Reads the index in order and stops there, however long the history.
+     * no more than $4 bytes of text (the row that crosses it is the last one): what one answer may hold, with
+     * {@code text_upto}, the bytes up to and including each row. Reads the index in order and stops there,
+     * however long the history.
      */
     private static final String MESSAGES_PAGE = "SELECT * FROM ("
-            + "SELECT m.*, sum(octet_length(m.message)) OVER (ORDER BY m.chat_message_id)"
-            + " - octet_length(m.message) AS text_before"
+            + "SELECT m.*, sum(" + SIZE.replace("<m>", "m") + ") OVER (ORDER BY m.chat_message_id) AS text_upto"
             + " FROM chat_message m WHERE m.chat_session_id = <session> AND m.chat_message_id > <after>"
-            + " ORDER BY m.chat_message_id LIMIT $3) page WHERE page.text_before < $4";
+            + " ORDER BY m.chat_message_id LIMIT $3) page"
+            + " WHERE page.text_upto - (" + SIZE.replace("<m>", "page") + ") < $4";
 
     /**
      * A page of the session's messages, with the session itself so that one round trip tells an absent
@@ -55,21 +59,24 @@ public final class ChatRepository {
      * The wake-up query: for many sessions at once, a page of the messages after each session's own id. One
      * statement per batch of woken sessions, whatever the number of their waiters.
      */
-    static final String SELECT_MESSAGES_AFTER_MANY = "SELECT " + ChatMessage.COLUMNS
+    static final String SELECT_MESSAGES_AFTER_MANY = "SELECT " + ChatMessage.COLUMNS + ", m.text_upto"
             + " FROM unnest($1::int[], $2::int[]) AS w(chat_session_id, after)"
             + " CROSS JOIN LATERAL ("
             + MESSAGES_PAGE.replace("<session>", "w.chat_session_id").replace("<after>", "w.after") + ") m"
             + " ORDER BY m.chat_session_id, m.chat_message_id";
 
-    /** Most message text one answer carries (the message that crosses it is the last one): 1 MiB. */
+    /** Most text (messages, authors, special parameters) one answer carries (the message that crosses it is the last one): 1 MiB. */
     public static final int MAX_ANSWER_TEXT_BYTES = 1 << 20;
 
     /** Which of the sessions no longer exist (asked only for woken sessions without new messages). */
     static final String SELECT_GONE = "SELECT w.id FROM unnest($1::int[]) AS w(id)"
             + " WHERE NOT EXISTS (SELECT 1 FROM chat_session s WHERE s.chat_session_id = w.id)";
 
-    /** What a wake-up query found: new messages by session, and the sessions that were deleted. */
-    public record Woken(Map<Integer, List<ChatMessage>> messages, Set<Integer> gone) {
+    /**
+     * What a wake-up query found: new messages by session, the sessions whose page was full (more may follow
+     * its last message), and the sessions that were deleted.
+     */
+    public record Woken(Map<Integer, List<ChatMessage>> messages, Set<Integer> full, Set<Integer> gone) {
     }
 
     /**
@@ -284,11 +291,37 @@ public final class ChatRepository {
                 .map(ChatRepository::messages);
     }
 
-    /** Every message of the session, ascending (a transcript, for agents); empty when it does not exist. */
-    public Future<Optional<List<ChatMessage>>> conversation(int chatSessionId) {
+    /** Most messages and text a transcript holds: a long history costs bounded memory even there. */
+    static final int TRANSCRIPT_MESSAGES = 10_000;
+    static final int TRANSCRIPT_TEXT_BYTES = 8 << 20;
+
+    /** The first messages of a conversation, and whether it goes on after them. */
+    public record Conversation(List<ChatMessage> messages, boolean cut) {
+    }
+
+    /**
+     * The session's messages, ascending, for a transcript: at most {@value #TRANSCRIPT_MESSAGES} and about
+     * 8 MiB of text. Empty when the session does not exist.
+     */
+    public Future<Optional<Conversation>> conversation(int chatSessionId) {
         return pool.preparedQuery(SELECT_MESSAGES_AFTER)
-                .execute(Tuple.of(chatSessionId, 0, Integer.MAX_VALUE, Long.MAX_VALUE))
-                .map(ChatRepository::messages);
+                .execute(Tuple.of(chatSessionId, 0, TRANSCRIPT_MESSAGES + 1, TRANSCRIPT_TEXT_BYTES))
+                .map(rows -> messages(rows).map(all -> all.size() > TRANSCRIPT_MESSAGES
+                        ? new Conversation(all.subList(0, TRANSCRIPT_MESSAGES), true)
+                        : new Conversation(all, textOf(all) >= TRANSCRIPT_TEXT_BYTES)));
+    }
+
+    /** The bytes of text a page of messages holds, as the page's budget counts them. */
+    private static long textOf(List<ChatMessage> messages) {
+        long bytes = 0;
+        for (ChatMessage m : messages) {
+            bytes += utf8(m.message()) + utf8(m.author()) + utf8(m.specialParam());
+        }
+        return bytes;
+    }
+
+    private static int utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     /** The stored message, or empty when the session does not exist. */
@@ -327,22 +360,27 @@ public final class ChatRepository {
                         .addInteger(maxMessages).addInteger(MAX_ANSWER_TEXT_BYTES))
                 .compose(rows -> {
                     Map<Integer, List<ChatMessage>> bySession = new HashMap<>();
+                    Set<Integer> full = new HashSet<>();
                     for (Row row : rows) {
                         ChatMessage m = ChatMessage.from(row, 0);
-                        bySession.computeIfAbsent(m.chatSessionId(), id -> new ArrayList<>()).add(m);
+                        List<ChatMessage> page = bySession.computeIfAbsent(m.chatSessionId(), id -> new ArrayList<>());
+                        page.add(m);
+                        if (page.size() >= maxMessages || row.getLong(ChatMessage.COLUMN_COUNT) >= MAX_ANSWER_TEXT_BYTES) {
+                            full.add(m.chatSessionId());
+                        }
                     }
                     // A session woken without anything new may have been deleted (its delete notifies too):
                     // a second, small query, only then, tells.
                     Integer[] quiet = afterBySession.keySet().stream().filter(id -> !bySession.containsKey(id))
                             .toArray(Integer[]::new);
                     if (quiet.length == 0) {
-                        return Future.succeededFuture(new Woken(bySession, Set.of()));
+                        return Future.succeededFuture(new Woken(bySession, full, Set.of()));
                     }
                     return pool.preparedQuery(SELECT_GONE).execute(Tuple.tuple().addArrayOfInteger(quiet))
                             .map(gone -> {
                                 Set<Integer> ids = new HashSet<>();
                                 gone.forEach(row -> ids.add(row.getInteger(0)));
-                                return new Woken(bySession, ids);
+                                return new Woken(bySession, full, ids);
                             });
                 });
     }

@@ -243,8 +243,8 @@ public final class LongPoll {
      * Answers the waiters of each queried session with the messages newer than their own {@code after}.
      * A waiter that parked after the batch was taken, with an {@code after} below the one queried (a
      * client that fell behind), could be missing messages between the two: it is not answered from
-     * this result; its session is queried again, from its {@code after}. So is a session where some
-     * waiter found nothing new while others did: the page may have ended before that waiter's messages
+     * this result; its session is queried again, from its {@code after}. So is a session whose page was
+     * full while some waiter found nothing new in it: the page may have ended before that waiter's messages
      * (an answer holds a bounded number). A session whose answers cannot be written fails its own waiters
      * (500) and no other session's.
      */
@@ -269,10 +269,11 @@ public final class LongPoll {
         List<ChatMessage> messages = woken.messages().getOrDefault(sessionId, List.of());
         Map<Encoding, Buffer> encoded = new HashMap<>();
         boolean again = false;
+        boolean full = woken.full().contains(sessionId);
         for (Waiter w : waiters.values(sessionId)) {
             List<ChatMessage> newer = MessagesHandler.newerThan(messages, w.after);
             if (w.after < queriedAfter || newer.isEmpty()) {
-                again |= w.after < queriedAfter || !messages.isEmpty();
+                again |= w.after < queriedAfter || full;
                 continue;
             }
             Buffer body;

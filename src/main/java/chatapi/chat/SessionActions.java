@@ -167,10 +167,9 @@ public final class SessionActions {
         Representation representation = Representation.of(ctx);
         repository.conversation(id)
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
-                .onSuccess(messages -> {
-                    String text = Transcript.of(messages, asHtml, representation.zone());
-                    Json.send(ctx, 200, "string", g -> g.writeString(text));
-                })
+                // Written inside map: a message that cannot be written fails the request (500), never hangs it.
+                .map(page -> Transcript.of(page.messages(), asHtml, representation.zone(), page.cut()))
+                .onSuccess(text -> Json.send(ctx, 200, "string", g -> g.writeString(text)))
                 .onFailure(ctx::fail);
     }
 

@@ -12,7 +12,8 @@ final class Transcript {
     private Transcript() {
     }
 
-    static String of(List<ChatMessage> messages, boolean html, ZoneId zone) {
+    /** The transcript of the messages; {@code cut} adds a last line saying that the conversation goes on. */
+    static String of(List<ChatMessage> messages, boolean html, ZoneId zone, boolean cut) {
         StringBuilder out = new StringBuilder(html ? "<div class=\"chat-transcript\">\n" : "");
         for (ChatMessage m : messages) {
             String when = TIME.format(m.whenPosted().atZoneSameInstant(zone));
@@ -26,6 +27,10 @@ final class Transcript {
                 out.append(when).append(' ').append(special ? "* " : "").append(m.author()).append(": ").append(text)
                         .append('\n');
             }
+        }
+        if (cut) {
+            String note = "(the transcript ends here: it holds the first " + messages.size() + " messages)";
+            out.append(html ? "<p class=\"special\">" + note + "</p>\n" : note + "\n");
         }
         return html ? out.append("</div>\n").toString() : out.toString();
     }

@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
  */
 public final class ClientAddress {
 
-    private static final int MAX_LENGTH = 64;
     private static final Pattern BRACKETED = Pattern.compile("\\[([0-9A-Fa-f:.]+)](?::\\d+)?");
     private static final Pattern IPV4_WITH_PORT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):\\d+");
 
@@ -56,8 +55,14 @@ public final class ClientAddress {
         return new IpSubnetFilterRule(ip, prefix, IpFilterRuleType.ACCEPT);
     }
 
+    /**
+     * The client's address, canonical ({@code ::1}, not {@code 0:0:0:0:0:0:0:1}). Behind trusted proxies: the
+     * right-most X-Forwarded-For entry that is not a trusted proxy, if it is an IP address; else (garbage, or
+     * nothing untrusted) the nearest hop a trusted proxy vouched for, never an entry further left, which the
+     * client may have written.
+     */
     public String of(HttpServerRequest request) {
-        String socket = request.remoteAddress().hostAddress();
+        String socket = canonical(request.remoteAddress().hostAddress());
         if (trusted.isEmpty() || !trusted(socket)) {
             return socket;
         }
@@ -69,22 +74,59 @@ public final class ClientAddress {
                 }
             }
         }
+        String vouched = socket;
         for (int i = entries.size() - 1; i >= 0; i--) {
-            String address = withoutPort(entries.get(i));
-            if (!trusted(address)) {
-                return address.length() <= MAX_LENGTH ? address : address.substring(0, MAX_LENGTH);
+            InetAddress ip = NetUtil.createInetAddressFromIpAddressString(withoutPort(entries.get(i)));
+            if (ip == null) {
+                return vouched;
+            }
+            String address = NetUtil.toAddressString(ip);
+            if (!trusted(ip)) {
+                return address;
+            }
+            vouched = address;
+        }
+        return vouched;
+    }
+
+    /**
+     * The unit login throttling counts by: an IPv4 address, or an IPv6 address's /64 (one subscriber's
+     * network: an attacker there has 2^64 addresses to choose from).
+     */
+    public static String network(String address) {
+        InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
+        if (ip == null || ip.getAddress().length != 16) {
+            return address;
+        }
+        byte[] bytes = ip.getAddress();
+        java.util.Arrays.fill(bytes, 8, 16, (byte) 0);
+        return NetUtil.bytesToIpAddress(bytes) + "/64";
+    }
+
+    /** The scheme the client used: X-Forwarded-Proto from a trusted proxy, else the request's own. */
+    public String scheme(HttpServerRequest request) {
+        String forwarded = request.getHeader("X-Forwarded-Proto");
+        if (forwarded != null && !trusted.isEmpty() && trusted(request.remoteAddress().hostAddress())) {
+            String proto = forwarded.split(",", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+            if (proto.equals("http") || proto.equals("https")) {
+                return proto;
             }
         }
-        // Every hop is a trusted proxy: the left-most is the one that saw the client.
-        return entries.isEmpty() ? socket : withoutPort(entries.get(0));
+        return request.scheme();
+    }
+
+    private static String canonical(String address) {
+        InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
+        return ip == null ? address : NetUtil.toAddressString(ip);
     }
 
     /** Whether requests from this address may name the client in X-Forwarded-For. */
     public boolean trusted(String address) {
         InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
-        if (ip == null) {
-            return false;
-        }
+        return ip != null && trusted(ip);
+    }
+
+    private boolean trusted(InetAddress ip) {
         InetSocketAddress socket = new InetSocketAddress(ip, 0);
         for (IpSubnetFilterRule rule : trusted) {
             if (rule.matches(socket)) {

@@ -26,14 +26,18 @@ public final class CrossSite implements Handler<RoutingContext> {
 
     private final String publicOrigin;
     private final List<String> allowedOrigins;
+    private final ClientAddress clients;
 
     /**
-     * @param publicBaseUrl  the server's public URL, whose origin is its own; null to go by the Host header
+     * @param publicBaseUrl  the server's public URL, whose origin is its own; null to go by the request's
+     *                       scheme (X-Forwarded-Proto from a trusted proxy) and Host header
      * @param allowedOrigins further origins ({@code https://console.example.com}) whose pages may change data
+     * @param clients        which proxies' X-Forwarded-Proto is believed
      */
-    public CrossSite(String publicBaseUrl, List<String> allowedOrigins) {
+    public CrossSite(String publicBaseUrl, List<String> allowedOrigins, ClientAddress clients) {
         this.publicOrigin = publicBaseUrl == null ? null : origin(publicBaseUrl);
         this.allowedOrigins = allowedOrigins;
+        this.clients = clients;
     }
 
     @Override
@@ -87,11 +91,16 @@ public final class CrossSite implements Handler<RoutingContext> {
         if (normalised.equals(publicOrigin) || allowedOrigins.contains(normalised)) {
             return true;
         }
-        // The page's own server: the browser sets Host to where it sends the request, so a page of another
-        // site cannot make the two agree. The scheme is left out: behind a TLS-terminating proxy the request
-        // arrives as http while the page's origin is https.
+        if (publicOrigin != null) {
+            return false;
+        }
+        // Without publicBaseUrl, the page's own server: the browser sets Host to where it sends the request, so
+        // a page of another site cannot make the two agree; the scheme must agree too (an http page on the same
+        // host is another origin), as the client used it (X-Forwarded-Proto behind a trusted proxy).
         String host = request.getHeader(HttpHeaders.HOST);
-        return host != null && authority(URI.create(normalised)).equals(withoutDefaultPort(host.toLowerCase(Locale.ROOT)));
+        URI uri = URI.create(normalised);
+        return host != null && uri.getScheme().equals(clients.scheme(request))
+                && authority(uri).equals(withoutDefaultPort(host.toLowerCase(Locale.ROOT)));
     }
 
     /** {@code scheme://host[:port]} in lower case, or null when the text is not an origin. */

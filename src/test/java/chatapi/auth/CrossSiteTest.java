@@ -48,6 +48,8 @@ class CrossSiteTest {
                         post("/api/v1/ChatSession/" + b + "/Pickup", null, null, "Authorization", BASIC,
                                 "Origin", "https://evil.example"),
                         post("/api/v1/ChatSession/" + b + "/Reset", null, null, "Authorization", BASIC, "Origin", "null"),
+                        post("/api/v1/ChatSession/" + b + "/Pickup", null, null, "Authorization", BASIC,
+                                "Origin", "https://127.0.0.1:" + app.port()), // the same host, another scheme
                         app.request(HttpMethod.DELETE, "/api/v1/ChatSession/" + c, null, "Authorization", BASIC,
                                 "Origin", "http://attacker.test:8080"),
                         post("/api/v1/Agents/Chat/DeleteChatSessionEntity?chatSessionEntityId=" + c, null, null,
@@ -59,7 +61,7 @@ class CrossSiteTest {
                         assertEquals(403, r.status(), i + ": " + r.body());
                         assertEquals("Forbidden", r.json().getString("ErrorType"));
                     }
-                    assertEquals(null, all.<Response>resultAt(6).header("Set-Cookie"), "no ticket for a forged login");
+                    assertEquals(null, all.<Response>resultAt(7).header("Set-Cookie"), "no ticket for a forged login");
                     assertEquals("InQueue,InQueue,InQueue", DB.value("SELECT string_agg(status, ',' ORDER BY chat_session_id)"
                             + " FROM chat_session WHERE chat_session_id IN (" + a + ", " + b + ", " + c + ")"));
                     ctx.completeNow();

@@ -97,19 +97,20 @@ class KeysAndLockoutTest {
     }
 
     @Test
-    @DisplayName("after authMaxFailuresPerUserAndAddress failures even the right password is refused 429 from that address, until the lockout time has passed; other credentials are unaffected")
+    @DisplayName("with its allowance used up even the right password is refused 429 from that address, until the allowance is back; other credentials are unaffected")
     void lockoutEnds(Vertx vertx, VertxTestContext ctx) {
-        withApp(vertx, json -> json.put("authMaxFailuresPerUserAndAddress", 3).put("authLockoutSeconds", 1), app -> {
+        // One attempt per 2 s: the failure empties the allowance, which is back 2 s later.
+        withApp(vertx, json -> json.put("authMaxFailuresPerUserAndAddress", 1).put("authLockoutSeconds", 2), app -> {
             String right = basic("tje0", "Tje0");
             String wrong = basic("tje0", "guess");
-            return post(app, wrong).compose(v -> post(app, wrong)).compose(v -> post(app, wrong))
+            return post(app, wrong)
                     .compose(v -> post(app, right))
                     .compose(locked -> app.get("/api/v1/ChatSession/1", "Authorization", app.agentAuthorization())
-                            .compose(other -> after(vertx, 1_100).compose(v -> post(app, right))
+                            .compose(other -> after(vertx, 2_100).compose(v -> post(app, right))
                                     .map(later -> {
                                         ctx.verify(() -> {
                                             assertEquals(429, locked.status(), "throttled even with the right password");
-                                            assertEquals("1", locked.header("Retry-After"));
+                                            assertEquals("2", locked.header("Retry-After"));
                                             assertEquals(200, other.status(), "other credentials still work");
                                             assertEquals(200, later.status(), "the lock ends after its time");
                                         });

@@ -61,13 +61,14 @@ class LoginThrottleTest {
                                     assertEquals(295, statuses.getOrDefault(429, 0), statuses.toString());
                                     Response refused = guesses.stream().map(Future::result)
                                             .filter(r -> r.status() == 429).findFirst().orElseThrow();
-                                    assertEquals("300", refused.header("Retry-After"));
+                                    assertEquals("60", refused.header("Retry-After"), "5 attempts per 300 s: one a minute");
                                     assertEquals("TooManyRequests", refused.json().getString("ErrorType"));
                                     assertEquals(5 + 1, counter(metrics, "chat_auth_password_checks_total") - checksBefore,
                                             "five guesses and the agent's login were checked, nothing else");
                                     assertEquals(200, agentLogin.status(), "the agent logs in from its own address");
                                     assertEquals(429, attackerWithRightPassword.status(),
                                             "the guessing address stays throttled, right password or not");
+                                    assertEquals("60", attackerWithRightPassword.header("Retry-After"));
                                 });
                                 return metrics;
                             })))
@@ -116,17 +117,46 @@ class LoginThrottleTest {
                     "Authorization", basic("tje0", "wrong"), "X-Forwarded-For", "10.9.9.99, " + ATTACKER));
         };
         withApp(vertx, throttled(json -> { }), app -> spoofing.apply(app)
-                .compose(sixth -> app.post("/api/v1/ChatSession", "{\"TopicId\":1}",
-                                "X-Forwarded-For", "192.0.2.55, " + AGENT + ", 127.0.0.1")
+                .compose(sixth -> Future.all(
+                                app.post("/api/v1/ChatSession", "{\"TopicId\":1}",
+                                        "X-Forwarded-For", "192.0.2.55, " + AGENT + ", 127.0.0.1"),
+                                app.post("/api/v1/ChatSession", "{\"TopicId\":1}",
+                                        "X-Forwarded-For", AGENT + ", not-an-address"),
+                                app.post("/api/v1/ChatSession", "{\"TopicId\":1}",
+                                        "X-Forwarded-For", "2001:0db8:0:0:0:0:0:0001"))
                         .map(created -> {
                             ctx.verify(() -> {
                                 assertEquals(429, sixth.status(), "all five counted for " + ATTACKER);
-                                assertEquals(AGENT, created.json().getString("CustomerHost"),
+                                assertEquals(AGENT, created.<Response>resultAt(0).json().getString("CustomerHost"),
                                         "the right-most untrusted entry, a trusted proxy's skipped");
+                                assertEquals("127.0.0.1", created.<Response>resultAt(1).json().getString("CustomerHost"),
+                                        "garbage where the client should be: the proxy that vouched, never further left");
+                                assertEquals("2001:db8::1", created.<Response>resultAt(2).json().getString("CustomerHost"),
+                                        "canonical");
                             });
                             return created;
                         })))
                 .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("a user name longer than any agent's (50) is refused without a password check or a count")
+    void longUserNames(Vertx vertx, VertxTestContext ctx) {
+        withApp(vertx, throttled(json -> { }), app -> passwordChecks(app).compose(before -> {
+            Future<Void> all = Future.succeededFuture();
+            for (int i = 0; i < 10; i++) {
+                String name = "x".repeat(51) + i;
+                all = all.compose(v -> app.request(HttpMethod.POST, "/api/v1/Authenticate", null,
+                        "Authorization", basic(name, "x"), "X-Forwarded-For", ATTACKER).map(r -> {
+                            ctx.verify(() -> assertEquals(401, r.status()));
+                            return null;
+                        }));
+            }
+            return all.compose(v -> passwordChecks(app)).map(after -> {
+                ctx.verify(() -> assertEquals(before, after));
+                return after;
+            });
+        })).onComplete(ctx.succeedingThenComplete());
     }
 
     @Test

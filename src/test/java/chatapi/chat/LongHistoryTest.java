@@ -108,6 +108,23 @@ class LongHistoryTest {
                 })));
     }
 
+    @Test
+    @DisplayName("a transcript holds at most 10,000 messages and says so in a last line when the conversation goes on")
+    void transcriptIsBounded(VertxTestContext ctx) {
+        int session = DB.newSession();
+        DB.execute("INSERT INTO chat_message (chat_session_id, message, author) SELECT " + session + ", 'm' || i, 'a'"
+                + " FROM generate_series(1, 10001) i");
+        app.post("/api/v1/ChatSession/" + session + "/Transcript", "")
+                .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+                    assertEquals(200, resp.status());
+                    String[] lines = new io.vertx.core.json.JsonArray("[" + resp.body() + "]").getString(0).split("\n");
+                    assertEquals(10_001, lines.length);
+                    assertEquals(true, lines[9_999].endsWith("a: m10000"), lines[9_999]);
+                    assertEquals("(the transcript ends here: it holds the first 10000 messages)", lines[10_000]);
+                    ctx.completeNow();
+                })));
+    }
+
     /** Follows the widget's loop (wait=0): after= the last id of each answer, until an empty one. */
     private static Future<Void> continueFrom(int session, Response answer, List<Integer> seen, List<Integer> sizes) {
         JsonArray messages = answer.jsonArray();

@@ -28,6 +28,14 @@ class ClientAddressTest {
     }
 
     @Test
+    @DisplayName("login throttling counts an IPv6 client by its /64 and an IPv4 client by its address")
+    void networks() {
+        assertEquals("2001:db8:1:2::/64", ClientAddress.network("2001:db8:1:2:aaaa:bbbb:cccc:dddd"));
+        assertEquals("2001:db8:1:2::/64", ClientAddress.network("2001:0db8:1:2::1"));
+        assertEquals("203.0.113.9", ClientAddress.network("203.0.113.9"));
+    }
+
+    @Test
     @DisplayName("an entry that is not an address or range stops the server at start, naming it")
     void invalidEntries() {
         for (String bad : List.of("proxy.example.com", "10.0.0.0/33", "10.0.0.0/x", "::1/129")) {

@@ -86,7 +86,7 @@ class RoutingTest {
     }
 
     @Test
-    @DisplayName("ready answers 503 and live 200 when the database does not answer")
+    @DisplayName("ready answers 503 and live 200 when the database does not answer; a Basic login that cannot be checked is 503, not 401")
     void readyDownWithoutDatabase(Vertx vertx, VertxTestContext ctx) throws IOException {
         int deadPort;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -111,6 +111,16 @@ class RoutingTest {
                     ctx.verify(() -> assertEquals(200, resp.statusCode()));
                     return resp;
                 }))
+                .compose(v -> client.request(new io.vertx.core.http.RequestOptions().setPort(port.get())
+                        .setHost("127.0.0.1").setURI("/api/v1/ChatSession/1")
+                        .addHeader("Authorization", "Basic dGplMDpUamUw")))
+                .compose(req -> req.send().compose(resp -> resp.body().map(body -> {
+                    ctx.verify(() -> {
+                        assertEquals(503, resp.statusCode(), "Basic cannot be checked without the database: " + body);
+                        assertEquals("1", resp.getHeader("Retry-After"));
+                    });
+                    return body;
+                })))
                 .onComplete(ctx.succeedingThenComplete());
     }
 

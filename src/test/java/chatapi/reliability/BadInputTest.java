@@ -39,10 +39,16 @@ class BadInputTest {
     @Order(1)
     static final TestDatabase DB = new TestDatabase();
 
-    /** Short read and idle timeouts (1 s, 2 s), so that slow, partial and idle connections are cut quickly here. */
+    /**
+     * Short read and idle timeouts (1 s, 2 s), so that slow, partial and idle connections are cut quickly here;
+     * the shipped login throttling, behind a trusted proxy at 127.0.0.1, so that a legitimate agent can come
+     * from an address of its own.
+     */
     @RegisterExtension
     @Order(2)
-    static final TestApp app = TestApp.on(DB, json -> json.put("httpReadTimeoutSeconds", 1).put("httpIdleTimeoutSeconds", 2));
+    static final TestApp app = TestApp.on(DB, json -> json.put("httpReadTimeoutSeconds", 1).put("httpIdleTimeoutSeconds", 2)
+            .put("authMaxFailuresPerUserAndAddress", 5).put("authMaxFailuresPerAddress", 50)
+            .put("trustedProxies", "127.0.0.1"));
 
     /** How long a request of the corpus may take to be answered or closed. */
     private static final int LIMIT_MS = 5_000;
@@ -81,7 +87,12 @@ class BadInputTest {
         System.out.println("BadInputTest: " + corpus.size() + " requests, outcomes " + results);
         assertEquals(List.of(), failures.stream().limit(20).toList(), failures.size() + " bad outcomes of " + corpus.size());
 
-        // Served normally afterwards, long-poll included.
+        // Served normally afterwards, long-poll included, and the demo agent, guessed at by the corpus from
+        // 127.0.0.1, still logs in from its own address.
+        TestApp.Response login = app.request(io.vertx.core.http.HttpMethod.POST, "/api/v1/Authenticate", null,
+                        "Authorization", "Basic dGplMDpUamUw", "X-Forwarded-For", "198.51.100.7")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(200, login.status(), "the agent is not locked out by the corpus: " + login.body());
         TestApp.Response ok = app.get("/api/v1/ChatSession/1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(200, ok.status());
         assertEquals(1, ok.json().getInteger("ChatSessionId"));
@@ -254,6 +265,13 @@ class BadInputTest {
                 "x".repeat(10_000) + "\r\n\r\n",
                 "GET " + "/a".repeat(5_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
         headerCases.forEach(h -> cases.add(Case.of("header", h)));
+        // Password guessing at the demo agent and at made-up names, as a fuzzer (or an attacker) sends it.
+        for (int i = 0; i < 60; i++) {
+            String user = i % 2 == 0 ? "tje0" : "fuzz" + i;
+            String basic = java.util.Base64.getEncoder().encodeToString((user + ":guess" + i).getBytes(StandardCharsets.UTF_8));
+            cases.add(Case.of("guess", "POST /api/v1/Authenticate HTTP/1.1\r\nHost: x\r\nAuthorization: Basic " + basic
+                    + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+        }
 
         String[] bodies = {"", "{", "}", "[", "null", "true", "1", "\"x\"", "[]", "{}", "{\"Message\":}", "{\"Message\":1}",
             "{\"Message\":null}", "{\"Message\":\"\"}", "{\"Message\":[\"x\"]}", "{\"Message\":{\"a\":1}}",
