@@ -266,20 +266,15 @@ public final class LongPoll {
             }
             return;
         }
-        List<ChatMessage> messages = woken.messages().getOrDefault(sessionId, List.of());
+        Delivery.Plan<Waiter> plan = Delivery.plan(waiters.values(sessionId),
+                woken.messages().getOrDefault(sessionId, List.of()), woken.full().contains(sessionId), queriedAfter);
         Map<Encoding, Buffer> encoded = new HashMap<>();
-        boolean again = false;
-        boolean full = woken.full().contains(sessionId);
-        for (Waiter w : waiters.values(sessionId)) {
-            List<ChatMessage> newer = MessagesHandler.newerThan(messages, w.after);
-            if (w.after < queriedAfter || newer.isEmpty()) {
-                again |= w.after < queriedAfter || full;
-                continue;
-            }
+        for (Delivery.Answer<Waiter> answer : plan.answers()) {
+            Waiter w = answer.poll();
             Buffer body;
             try {
                 body = encoded.computeIfAbsent(new Encoding(w.after, w.representation),
-                        e -> MessagesHandler.encode(newer, e.representation()));
+                        e -> MessagesHandler.encode(answer.messages(), e.representation()));
             } catch (RuntimeException e) { // this answer cannot be written: this request fails, the rest go on
                 w.fail(e);
                 continue;
@@ -291,7 +286,7 @@ public final class LongPoll {
                 }
             });
         }
-        if (again) {
+        if (plan.again()) {
             pending.merge(sessionId, written, LongPoll::earliest);
         }
     }

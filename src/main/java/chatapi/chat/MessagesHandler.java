@@ -101,21 +101,6 @@ public final class MessagesHandler {
         Compression.end(ctx, body);
     }
 
-    /** The tail of {@code messages} (ascending ids) with ids greater than {@code after}. */
-    static List<ChatMessage> newerThan(List<ChatMessage> messages, int after) {
-        int low = 0;
-        int high = messages.size();
-        while (low < high) {
-            int mid = (low + high) >>> 1;
-            if (messages.get(mid).chatMessageId() <= after) {
-                low = mid + 1;
-            } else {
-                high = mid;
-            }
-        }
-        return messages.subList(low, messages.size());
-    }
-
     /** The messages as a JSON array, or as XML {@code ArrayOfChatMessage} holding {@code ChatMessage} elements. */
     public static Buffer encode(List<ChatMessage> messages, Representation representation) {
         return Json.buffer(representation, "ArrayOfChatMessage", g -> {

@@ -172,6 +172,7 @@ public final class SessionQuery {
             return terms.size() == 1 ? terms.get(0) : "(" + String.join(" AND ", terms) + ")";
         }
 
+        /** {@code unary := 'not' unary | '(' or ')' | function | comparison} */
         private String unary() {
             skipSpace();
             int at = pos;
@@ -180,35 +181,47 @@ public final class SessionQuery {
             }
             skipSpace();
             if (peek('(')) {
-                at = pos++;
-                return nested(at, () -> {
-                    String inner = or();
-                    expect(')');
-                    return "(" + inner + ")";
-                });
+                pos++;
+                return nested(at, this::parenthesised);
             }
-            int start = pos;
             String name = identifier();
             String lower = name.toLowerCase(Locale.ROOT);
             skipSpace();
             if ((lower.equals("contains") || lower.equals("startswith")) && peek('(')) {
-                pos++;
-                Property p = scalar(identifier(), start);
-                if (p.kind() != Property.Kind.STRING) {
-                    throw fail(lower + " needs a text property, not " + p.name());
-                }
-                expect(',');
-                skipSpace();
-                Object value = literal();
-                if (!(value instanceof String s)) {
-                    throw fail(lower + " needs a text value");
-                }
-                expect(')');
-                params.add(s.toLowerCase(Locale.ROOT));
-                String column = "lower(s." + p.column() + ")";
-                return lower.equals("contains") ? "strpos(" + column + ", $" + params.size() + ") > 0"
-                        : "starts_with(" + column + ", $" + params.size() + ")";
+                return function(lower, at);
             }
+            return comparison(name, at);
+        }
+
+        /** The inside of {@code '(' or ')'}, its opening parenthesis read. */
+        private String parenthesised() {
+            String inner = or();
+            expect(')');
+            return "(" + inner + ")";
+        }
+
+        /** {@code function := ('contains'|'startswith') '(' Property ',' 'text' ')'}, its name read. */
+        private String function(String name, int start) {
+            pos++;
+            Property p = scalar(identifier(), start);
+            if (p.kind() != Property.Kind.STRING) {
+                throw fail(name + " needs a text property, not " + p.name());
+            }
+            expect(',');
+            skipSpace();
+            Object value = literal();
+            if (!(value instanceof String s)) {
+                throw fail(name + " needs a text value");
+            }
+            expect(')');
+            params.add(s.toLowerCase(Locale.ROOT));
+            String column = "lower(s." + p.column() + ")";
+            return name.equals("contains") ? "strpos(" + column + ", $" + params.size() + ") > 0"
+                    : "starts_with(" + column + ", $" + params.size() + ")";
+        }
+
+        /** {@code comparison := Property ('eq'|'ne'|'lt'|'le'|'gt'|'ge') literal}, the property's name read. */
+        private String comparison(String name, int start) {
             Property p = scalar(name, start);
             String op = operator();
             skipSpace();

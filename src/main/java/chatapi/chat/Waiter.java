@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * answer, a failure, its timeout or its client's disconnect, and each of those leaves the registry
  * the same way. Responses are written on the request's own event loop.
  */
-final class Waiter {
+final class Waiter implements Delivery.Parked {
 
     final int chatSessionId;
     final int after;
@@ -32,6 +32,11 @@ final class Waiter {
         this.chatSessionId = chatSessionId;
         this.after = after;
         this.representation = Representation.of(ctx);
+    }
+
+    @Override
+    public int after() {
+        return after;
     }
 
     void armTimer(long timeoutMs) {
