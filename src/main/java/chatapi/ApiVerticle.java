@@ -9,7 +9,7 @@ import chatapi.chat.LongPoll;
 import chatapi.chat.MessagesHandler;
 import chatapi.chat.PostRate;
 import chatapi.chat.SessionActions;
-import chatapi.chat.SessionIds;
+import chatapi.http.PathIds;
 import chatapi.config.AppConfig;
 import chatapi.db.Database;
 import chatapi.http.AccessLog;
@@ -164,36 +164,36 @@ public final class ApiVerticle extends VerticleBase {
         SessionActions actions = new SessionActions(pool, repository);
         router.post("/api/v1/ChatSession").handler(Access::agents).handler(sessions::create);
         router.get("/api/v1/ChatSession").handler(Access::agents).handler(sessions::list);
-        router.get("/api/v1/ChatTopic/:id/Sessions").handler(SessionIds::parse).handler(Access::agents)
+        router.get("/api/v1/ChatTopic/:id/Sessions").handler(PathIds::parse).handler(Access::agents)
                 .handler(sessions::topicSessions);
-        router.post("/api/v1/ChatTopic/:id/Sessions").handler(SessionIds::parse).handler(Access::agents)
+        router.post("/api/v1/ChatTopic/:id/Sessions").handler(PathIds::parse).handler(Access::agents)
                 .handler(sessions::createInTopic);
         router.get("/api/v1/ChatSession/default").handler(Access::agents).handler(sessions::defaultEntity);
         router.get("/api/v1/ChatSession/ForCurrentUser").handler(Access::agents).handler(agents::chatSessionsForUser);
         router.post("/api/v1/ChatSession/Pickup").handler(Access::agents).handler(actions::pickupFirst);
-        router.post("/api/v1/ChatSession/:id/Pickup").handler(SessionIds::parse).handler(Access::agents)
+        router.post("/api/v1/ChatSession/:id/Pickup").handler(PathIds::parse).handler(Access::agents)
                 .handler(actions::pickup);
-        router.post("/api/v1/ChatSession/:id/TransferTo/:associate").handler(SessionIds::parse).handler(Access::agents)
+        router.post("/api/v1/ChatSession/:id/TransferTo/:associate").handler(PathIds::parse).handler(Access::agents)
                 .handler(actions::transfer);
-        router.post("/api/v1/ChatSession/:id/AcceptTransfer").handler(SessionIds::parse).handler(Access::agents)
+        router.post("/api/v1/ChatSession/:id/AcceptTransfer").handler(PathIds::parse).handler(Access::agents)
                 .handler(actions::accept);
-        router.post("/api/v1/ChatSession/:id/RejectTransfer").handler(SessionIds::parse).handler(Access::agents)
+        router.post("/api/v1/ChatSession/:id/RejectTransfer").handler(PathIds::parse).handler(Access::agents)
                 .handler(actions::reject);
-        router.post("/api/v1/ChatSession/:id/Reset").handler(SessionIds::parse).handler(Access::agents)
+        router.post("/api/v1/ChatSession/:id/Reset").handler(PathIds::parse).handler(Access::agents)
                 .handler(actions::reset);
-        router.post("/api/v1/ChatSession/:id/Transcript").handler(SessionIds::parse).handler(Access::agents)
+        router.post("/api/v1/ChatSession/:id/Transcript").handler(PathIds::parse).handler(Access::agents)
                 .handler(actions::transcript);
-        router.get("/api/v1/ChatSession/:id").handler(SessionIds::parse).handler(Access::agents)
+        router.get("/api/v1/ChatSession/:id").handler(PathIds::parse).handler(Access::agents)
                 .handler(sessions::get);
-        router.put("/api/v1/ChatSession/:id").handler(SessionIds::parse).handler(Access::agents)
+        router.put("/api/v1/ChatSession/:id").handler(PathIds::parse).handler(Access::agents)
                 .handler(sessions::put);
-        router.patch("/api/v1/ChatSession/:id").handler(SessionIds::parse).handler(Access::agents)
+        router.patch("/api/v1/ChatSession/:id").handler(PathIds::parse).handler(Access::agents)
                 .handler(sessions::patch);
-        router.delete("/api/v1/ChatSession/:id").handler(SessionIds::parse).handler(Access::agents)
+        router.delete("/api/v1/ChatSession/:id").handler(PathIds::parse).handler(Access::agents)
                 .handler(sessions::delete);
-        router.get("/api/v1/ChatSession/:id/Messages").handler(SessionIds::parse)
+        router.get("/api/v1/ChatSession/:id/Messages").handler(PathIds::parse)
                 .handler(Access::sessionParticipants).handler(messages::list);
-        router.post("/api/v1/ChatSession/:id/Messages").handler(SessionIds::parse)
+        router.post("/api/v1/ChatSession/:id/Messages").handler(PathIds::parse)
                 .handler(Access::sessionParticipants).handler(shared.postRate()).handler(messages::post);
 
         String agentsChat = "/api/v1/Agents/Chat/";

@@ -56,7 +56,6 @@ public final class Application {
         AtomicInteger port = new AtomicInteger();
         LongPoll longPoll = new LongPoll(config.maxParked(), config.limits().maxParkedPerCustomer(),
                 config.limits().maxParkedPerAgent(), registry);
-        Metrics.bind(registry, longPoll);
         LongPollVerticle listener = new LongPollVerticle(config, longPoll);
         AppTokens appTokens = new AppTokens(registry);
         ApiVerticle.Shared shared = ApiVerticle.Shared.create(vertx, config, longPoll, appTokens,

@@ -4,7 +4,7 @@ import chatapi.chat.ChatRepository;
 import chatapi.chat.LongPoll;
 import chatapi.config.AppConfig;
 import chatapi.db.Database;
-import chatapi.db.NotificationListener;
+import chatapi.chat.NotificationListener;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.SqlClient;

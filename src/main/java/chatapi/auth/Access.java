@@ -1,6 +1,6 @@
 package chatapi.auth;
 
-import chatapi.chat.SessionIds;
+import chatapi.http.PathIds;
 import chatapi.http.ApiException;
 import io.vertx.ext.web.RoutingContext;
 
@@ -22,9 +22,9 @@ public final class Access {
         }
     }
 
-    /** Agents, and the customer of the session in the path (after {@link SessionIds#parse}). */
+    /** Agents, and the customer of the session in the path (after {@link PathIds#parse}). */
     public static void sessionParticipants(RoutingContext ctx) {
-        if (Principal.of(ctx).mayUseSession(SessionIds.of(ctx))) {
+        if (Principal.of(ctx).mayUseSession(PathIds.of(ctx))) {
             ctx.next();
         } else {
             ctx.fail(ApiException.forbidden());

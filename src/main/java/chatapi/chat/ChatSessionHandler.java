@@ -1,6 +1,7 @@
 package chatapi.chat;
 
 import chatapi.auth.Principal;
+import chatapi.http.PathIds;
 import chatapi.http.ApiException;
 import chatapi.http.ClientAddress;
 import chatapi.http.Params;
@@ -29,7 +30,7 @@ public final class ChatSessionHandler {
     }
 
     public void get(RoutingContext ctx) {
-        int id = SessionIds.of(ctx);
+        int id = PathIds.of(ctx);
         answer(ctx, id, select(ctx), Future.succeededFuture(java.util.Optional.of(id)));
     }
 
@@ -45,7 +46,7 @@ public final class ChatSessionHandler {
 
     /** GET /api/v1/ChatTopic/{id}/Sessions: the topic's sessions, with the same options as the list. */
     public void topicSessions(RoutingContext ctx) {
-        int topic = SessionIds.of(ctx);
+        int topic = PathIds.of(ctx);
         Select select = select(ctx);
         SessionQuery query = query(ctx, "topic_id", topic);
         repository.topicExists(topic)
@@ -61,7 +62,7 @@ public final class ChatSessionHandler {
 
     /** POST /api/v1/ChatTopic/{id}/Sessions: a new session in that topic's queue (the body's TopicId does not count). */
     public void createInTopic(RoutingContext ctx) {
-        int topic = SessionIds.of(ctx);
+        int topic = PathIds.of(ctx);
         create(ctx, Bodies.read(ctx, NewChatSession.class).inTopic(topic), () -> ApiException.notFound("topic.unknown", topic));
     }
 
@@ -117,7 +118,7 @@ public final class ChatSessionHandler {
      * leaves out takes its default; TopicId is required), answered as GET would answer it; 404 when absent.
      */
     public void put(RoutingContext ctx) {
-        int id = SessionIds.of(ctx);
+        int id = PathIds.of(ctx);
         Select select = select(ctx);
         SavedChatSession session = Bodies.read(ctx, SavedChatSession.class).withId(id);
         answer(ctx, id, select, repository.updateSession(session, ifUnmodifiedSince(ctx), null));
@@ -130,7 +131,7 @@ public final class ChatSessionHandler {
      * not change between reading and storing (409 if it did) nor after If-Unmodified-Since (412).
      */
     public void patch(RoutingContext ctx) {
-        int id = SessionIds.of(ctx);
+        int id = PathIds.of(ctx);
         Select select = select(ctx);
         String mediaType = mediaType(ctx);
         JsonNode document = Bodies.tree(ctx);
@@ -171,7 +172,7 @@ public final class ChatSessionHandler {
 
     /** DELETE /api/v1/ChatSession/{id}: 204; its messages go with it and its parked polls are answered 404. */
     public void delete(RoutingContext ctx) {
-        int id = SessionIds.of(ctx);
+        int id = PathIds.of(ctx);
         repository.deleteSession(id).onSuccess(deleted -> {
             if (deleted) {
                 ctx.response().setStatusCode(204).end();

@@ -2,6 +2,8 @@ package chatapi.chat;
 
 import chatapi.auth.Principal;
 import chatapi.http.ApiException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * verticle instance of the process, and the wake-up that answers them.
  *
  * <p>Parked requests cost no database work. A notification (LISTEN/NOTIFY, see
- * {@code db/NotificationListener}) names a session; if anyone here waits on it, the session joins
+ * {@link NotificationListener}) names a session; if anyone here waits on it, the session joins
  * the pending set. One query at a time fetches the new messages of every pending session (up to
  * {@link #BATCH} per query), and each waiter gets the messages newer than its own {@code after}.
  * Sessions notified while a query runs are fetched by the next one, so nothing committed after a
@@ -42,7 +44,7 @@ public final class LongPoll {
     static final long MAX_RETRY_DELAY_MS = 2_000;
     private static final Logger LOG = LoggerFactory.getLogger(LongPoll.class);
 
-    private final Registry<Integer, Waiter> waiters = new Registry<>();
+    private final Groups<Integer, Waiter> waiters = new Groups<>();
     private final AtomicInteger parked = new AtomicInteger();
     private final LongAdder wakeups = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
@@ -80,11 +82,28 @@ public final class LongPoll {
         this.maxParked = maxParked;
         this.maxPerCustomer = maxPerCustomer;
         this.maxPerAgent = maxPerAgent;
+        bindMeters(registry);
         this.wakeLatency = Timer.builder("chat_longpoll_wake_latency")
                 .description("From a message being written (database clock) to a parked request answered with it")
                 .publishPercentiles(0.5, 0.99)
                 .publishPercentileHistogram()
                 .register(registry);
+    }
+
+    /** The long-poll's meters: parked requests, wake-ups, timeouts, rejections, throttled, wake queries. */
+    private void bindMeters(MeterRegistry registry) {
+        Gauge.builder("chat_longpoll_parked", this, LongPoll::parked)
+                .description("Requests parked right now on this instance").register(registry);
+        FunctionCounter.builder("chat_longpoll_wakeups", this, LongPoll::wakeups)
+                .description("Parked requests answered because a message arrived").register(registry);
+        FunctionCounter.builder("chat_longpoll_timeouts", this, LongPoll::timeouts)
+                .description("Parked requests answered [] when their wait ran out").register(registry);
+        FunctionCounter.builder("chat_longpoll_rejections", this, LongPoll::rejections)
+                .description("Requests refused with 503 at the cap on parked requests").register(registry);
+        FunctionCounter.builder("chat_longpoll_throttled", this, LongPoll::throttled)
+                .description("Requests refused with 429 at their credential's cap on parked requests").register(registry);
+        FunctionCounter.builder("chat_longpoll_wake_queries", this, LongPoll::wakeQueries)
+                .description("Wake-up queries run (one serves every waiter of up to 500 sessions)").register(registry);
     }
 
     /** Called once by the listener's verticle: where wake queries run, and with what. */

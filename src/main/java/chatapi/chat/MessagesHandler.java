@@ -1,6 +1,7 @@
 package chatapi.chat;
 
 import chatapi.auth.Principal;
+import chatapi.http.PathIds;
 import chatapi.http.ApiException;
 import chatapi.http.Bodies;
 import chatapi.http.Compression;
@@ -33,7 +34,7 @@ public final class MessagesHandler {
     }
 
     public void list(RoutingContext ctx) {
-        int id = SessionIds.of(ctx);
+        int id = PathIds.of(ctx);
         String rawAfter = Params.singleQueryParam(ctx, "after");
         int after = rawAfter == null ? 0 : Params.int32("after", rawAfter, 0);
         long waitMs = Math.min(waitMs(ctx), untilExpiry(ctx));
@@ -57,7 +58,7 @@ public final class MessagesHandler {
 
     /** POST …/Messages: stores the message; the insert trigger's NOTIFY wakes the parked polls everywhere. */
     public void post(RoutingContext ctx) {
-        int id = SessionIds.of(ctx);
+        int id = PathIds.of(ctx);
         NewChatMessage message = Bodies.read(ctx, NewChatMessage.class).validated();
         if (!Principal.of(ctx).isAgent()
                 && (message.type() != MessageType.ToUser || message.specialType() != SpecialType.None)) {

@@ -1,6 +1,7 @@
 package chatapi.chat;
 
 import chatapi.auth.Principal;
+import chatapi.http.PathIds;
 import chatapi.http.ApiException;
 import chatapi.http.Errors;
 import chatapi.http.Json;
@@ -116,7 +117,7 @@ public final class SessionActions {
 
     /** POST …/{id}/Pickup. */
     public void pickup(RoutingContext ctx) {
-        int id = SessionIds.of(ctx);
+        int id = PathIds.of(ctx);
         run(ctx, PICKUP, id, null, "pick up");
     }
 
@@ -138,27 +139,27 @@ public final class SessionActions {
 
     /** POST …/{id}/TransferTo/{associate} (an id or a login name; 404 when no such agent). */
     public void transfer(RoutingContext ctx) {
-        run(ctx, TRANSFER, SessionIds.of(ctx), ctx.pathParam("associate"), "transfer");
+        run(ctx, TRANSFER, PathIds.of(ctx), ctx.pathParam("associate"), "transfer");
     }
 
     /** POST …/{id}/AcceptTransfer. */
     public void accept(RoutingContext ctx) {
-        run(ctx, ACCEPT, SessionIds.of(ctx), null, "accept a transfer of");
+        run(ctx, ACCEPT, PathIds.of(ctx), null, "accept a transfer of");
     }
 
     /** POST …/{id}/RejectTransfer. */
     public void reject(RoutingContext ctx) {
-        run(ctx, REJECT, SessionIds.of(ctx), null, "reject a transfer of");
+        run(ctx, REJECT, PathIds.of(ctx), null, "reject a transfer of");
     }
 
     /** POST …/{id}/Reset. */
     public void reset(RoutingContext ctx) {
-        run(ctx, RESET, SessionIds.of(ctx), null, "reset");
+        run(ctx, RESET, PathIds.of(ctx), null, "reset");
     }
 
     /** POST …/{id}/Transcript?html=true|false: the conversation as text or HTML, in a JSON string. */
     public void transcript(RoutingContext ctx) {
-        int id = SessionIds.of(ctx);
+        int id = PathIds.of(ctx);
         String html = Params.singleQueryParam(ctx, "html");
         if (html != null && !html.equalsIgnoreCase("true") && !html.equalsIgnoreCase("false")) {
             throw ApiException.badRequest("param.boolean", "html", Errors.echo(html));

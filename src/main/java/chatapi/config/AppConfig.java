@@ -112,7 +112,7 @@ public record AppConfig(
                     + "CHAT_DEV_START_CHAT_ANYWHERE=true, not httpHost " + httpHost);
         }
         trustedProxies = List.copyOf(trustedProxies);
-        trustedProxies.forEach(chatapi.http.ClientAddress::rule); // fails on an entry that is not an address or range
+        trustedProxies.forEach(Addresses::range); // fails on an entry that is not an address or range
         allowedOrigins = allowedOrigins.stream().map(AppConfig::origin).toList();
     }
 
@@ -271,7 +271,7 @@ public record AppConfig(
 
     /** An origin as browsers send it: {@code scheme://host[:port]}, lower case, no path. */
     private static String origin(String text) {
-        String origin = chatapi.http.CrossSite.origin(text.trim());
+        String origin = Addresses.origin(text.trim());
         if (origin == null || !text.trim().toLowerCase(java.util.Locale.ROOT).replaceAll("/$", "").equals(origin)) {
             throw new IllegalArgumentException("allowedOrigins: '" + text + "' is not an origin like https://app.example.com");
         }

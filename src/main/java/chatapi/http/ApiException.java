@@ -21,7 +21,7 @@ public class ApiException extends RuntimeException {
     }
 
     private ApiException(int status, String errorType, Map<String, String> headers, String key, Object... args) {
-        super(Messages.format(Messages.ENGLISH, key, args), null, false, false);
+        super(Texts.format(Texts.ENGLISH, key, args), null, false, false);
         this.status = status;
         this.errorType = errorType;
         this.key = key;
@@ -69,7 +69,7 @@ public class ApiException extends RuntimeException {
 
     /** The message in a supported language. */
     public String message(String language) {
-        return Messages.format(language, key, args);
+        return Texts.format(language, key, args);
     }
 
     /** Headers the error answer carries. */

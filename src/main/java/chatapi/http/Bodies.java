@@ -113,32 +113,32 @@ public final class Bodies {
         private final Class<?> type;
 
         WrongType(String property, Class<?> type) {
-            super(400, "BadRequest", "body.wrongType", property, expectation(Messages.ENGLISH, type));
+            super(400, "BadRequest", "body.wrongType", property, expectation(Texts.ENGLISH, type));
             this.property = property;
             this.type = type;
         }
 
         @Override
         public String message(String language) {
-            return Messages.format(language, "body.wrongType", property, expectation(language, type));
+            return Texts.format(language, "body.wrongType", property, expectation(language, type));
         }
     }
 
     private static String expectation(String language, Class<?> type) {
         if (type != null && type.isEnum()) {
-            return Messages.format(language, "expect.oneOf", Arrays.stream(type.getEnumConstants())
+            return Texts.format(language, "expect.oneOf", Arrays.stream(type.getEnumConstants())
                     .map(Object::toString).collect(Collectors.joining(", ")));
         }
         if (type == Integer.class || type == int.class) {
-            return Messages.format(language, "expect.integer");
+            return Texts.format(language, "expect.integer");
         }
         if (type == Boolean.class || type == boolean.class) {
-            return Messages.format(language, "expect.boolean");
+            return Texts.format(language, "expect.boolean");
         }
         if (type == String.class) {
-            return Messages.format(language, "expect.string");
+            return Texts.format(language, "expect.string");
         }
-        return Messages.format(language, "expect.other");
+        return Texts.format(language, "expect.other");
     }
 
     private static ObjectMapper mapper() {

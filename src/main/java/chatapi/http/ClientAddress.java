@@ -1,6 +1,6 @@
 package chatapi.http;
 
-import io.netty.handler.ipfilter.IpFilterRuleType;
+import chatapi.config.Addresses;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpServerRequest;
@@ -28,31 +28,9 @@ public final class ClientAddress {
     public ClientAddress(List<String> trustedProxies) {
         List<IpSubnetFilterRule> rules = new ArrayList<>();
         for (String entry : trustedProxies) {
-            rules.add(rule(entry));
+            rules.add(Addresses.range(entry));
         }
         this.trusted = List.copyOf(rules);
-    }
-
-    /** The range an entry of {@code trustedProxies} names; an IllegalArgumentException naming a bad one. */
-    public static IpSubnetFilterRule rule(String entry) {
-        String text = entry.trim();
-        int slash = text.indexOf('/');
-        String address = slash < 0 ? text : text.substring(0, slash);
-        InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
-        if (ip == null) {
-            throw new IllegalArgumentException("trustedProxies: '" + entry + "' is not an IP address or CIDR range");
-        }
-        int bits = ip.getAddress().length * 8;
-        int prefix;
-        try {
-            prefix = slash < 0 ? bits : Integer.parseInt(text.substring(slash + 1));
-        } catch (NumberFormatException e) {
-            prefix = -1;
-        }
-        if (prefix < 0 || prefix > bits) {
-            throw new IllegalArgumentException("trustedProxies: '" + entry + "' has an invalid prefix length");
-        }
-        return new IpSubnetFilterRule(ip, prefix, IpFilterRuleType.ACCEPT);
     }
 
     /**

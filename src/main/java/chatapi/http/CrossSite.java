@@ -1,5 +1,6 @@
 package chatapi.http;
 
+import chatapi.config.Addresses;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -35,7 +36,7 @@ public final class CrossSite implements Handler<RoutingContext> {
      * @param clients        which proxies' X-Forwarded-Proto is believed
      */
     public CrossSite(String publicBaseUrl, List<String> allowedOrigins, ClientAddress clients) {
-        this.publicOrigin = publicBaseUrl == null ? null : origin(publicBaseUrl);
+        this.publicOrigin = publicBaseUrl == null ? null : Addresses.origin(publicBaseUrl);
         this.allowedOrigins = allowedOrigins;
         this.clients = clients;
     }
@@ -84,7 +85,7 @@ public final class CrossSite implements Handler<RoutingContext> {
     }
 
     private boolean allowed(String origin, HttpServerRequest request) {
-        String normalised = origin(origin);
+        String normalised = Addresses.origin(origin);
         if (normalised == null) {
             return false;
         }
@@ -101,20 +102,6 @@ public final class CrossSite implements Handler<RoutingContext> {
         URI uri = URI.create(normalised);
         return host != null && uri.getScheme().equals(clients.scheme(request))
                 && authority(uri).equals(withoutDefaultPort(host.toLowerCase(Locale.ROOT)));
-    }
-
-    /** {@code scheme://host[:port]} in lower case, or null when the text is not an origin. */
-    public static String origin(String text) {
-        try {
-            URI uri = URI.create(text);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                return null;
-            }
-            return (uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : ""))
-                    .toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private static String authority(URI origin) {

@@ -68,7 +68,7 @@ public final class Errors implements Handler<RoutingContext> {
                 .setStatusCode(error.status())
                 .putHeader("Content-Type", Representation.DEFAULT.contentType())
                 .putHeader("Connection", "close")
-                .end(Json.buffer(shape(error, error.message(Messages.ENGLISH))))
+                .end(Json.buffer(shape(error, error.message(Texts.ENGLISH))))
                 .onComplete(done -> request.connection().close());
     }
 

@@ -138,18 +138,18 @@ public final class Negotiation implements Handler<RoutingContext> {
     static String language(RoutingContext ctx) {
         String soLanguage = ctx.request().getHeader("SO-Language");
         if (soLanguage != null && !soLanguage.isBlank()) {
-            String supported = Messages.supported(soLanguage.trim());
-            return supported != null ? supported : Messages.ENGLISH;
+            String supported = Texts.supported(soLanguage.trim());
+            return supported != null ? supported : Texts.ENGLISH;
         }
         for (LanguageHeader header : ctx.parsedHeaders().acceptLanguage()) {
             if (header.weight() > 0 && !header.value().equals("*")) {
-                String supported = Messages.supported(header.value());
+                String supported = Texts.supported(header.value());
                 if (supported != null) {
                     return supported;
                 }
             }
         }
-        return Messages.ENGLISH;
+        return Texts.ENGLISH;
     }
 
     /** A culture code such as {@code nb-NO}, {@code en-US} or {@code de}: a well-formed tag of a known language. */

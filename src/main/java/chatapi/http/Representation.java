@@ -14,7 +14,7 @@ public record Representation(Format format, String contentType, ZoneId zone, Str
 
     /** JSON, UTC, English: for requests that were not negotiated (health, unknown routes). */
     public static final Representation DEFAULT =
-            new Representation(Format.JSON, "application/json; charset=utf-8", ZoneOffset.UTC, Messages.ENGLISH);
+            new Representation(Format.JSON, "application/json; charset=utf-8", ZoneOffset.UTC, Texts.ENGLISH);
 
     private static final String KEY = "chatapi.representation";
 

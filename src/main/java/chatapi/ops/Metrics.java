@@ -1,9 +1,5 @@
 package chatapi.ops;
 
-import chatapi.chat.LongPoll;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -15,7 +11,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 /**
  * Metrics with vertx-micrometer-metrics into a Prometheus registry, scraped at {@code /metrics}:
  * Vert.x's own HTTP server, pool and event-loop meters (HTTP by method, route and status), JVM
- * meters, and chat-api's long-poll meters.
+ * meters; the features register their own meters (the long-poll's: {@code LongPoll}).
  */
 public final class Metrics {
 
@@ -36,21 +32,5 @@ public final class Metrics {
                 .with(new VertxOptions().setMetricsOptions(options))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
-    }
-
-    /** The long-poll meters: parked requests, wake-ups, timeouts, rejections, wake queries. */
-    public static void bind(MeterRegistry registry, LongPoll longPoll) {
-        Gauge.builder("chat_longpoll_parked", longPoll, LongPoll::parked)
-                .description("Requests parked right now on this instance").register(registry);
-        FunctionCounter.builder("chat_longpoll_wakeups", longPoll, LongPoll::wakeups)
-                .description("Parked requests answered because a message arrived").register(registry);
-        FunctionCounter.builder("chat_longpoll_timeouts", longPoll, LongPoll::timeouts)
-                .description("Parked requests answered [] when their wait ran out").register(registry);
-        FunctionCounter.builder("chat_longpoll_rejections", longPoll, LongPoll::rejections)
-                .description("Requests refused with 503 at the cap on parked requests").register(registry);
-        FunctionCounter.builder("chat_longpoll_throttled", longPoll, LongPoll::throttled)
-                .description("Requests refused with 429 at their credential's cap on parked requests").register(registry);
-        FunctionCounter.builder("chat_longpoll_wake_queries", longPoll, LongPoll::wakeQueries)
-                .description("Wake-up queries run (one serves every waiter of up to 500 sessions)").register(registry);
     }
 }

@@ -39,7 +39,7 @@ class ClientAddressTest {
     @DisplayName("an entry that is not an address or range stops the server at start, naming it")
     void invalidEntries() {
         for (String bad : List.of("proxy.example.com", "10.0.0.0/33", "10.0.0.0/x", "::1/129")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClientAddress.rule(bad));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> chatapi.config.Addresses.range(bad));
             assertTrue(e.getMessage().contains(bad), e.getMessage());
         }
     }

@@ -320,13 +320,13 @@ class RepresentationTest {
     @Test
     @DisplayName("every message has a text in every language, different from the English one where it is a sentence")
     void catalogueIsComplete() {
-        for (String language : Messages.LANGUAGES) {
-            assertNotNull(Messages.format(language, "session.notFound", 1));
-            assertNotNull(Messages.format(language, "auth.forbidden"));
+        for (String language : Texts.LANGUAGES) {
+            assertNotNull(Texts.format(language, "session.notFound", 1));
+            assertNotNull(Texts.format(language, "auth.forbidden"));
         }
         Set<String> texts = new HashSet<>();
-        Messages.LANGUAGES.forEach(l -> texts.add(Messages.format(l, "auth.unauthorized")));
-        assertEquals(Messages.LANGUAGES.size(), texts.size());
+        Texts.LANGUAGES.forEach(l -> texts.add(Texts.format(l, "auth.unauthorized")));
+        assertEquals(Texts.LANGUAGES.size(), texts.size());
     }
 
     @Test

@@ -11,12 +11,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("The waiter registry")
-class RegistryTest {
+class GroupsTest {
 
     @Test
     @DisplayName("a key is present exactly while it has values")
     void presence() {
-        Registry<Integer, String> registry = new Registry<>();
+        Groups<Integer, String> registry = new Groups<>();
         registry.add(1, "a");
         registry.add(1, "b");
         assertTrue(registry.has(1));
@@ -32,7 +32,7 @@ class RegistryTest {
     void concurrentAddAndRemove() throws InterruptedException {
         // The regression: add() as computeIfAbsent(...).add(...) could put a value into a group that a
         // concurrent remove() was dropping as empty, and the value (a parked request) was never woken.
-        Registry<Integer, Integer> registry = new Registry<>();
+        Groups<Integer, Integer> registry = new Groups<>();
         int rounds = 200_000;
         AtomicInteger lost = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(2);

@@ -10,7 +10,7 @@ import java.util.ResourceBundle;
  * Error message texts in the languages chat-api speaks (src/main/resources/i18n): English (also the
  * fallback), Norwegian Bokmål, Swedish, Danish, German and Dutch.
  */
-public final class Messages {
+public final class Texts {
 
     public static final String ENGLISH = "en";
     /** The languages with a translation, English first. */
@@ -19,7 +19,7 @@ public final class Messages {
     private static final ResourceBundle.Control NO_FALLBACK =
             ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
 
-    private Messages() {
+    private Texts() {
     }
 
     /** The message {@code key} in {@code language} (a code of {@link #LANGUAGES}), arguments inserted as text. */

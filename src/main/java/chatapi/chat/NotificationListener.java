@@ -1,6 +1,6 @@
-package chatapi.db;
+package chatapi.chat;
 
-import chatapi.chat.LongPoll;
+import chatapi.db.Database;
 import chatapi.config.AppConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,14 +1,13 @@
-package chatapi.chat;
+package chatapi.http;
 
-import chatapi.http.Params;
 import io.vertx.ext.web.RoutingContext;
 
-/** The {@code {id}} path parameter of the ChatSession routes, parsed once by {@link #parse}. */
-public final class SessionIds {
+/** The {@code {id}} path parameter of the routes that name a session or a topic, parsed once by {@link #parse}. */
+public final class PathIds {
 
     private static final String KEY = "chatSessionId";
 
-    private SessionIds() {
+    private PathIds() {
     }
 
     /** Route handler: validates {@code {id}} as an int32 of at least 1, or fails the request with 400. */

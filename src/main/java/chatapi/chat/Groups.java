@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * while it has values. Adding and removing run inside {@link ConcurrentHashMap#compute}, so a value
  * is never added to a group that a concurrent removal is dropping as empty.
  */
-final class Registry<K, V> {
+final class Groups<K, V> {
 
     private final ConcurrentHashMap<K, Set<V>> groups = new ConcurrentHashMap<>();
 
