@@ -203,15 +203,16 @@ public final class Authenticator implements Handler<RoutingContext> {
         }
         String user = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
-        if (user.isEmpty() || user.length() > MAX_LOGIN_NAME || password.length() > MAX_PASSWORD) {
+        if (user.isEmpty() || user.codePointCount(0, user.length()) > MAX_LOGIN_NAME || password.length() > MAX_PASSWORD) {
             // No such agent can exist (associate.name is varchar(50)): refused before anything is counted or hashed.
             return refused("a user name or password no agent can have");
         }
         String network = ClientAddress.network(address); // an IPv6 client is counted by its /64
-        if (throttle.refusing(user, network)) {
+        ApiException refusal = throttle.refusal(user, network);
+        if (refusal != null) {
             // Before the cache too: else the cache of a logged-in agent would tell a guesser's right guess
             // (200 at once) from its wrong ones (429), without limit.
-            return Future.failedFuture(throttle.refused());
+            return Future.failedFuture(refusal);
         }
         String cacheKey = cacheKey(user, password);
         Principal cached = verifiedBasic == null ? null : verifiedBasic.getIfPresent(cacheKey);

@@ -18,8 +18,12 @@ final class Credentials {
 
     static final String TICKET_PREFIX = "7T:";
 
+    /**
+     * $1 is the login name lower-cased by Java, as the login throttle keys it, so that every spelling that finds
+     * an agent takes from the same allowance (PostgreSQL's lower() folds some letters differently).
+     */
     static final String SELECT_AGENT = "SELECT associate_id, name, password_hash FROM associate"
-            + " WHERE lower(name) = lower($1) AND NOT deleted";
+            + " WHERE lower(name) = $1 AND NOT deleted";
 
     static final String INSERT_TICKET = "INSERT INTO auth_ticket (token_hash, associate_id, expires_at)"
             + " VALUES ($1, $2, now() + make_interval(secs => $3)) RETURNING expires_at";
@@ -50,7 +54,8 @@ final class Credentials {
     }
 
     Future<Optional<Agent>> agent(String loginName) {
-        return pool.preparedQuery(SELECT_AGENT).execute(Tuple.of(loginName)).map(rows -> {
+        return pool.preparedQuery(SELECT_AGENT).execute(Tuple.of(loginName.toLowerCase(java.util.Locale.ROOT)))
+                .map(rows -> {
             var it = rows.iterator();
             if (!it.hasNext()) {
                 return Optional.empty();

@@ -50,10 +50,14 @@ final class LoginThrottle {
         void abandoned();
     }
 
-    /** Whether a login of this user from this address would be refused now (nothing is taken or renewed). */
-    boolean refusing(String user, String address) {
+    /**
+     * A 429 when a login of this user from this address would be refused now (nothing is taken), with the
+     * Retry-After of the emptier allowance; null when it would not.
+     */
+    ApiException refusal(String user, String address) {
         long now = System.nanoTime();
-        return byAddress.empty(address, now) || byUserAndAddress.empty(pair(user, address), now);
+        long wait = Math.max(byAddress.waitNanos(address, now), byUserAndAddress.waitNanos(pair(user, address), now));
+        return wait == 0 ? null : tooMany(wait);
     }
 
     /** Takes an attempt that starts now; a 429 when an allowance is empty, and then nothing is taken. */
@@ -68,8 +72,7 @@ final class LoginThrottle {
             }
         }
         if (wait > 0) {
-            int seconds = (int) Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
-            throw ApiException.tooManyRequests(seconds, "auth.throttled", seconds);
+            throw tooMany(wait);
         }
         return new Attempt() {
             @Override
@@ -93,9 +96,8 @@ final class LoginThrottle {
         };
     }
 
-    /** A 429 for a refused login, with the Retry-After of a pair's single attempt. */
-    ApiException refused() {
-        int seconds = byUserAndAddress.secondsPerAttempt();
+    private static ApiException tooMany(long waitNanos) {
+        int seconds = (int) Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
         return ApiException.tooManyRequests(seconds, "auth.throttled", seconds);
     }
 
@@ -126,43 +128,43 @@ final class LoginThrottle {
             this.perNano = max / (lockoutSeconds * 1e9);
             this.entries = Caffeine.newBuilder()
                     .maximumWeight(MAX_ENTRIES)
-                    .<String, Allowance>weigher((key, allowance) -> allowance.empty ? 0 : 1)
+                    .<String, Allowance>weigher((key, allowance) -> allowance.isEmpty() ? 0 : 1)
                     // Untouched this long, an allowance is full again: forgetting it changes nothing.
                     .expireAfterWrite(Duration.ofSeconds(lockoutSeconds))
                     .build();
         }
 
-        boolean empty(String key, long now) {
+        /** How long until an attempt is available (0: now); nothing is taken or written. */
+        long waitNanos(String key, long now) {
             Allowance a = entries.getIfPresent(key);
-            return a != null && a.waitNanos(this, now) > 0;
+            return a == null ? 0 : a.waitNanos(this, now);
         }
 
-        /** 0 when an attempt was taken, else how long until one is available (nanoseconds). */
+        /**
+         * 0 when an attempt was taken, else how long until one is available (nanoseconds). Inside the cache's
+         * compute, so that the entry is weighed (0 once empty) under its lock and no give-back removes it meanwhile;
+         * a write renews the expiry, which only forgets an allowance once it would be full again anyway.
+         */
         long take(String key, long now) {
-            Allowance a = entries.get(key, k -> new Allowance(max, now));
-            long wait = a.take(this, now);
-            if (wait == 0) {
-                entries.asMap().replace(key, a, a); // written: weighed again (0 once empty), expiry renewed
-            }
-            return wait;
+            long[] wait = {0};
+            entries.asMap().compute(key, (k, a) -> {
+                Allowance allowance = a != null ? a : new Allowance(max, now);
+                wait[0] = allowance.take(this, now);
+                return allowance;
+            });
+            return wait[0];
         }
 
+        /** Gives an attempt back (or fills the allowance); a full allowance is forgotten. */
         void giveBack(String key, long now, boolean fill) {
-            Allowance a = entries.getIfPresent(key);
-            if (a != null && a.giveBack(this, now, fill)) {
-                entries.asMap().remove(key, a); // full again: nothing to remember
-            }
-        }
-
-        int secondsPerAttempt() {
-            return (int) Math.max(1, Math.ceil(1 / (perNano * 1e9)));
+            entries.asMap().computeIfPresent(key, (k, a) -> a.giveBack(this, now, fill) ? null : a);
         }
     }
 
     private static final class Allowance {
         private double attempts;
         private long at;
-        volatile boolean empty;
+        boolean empty;
 
         Allowance(int max, long now) {
             this.attempts = max;
@@ -170,8 +172,14 @@ final class LoginThrottle {
         }
 
         private void refill(Table t, long now) {
-            attempts = Math.min(t.max, attempts + (now - at) * t.perNano);
-            at = now;
+            if (now > at) { // a caller's clock reading may be older than the last one used here
+                attempts = Math.min(t.max, attempts + (now - at) * t.perNano);
+                at = now;
+            }
+        }
+
+        synchronized boolean isEmpty() {
+            return empty;
         }
 
         synchronized long waitNanos(Table t, long now) {

@@ -306,10 +306,27 @@ public final class ChatRepository {
     public Future<Optional<Conversation>> conversation(int chatSessionId) {
         return pool.preparedQuery(SELECT_MESSAGES_AFTER)
                 .execute(Tuple.of(chatSessionId, 0, TRANSCRIPT_MESSAGES + 1, TRANSCRIPT_TEXT_BYTES))
-                .map(rows -> messages(rows).map(all -> all.size() > TRANSCRIPT_MESSAGES
-                        ? new Conversation(all.subList(0, TRANSCRIPT_MESSAGES), true)
-                        : new Conversation(all, textOf(all) >= TRANSCRIPT_TEXT_BYTES)));
+                .compose(rows -> {
+                    Optional<List<ChatMessage>> found = messages(rows);
+                    if (found.isEmpty()) {
+                        return Future.succeededFuture(Optional.<Conversation>empty());
+                    }
+                    List<ChatMessage> all = found.get();
+                    if (all.size() > TRANSCRIPT_MESSAGES) {
+                        return Future.succeededFuture(Optional.of(new Conversation(all.subList(0, TRANSCRIPT_MESSAGES), true)));
+                    }
+                    if (all.isEmpty() || textOf(all) < TRANSCRIPT_TEXT_BYTES) {
+                        return Future.succeededFuture(Optional.of(new Conversation(all, false)));
+                    }
+                    // The text budget ended the page: is there anything after its last message?
+                    return pool.preparedQuery(ANY_MESSAGE_AFTER)
+                            .execute(Tuple.of(chatSessionId, all.get(all.size() - 1).chatMessageId()))
+                            .map(more -> Optional.of(new Conversation(all, more.iterator().next().getBoolean(0))));
+                });
     }
+
+    private static final String ANY_MESSAGE_AFTER = "SELECT EXISTS (SELECT 1 FROM chat_message"
+            + " WHERE chat_session_id = $1 AND chat_message_id > $2)";
 
     /** The bytes of text a page of messages holds, as the page's budget counts them. */
     private static long textOf(List<ChatMessage> messages) {

@@ -54,7 +54,7 @@ public final class ClientAddress {
         }
         String vouched = socket;
         for (int i = entries.size() - 1; i >= 0; i--) {
-            InetAddress ip = NetUtil.createInetAddressFromIpAddressString(withoutPort(entries.get(i)));
+            InetAddress ip = ip(withoutPort(entries.get(i)));
             if (ip == null) {
                 return vouched;
             }
@@ -72,7 +72,7 @@ public final class ClientAddress {
      * network: an attacker there has 2^64 addresses to choose from).
      */
     public static String network(String address) {
-        InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
+        InetAddress ip = ip(address);
         if (ip == null || ip.getAddress().length != 16) {
             return address;
         }
@@ -94,13 +94,19 @@ public final class ClientAddress {
     }
 
     private static String canonical(String address) {
-        InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
+        InetAddress ip = ip(address);
         return ip == null ? address : NetUtil.toAddressString(ip);
+    }
+
+    /** The IP address a text names (an IPv6 zone id, {@code %eth0}, left out), or null. */
+    private static InetAddress ip(String text) {
+        int zone = text.indexOf('%');
+        return NetUtil.createInetAddressFromIpAddressString(zone < 0 ? text : text.substring(0, zone));
     }
 
     /** Whether requests from this address may name the client in X-Forwarded-For. */
     public boolean trusted(String address) {
-        InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
+        InetAddress ip = ip(address);
         return ip != null && trusted(ip);
     }
 

@@ -36,6 +36,24 @@ class LoginThrottleTableTest {
     }
 
     @Test
+    @DisplayName("Retry-After says when the emptier allowance has an attempt again: a minute for a pair, 6 s for an address")
+    void retryAfter() {
+        LoginThrottle pairs = new LoginThrottle(5, 50, 300);
+        for (int i = 0; i < 5; i++) {
+            pairs.begin("tje0", "a").failed();
+        }
+        assertEquals("60", assertThrows(ApiException.class, () -> pairs.begin("tje0", "a")).headers().get("Retry-After"));
+        assertEquals("60", pairs.refusal("TJE0", "a").headers().get("Retry-After"));
+        assertEquals(null, pairs.refusal("tje0", "b"), "another address is not refused");
+        LoginThrottle addresses = new LoginThrottle(5, 50, 300);
+        for (int i = 0; i < 50; i++) {
+            addresses.begin("user" + i, "a").failed();
+        }
+        assertEquals("6", assertThrows(ApiException.class, () -> addresses.begin("someone", "a"))
+                .headers().get("Retry-After"));
+    }
+
+    @Test
     @DisplayName("200,000 attempts from other addresses and names do not evict a throttled address's count")
     void floodDoesNotReset() {
         LoginThrottle throttle = new LoginThrottle(5, 50, 300);

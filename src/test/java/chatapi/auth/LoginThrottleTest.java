@@ -68,7 +68,8 @@ class LoginThrottleTest {
                                     assertEquals(200, agentLogin.status(), "the agent logs in from its own address");
                                     assertEquals(429, attackerWithRightPassword.status(),
                                             "the guessing address stays throttled, right password or not");
-                                    assertEquals("60", attackerWithRightPassword.header("Retry-After"));
+                                    int retry = Integer.parseInt(attackerWithRightPassword.header("Retry-After"));
+                                    assertTrue(retry >= 50 && retry <= 60, "about a minute until the next attempt: " + retry);
                                 });
                                 return metrics;
                             })))

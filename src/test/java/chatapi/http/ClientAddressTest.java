@@ -33,6 +33,7 @@ class ClientAddressTest {
         assertEquals("2001:db8:1:2::/64", ClientAddress.network("2001:db8:1:2:aaaa:bbbb:cccc:dddd"));
         assertEquals("2001:db8:1:2::/64", ClientAddress.network("2001:0db8:1:2::1"));
         assertEquals("203.0.113.9", ClientAddress.network("203.0.113.9"));
+        assertEquals("fe80::/64", ClientAddress.network("fe80::1%eth0"), "a zone id is no address of its own");
     }
 
     @Test
