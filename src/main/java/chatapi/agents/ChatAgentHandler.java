@@ -16,6 +16,7 @@ import chatapi.http.Compression;
 import chatapi.http.Json;
 import chatapi.http.Params;
 import chatapi.http.Representation;
+import chatapi.http.Respond;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -46,41 +47,39 @@ public final class ChatAgentHandler {
     /** {@code GetChatSessionEntity?chatSessionEntityId=N}. */
     public void getChatSessionEntity(RoutingContext ctx) {
         int id = entityId(ctx);
-        repository.findSession(id).onSuccess(found -> sendEntity(ctx, found)).onFailure(ctx::fail);
+        Respond.with(ctx, repository.findSession(id), found -> sendEntity(ctx, found));
     }
 
     /** {@code CreateDefaultChatSessionEntity}: an unsaved session with its defaults (id 0). */
     public void createDefaultChatSessionEntity(RoutingContext ctx) {
-        repository.defaultSession().onSuccess(entity -> sendEntity(ctx, Optional.of(entity))).onFailure(ctx::fail);
+        Respond.with(ctx, repository.defaultSession(), entity -> sendEntity(ctx, Optional.of(entity)));
     }
 
     /** {@code SaveChatSessionEntity}: inserts when the id is 0, updates otherwise; answers the stored entity. */
     public void saveChatSessionEntity(RoutingContext ctx) {
         SavedChatSession session = Bodies.read(ctx, SavedChatSession.class);
-        repository.saveSession(session)
-                .compose(id -> id.isPresent() ? repository.findSession(id.get()) : Future.succeededFuture(Optional.empty()))
-                .onSuccess(found -> sendEntity(ctx, found))
-                .onFailure(ctx::fail);
+        var saved = repository.saveSession(session)
+                .compose(id -> id.isPresent() ? repository.findSession(id.get()) : Future.succeededFuture(Optional.empty()));
+        Respond.with(ctx, saved, found -> sendEntity(ctx, found));
     }
 
     /** {@code DeleteChatSessionEntity?chatSessionEntityId=N}: 204 when deleted, 200 {@code null} when absent. */
     public void deleteChatSessionEntity(RoutingContext ctx) {
         int id = entityId(ctx);
-        repository.deleteSession(id).onSuccess(deleted -> {
+        Respond.with(ctx, repository.deleteSession(id), deleted -> {
             if (deleted) {
                 ctx.response().setStatusCode(204).end();
             } else {
                 sendNull(ctx, "ChatSessionEntity");
             }
-        }).onFailure(ctx::fail);
+        });
     }
 
     /** {@code ChatSessionsForUser}: the open sessions in the queue, served by or being transferred to the caller. */
     public void chatSessionsForUser(RoutingContext ctx) {
         Principal principal = Principal.of(ctx);
-        repository.sessionsForUser(principal.associateId(), principal.name())
-                .onSuccess(sessions -> sendEntities(ctx, sessions))
-                .onFailure(ctx::fail);
+        Respond.with(ctx, repository.sessionsForUser(principal.associateId(), principal.name()),
+                sessions -> sendEntities(ctx, sessions));
     }
 
     /** {@code GetChatMessages}: the messages after {@code After}, at once (long-polling is the REST route's). */
@@ -91,13 +90,13 @@ public final class ChatAgentHandler {
         if (after < 0) {
             throw ApiException.badRequest("property.positive", "After");
         }
-        repository.messagesAfter(session, after).onSuccess(found -> {
+        Respond.with(ctx, repository.messagesAfter(session, after), found -> {
             if (found.isEmpty()) {
                 sendNull(ctx, "ArrayOfChatMessage");
             } else {
                 sendMessages(ctx, found.get());
             }
-        }).onFailure(ctx::fail);
+        });
     }
 
     /** {@code AddChatMessage}: stores the message (its insert wakes the session's parked polls everywhere). */
@@ -108,13 +107,13 @@ public final class ChatAgentHandler {
             throw ApiException.badRequest("property.required", "Message");
         }
         NewChatMessage message = request.message().validated();
-        repository.insertMessage(session, message).onSuccess(stored -> {
+        Respond.with(ctx, repository.insertMessage(session, message), stored -> {
             if (stored.isEmpty()) {
                 sendNull(ctx, "ChatMessage");
             } else {
                 Json.send(ctx, 200, "ChatMessage", g -> stored.get().writeTo(g, Representation.of(ctx).zone()));
             }
-        }).onFailure(ctx::fail);
+        });
     }
 
     /** The {@code chatSessionEntityId} query parameter (any case), an int32 from 1. */

@@ -4,6 +4,7 @@ import chatapi.config.AuthConfig;
 import chatapi.http.ClientAddress;
 import chatapi.http.DateTimes;
 import chatapi.http.Json;
+import chatapi.http.Respond;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -40,9 +41,8 @@ public final class AuthenticateHandler {
                 ? authenticator.basic(header.substring(6).trim(), clients.of(ctx.request()))
                 : Future.failedFuture(new IllegalArgumentException("Authenticate takes Basic credentials"));
         agent.onFailure(err -> authenticator.refuse(ctx, err))
-                .onSuccess(principal -> credentials.issueTicket(principal.associateId())
-                        .onSuccess(issued -> send(ctx, issued))
-                        .onFailure(ctx::fail));
+                .onSuccess(principal -> Respond.with(ctx, credentials.issueTicket(principal.associateId()),
+                        issued -> send(ctx, issued)));
     }
 
     private void send(RoutingContext ctx, Credentials.IssuedTicket issued) {

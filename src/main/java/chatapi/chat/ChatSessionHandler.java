@@ -9,6 +9,7 @@ import chatapi.http.Representation;
 import chatapi.http.Bodies;
 import chatapi.http.Json;
 import chatapi.http.Links;
+import chatapi.http.Respond;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
@@ -41,7 +42,7 @@ public final class ChatSessionHandler {
     public void list(RoutingContext ctx) {
         Select select = select(ctx);
         SessionQuery query = query(ctx, null, null);
-        repository.listSessions(query, select).onSuccess(page -> sendPage(ctx, page, query, select)).onFailure(ctx::fail);
+        Respond.with(ctx, repository.listSessions(query, select), page -> sendPage(ctx, page, query, select));
     }
 
     /** GET /api/v1/ChatTopic/{id}/Sessions: the topic's sessions, with the same options as the list. */
@@ -49,15 +50,13 @@ public final class ChatSessionHandler {
         int topic = PathIds.of(ctx);
         Select select = select(ctx);
         SessionQuery query = query(ctx, "topic_id", topic);
-        repository.topicExists(topic)
-                .compose(exists -> {
-                    if (!exists) {
-                        throw ApiException.notFound("topic.unknown", topic);
-                    }
-                    return repository.listSessions(query, select);
-                })
-                .onSuccess(page -> sendPage(ctx, page, query, select))
-                .onFailure(ctx::fail);
+        var page = repository.topicExists(topic).compose(exists -> {
+            if (!exists) {
+                throw ApiException.notFound("topic.unknown", topic);
+            }
+            return repository.listSessions(query, select);
+        });
+        Respond.with(ctx, page, sessions -> sendPage(ctx, sessions, query, select));
     }
 
     /** POST /api/v1/ChatTopic/{id}/Sessions: a new session in that topic's queue (the body's TopicId does not count). */
@@ -110,7 +109,7 @@ public final class ChatSessionHandler {
     /** GET /api/v1/ChatSession/default: an unsaved session with its defaults (id 0), for a client to fill in. */
     public void defaultEntity(RoutingContext ctx) {
         Select select = select(ctx);
-        repository.defaultSession().onSuccess(entity -> send(ctx, entity, select)).onFailure(ctx::fail);
+        Respond.with(ctx, repository.defaultSession(), entity -> send(ctx, entity, select));
     }
 
     /**
@@ -173,13 +172,13 @@ public final class ChatSessionHandler {
     /** DELETE /api/v1/ChatSession/{id}: 204; its messages go with it and its parked polls are answered 404. */
     public void delete(RoutingContext ctx) {
         int id = PathIds.of(ctx);
-        repository.deleteSession(id).onSuccess(deleted -> {
+        Respond.with(ctx, repository.deleteSession(id), deleted -> {
             if (deleted) {
                 ctx.response().setStatusCode(204).end();
             } else {
                 ctx.fail(ApiException.notFound("session.notFound", id));
             }
-        }).onFailure(ctx::fail);
+        });
     }
 
     /** POST /api/v1/ChatSession: a new session in the queue, answered as GET would answer it. */
@@ -191,12 +190,11 @@ public final class ChatSessionHandler {
     /** Stores a new session in the queue and answers it as GET would; {@code noTopic} when its topic does not exist. */
     private void create(RoutingContext ctx, NewChatSession sent, java.util.function.Supplier<ApiException> noTopic) {
         NewChatSession session = sent.validated(clients.of(ctx.request()));
-        repository.insertSession(session)
+        var created = repository.insertSession(session)
                 .map(id -> id.orElseThrow(noTopic))
                 .compose(repository::findSession)
-                .map(found -> found.orElseThrow(() -> new IllegalStateException("the new session vanished")))
-                .onSuccess(entity -> send(ctx, entity, Select.ALL))
-                .onFailure(ctx::fail);
+                .map(found -> found.orElseThrow(() -> new IllegalStateException("the new session vanished")));
+        Respond.with(ctx, created, entity -> send(ctx, entity, Select.ALL));
     }
 
     /**
@@ -204,11 +202,10 @@ public final class ChatSessionHandler {
      * does. GET itself passes its id, already there.
      */
     private void answer(RoutingContext ctx, int id, Select select, Future<java.util.Optional<Integer>> stored) {
-        stored.map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
+        var entity = stored.map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
                 .compose(v -> repository.findSession(id, select))
-                .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
-                .onSuccess(entity -> send(ctx, entity, select))
-                .onFailure(ctx::fail);
+                .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)));
+        Respond.with(ctx, entity, found -> send(ctx, found, select));
     }
 
     private static Select select(RoutingContext ctx) {

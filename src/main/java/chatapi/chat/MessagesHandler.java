@@ -8,6 +8,7 @@ import chatapi.http.Compression;
 import chatapi.http.Json;
 import chatapi.http.Params;
 import chatapi.http.Representation;
+import chatapi.http.Respond;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -41,10 +42,8 @@ public final class MessagesHandler {
         Waiter waiter = rawAfter == null || waitMs == 0 ? null : longPoll.park(ctx, id, after, waitMs);
         Future<Optional<List<ChatMessage>>> look = repository.messagesAfter(id, after);
         if (waiter == null) {
-            // Encoded inside map, so that a body that cannot be written fails the request (500), never hangs it.
-            look.map(found -> encode(found.orElseThrow(() -> notFound(id)), Representation.of(ctx)))
-                    .onSuccess(body -> send(ctx, body))
-                    .onFailure(ctx::fail);
+            var body = look.map(found -> encode(found.orElseThrow(() -> notFound(id)), Representation.of(ctx)));
+            Respond.with(ctx, body, encoded -> send(ctx, encoded));
             return;
         }
         look.onSuccess(found -> {
@@ -65,11 +64,8 @@ public final class MessagesHandler {
             // A customer writes to the agent; posting as the agent or as the system is not theirs to do.
             throw new ApiException(403, "Forbidden", "message.customerType");
         }
-        repository.insertMessage(id, message)
-                .map(stored -> stored.orElseThrow(() -> notFound(id)))
-                .onSuccess(stored -> Json.send(ctx, 200, "ChatMessage",
-                        g -> stored.writeTo(g, Representation.of(ctx).zone())))
-                .onFailure(ctx::fail);
+        var stored = repository.insertMessage(id, message).map(found -> found.orElseThrow(() -> notFound(id)));
+        Respond.with(ctx, stored, m -> Json.send(ctx, 200, "ChatMessage", g -> m.writeTo(g, Representation.of(ctx).zone())));
     }
 
     private long waitMs(RoutingContext ctx) {

@@ -7,6 +7,7 @@ import chatapi.http.Errors;
 import chatapi.http.Json;
 import chatapi.http.Params;
 import chatapi.http.Representation;
+import chatapi.http.Respond;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
@@ -124,7 +125,7 @@ public final class SessionActions {
     /** POST /api/v1/ChatSession/Pickup: the session that has waited longest; 404 when the queue is empty. */
     public void pickupFirst(RoutingContext ctx) {
         Principal me = Principal.of(ctx);
-        pool.preparedQuery(PICKUP_FIRST).execute(Tuple.of(null, me.associateId(), me.name()))
+        var picked = pool.preparedQuery(PICKUP_FIRST).execute(Tuple.of(null, me.associateId(), me.name()))
                 .compose(rows -> {
                     if (rows.iterator().hasNext()) {
                         return repository.findSession(rows.iterator().next().getInteger(0));
@@ -132,9 +133,8 @@ public final class SessionActions {
                     return caller(me).map(known -> {
                         throw ApiException.notFound("queue.empty");
                     });
-                })
-                .onSuccess(found -> send(ctx, found))
-                .onFailure(ctx::fail);
+                });
+        Respond.with(ctx, picked, found -> send(ctx, found));
     }
 
     /** POST …/{id}/TransferTo/{associate} (an id or a login name; 404 when no such agent). */
@@ -166,16 +166,14 @@ public final class SessionActions {
         }
         boolean asHtml = "true".equalsIgnoreCase(html);
         Representation representation = Representation.of(ctx);
-        repository.conversation(id)
+        var transcript = repository.conversation(id)
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
-                // Written inside map: a message that cannot be written fails the request (500), never hangs it.
-                .map(page -> Transcript.of(page.messages(), asHtml, representation.zone(), page.cut()))
-                .onSuccess(text -> Json.send(ctx, 200, "string", g -> g.writeString(text)))
-                .onFailure(ctx::fail);
+                .map(page -> Transcript.of(page.messages(), asHtml, representation.zone(), page.cut()));
+        Respond.with(ctx, transcript, text -> Json.send(ctx, 200, "string", g -> g.writeString(text)));
     }
 
     private void run(RoutingContext ctx, String sql, int id, String to, String what) {
-        execute(ctx, sql, id, to, what).onSuccess(found -> send(ctx, found)).onFailure(ctx::fail);
+        Respond.with(ctx, execute(ctx, sql, id, to, what), found -> send(ctx, found));
     }
 
     /**

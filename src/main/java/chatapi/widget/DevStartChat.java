@@ -9,6 +9,7 @@ import chatapi.http.Bodies;
 import chatapi.http.DateTimes;
 import chatapi.http.Json;
 import chatapi.http.Representation;
+import chatapi.http.Respond;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -38,9 +39,9 @@ public final class DevStartChat {
     public void handle(RoutingContext ctx) {
         NewChatSession session = Bodies.read(ctx, NewChatSession.class)
                 .validated(clients.of(ctx.request()));
-        repository.insertSession(session)
-                .map(id -> id.orElseThrow(() -> ApiException.badRequest("topic.unknown", session.topicId())))
-                .onSuccess(id -> {
+        var created = repository.insertSession(session)
+                .map(id -> id.orElseThrow(() -> ApiException.badRequest("topic.unknown", session.topicId())));
+        Respond.with(ctx, created, id -> {
                     Instant expires = Instant.ofEpochSecond(System.currentTimeMillis() / 1000 + ttlSeconds); // as exp
                     String token = tokens.sign("customer", id, null, ttlSeconds);
                     String when = DateTimes.format(expires.atOffset(ZoneOffset.UTC), Representation.of(ctx).zone());
@@ -51,7 +52,6 @@ public final class DevStartChat {
                         g.writeStringField("Expires", when);
                         g.writeEndObject();
                     });
-                })
-                .onFailure(ctx::fail);
+                });
     }
 }
