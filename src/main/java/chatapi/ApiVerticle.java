@@ -26,6 +26,7 @@ import chatapi.widget.DevStartChat;
 import chatapi.widget.WidgetPages;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -33,6 +34,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.SqlClient;
@@ -127,20 +129,11 @@ public final class ApiVerticle extends VerticleBase {
     Router router(SqlClient pool, Buffer openApi) {
         Router router = Router.router(vertx);
         ChatRepository repository = new ChatRepository(pool, config.limits().maxMessagesPerAnswer());
-        ChatSessionHandler sessions = new ChatSessionHandler(repository, new Links(config.publicBaseUrl()), shared.clients());
-        MessagesHandler messages = new MessagesHandler(repository, shared.longPoll(), config.longPollTimeoutSeconds());
-        Health health = new Health(pool, shared.listening(), shared.longPoll()::parked);
-        Security auth = new Security(pool, shared.security());
         guard = new ConnectionGuard(vertx, config.httpReadTimeoutSeconds(), config.httpIdleTimeoutSeconds());
-
         router.route().handler(guard::requestStarted);
         router.route().handler(new AccessLog());
         router.route().handler(Params::decodableQuery);
-        router.get("/health/live").handler(health::live);
-        router.get("/metrics").handler(PrometheusScrapingHandler.create(shared.registry()));
-        router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "application/json; charset=utf-8").end(openApi));
-        router.get("/health/ready").handler(health::ready);
+        operationsRoutes(router, pool, openApi);
         WidgetPages.mount(router);
         if (config.devStartChat()) {
             router.post("/dev/StartChat").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
@@ -148,7 +141,32 @@ public final class ApiVerticle extends VerticleBase {
                     .handler(new DevStartChat(repository, shared.security().tokens(),
                             config.auth().ticketTtlSeconds(), shared.clients())::handle);
         }
+        apiGate(router, new Security(pool, shared.security()));
+        ChatAgentHandler agents = new ChatAgentHandler(repository);
+        sessionRoutes(router, new ChatSessionHandler(repository, new Links(config.publicBaseUrl()), shared.clients()),
+                new SessionActions(pool, repository), agents);
+        messageRoutes(router, new MessagesHandler(repository, shared.longPoll(), config.longPollTimeoutSeconds()));
+        agentRoutes(router, agents);
+        Errors errors = new Errors();
+        router.route().failureHandler(errors);
+        for (int status : Errors.ROUTER_STATUSES) {
+            router.errorHandler(status, errors);
+        }
+        return router;
+    }
 
+    /** Health, metrics and the OpenAPI document: no credentials. */
+    private void operationsRoutes(Router router, SqlClient pool, Buffer openApi) {
+        Health health = new Health(pool, shared.listening(), shared.longPoll()::parked);
+        router.get("/health/live").handler(health::live);
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(shared.registry()));
+        router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json; charset=utf-8").end(openApi));
+        router.get("/health/ready").handler(health::ready);
+    }
+
+    /** What every /api/v1 request passes before its route: body, representation, cross-site check, credentials. */
+    private void apiGate(Router router, Security auth) {
         // Bodies are read (bounded) before the asynchronous credential checks, so none is lost.
         router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
@@ -156,12 +174,14 @@ public final class ApiVerticle extends VerticleBase {
         router.route("/api/v1/*").handler(new Negotiation(config.httpCompression()));
         // Before credentials are checked: a forged cross-site request costs no password check.
         router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
-                .method(HttpMethod.DELETE).handler(new CrossSite(config.publicBaseUrl(), config.allowedOrigins(), shared.clients()));
+                .method(HttpMethod.DELETE).handler(new CrossSite(config.publicBaseUrl(), config.allowedOrigins(),
+                        shared.clients()));
         router.post("/api/v1/Authenticate").handler(auth.authenticate()::handle);
         router.route("/api/v1/*").handler(auth.authenticator()).handler(shared.appTokens()::countAuthenticated);
+    }
 
-        ChatAgentHandler agents = new ChatAgentHandler(repository);
-        SessionActions actions = new SessionActions(pool, repository);
+    /** The ChatSession resource and ChatTopic sessions (agents only); fixed paths before {@code :id}. */
+    private void sessionRoutes(Router router, ChatSessionHandler sessions, SessionActions actions, ChatAgentHandler agents) {
         router.post("/api/v1/ChatSession").handler(Access::agents).handler(sessions::create);
         router.get("/api/v1/ChatSession").handler(Access::agents).handler(sessions::list);
         router.get("/api/v1/ChatTopic/:id/Sessions").handler(PathIds::parse).handler(Access::agents)
@@ -171,48 +191,43 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/api/v1/ChatSession/default").handler(Access::agents).handler(sessions::defaultEntity);
         router.get("/api/v1/ChatSession/ForCurrentUser").handler(Access::agents).handler(agents::chatSessionsForUser);
         router.post("/api/v1/ChatSession/Pickup").handler(Access::agents).handler(actions::pickupFirst);
-        router.post("/api/v1/ChatSession/:id/Pickup").handler(PathIds::parse).handler(Access::agents)
-                .handler(actions::pickup);
-        router.post("/api/v1/ChatSession/:id/TransferTo/:associate").handler(PathIds::parse).handler(Access::agents)
-                .handler(actions::transfer);
-        router.post("/api/v1/ChatSession/:id/AcceptTransfer").handler(PathIds::parse).handler(Access::agents)
-                .handler(actions::accept);
-        router.post("/api/v1/ChatSession/:id/RejectTransfer").handler(PathIds::parse).handler(Access::agents)
-                .handler(actions::reject);
-        router.post("/api/v1/ChatSession/:id/Reset").handler(PathIds::parse).handler(Access::agents)
-                .handler(actions::reset);
-        router.post("/api/v1/ChatSession/:id/Transcript").handler(PathIds::parse).handler(Access::agents)
-                .handler(actions::transcript);
-        router.get("/api/v1/ChatSession/:id").handler(PathIds::parse).handler(Access::agents)
-                .handler(sessions::get);
-        router.put("/api/v1/ChatSession/:id").handler(PathIds::parse).handler(Access::agents)
-                .handler(sessions::put);
-        router.patch("/api/v1/ChatSession/:id").handler(PathIds::parse).handler(Access::agents)
-                .handler(sessions::patch);
-        router.delete("/api/v1/ChatSession/:id").handler(PathIds::parse).handler(Access::agents)
-                .handler(sessions::delete);
+        String one = "/api/v1/ChatSession/:id";
+        sessionAction(router, HttpMethod.POST, one + "/Pickup", actions::pickup);
+        sessionAction(router, HttpMethod.POST, one + "/TransferTo/:associate", actions::transfer);
+        sessionAction(router, HttpMethod.POST, one + "/AcceptTransfer", actions::accept);
+        sessionAction(router, HttpMethod.POST, one + "/RejectTransfer", actions::reject);
+        sessionAction(router, HttpMethod.POST, one + "/Reset", actions::reset);
+        sessionAction(router, HttpMethod.POST, one + "/Transcript", actions::transcript);
+        sessionAction(router, HttpMethod.GET, one, sessions::get);
+        sessionAction(router, HttpMethod.PUT, one, sessions::put);
+        sessionAction(router, HttpMethod.PATCH, one, sessions::patch);
+        sessionAction(router, HttpMethod.DELETE, one, sessions::delete);
+    }
+
+    /** A route on one session, for agents: the id parsed first. */
+    private static void sessionAction(Router router, HttpMethod method, String path, Handler<RoutingContext> handler) {
+        router.route(method, path).handler(PathIds::parse).handler(Access::agents).handler(handler);
+    }
+
+    /** A session's messages: agents, and the customer of that session; posts rate-limited per credential. */
+    private void messageRoutes(Router router, MessagesHandler messages) {
         router.get("/api/v1/ChatSession/:id/Messages").handler(PathIds::parse)
                 .handler(Access::sessionParticipants).handler(messages::list);
         router.post("/api/v1/ChatSession/:id/Messages").handler(PathIds::parse)
                 .handler(Access::sessionParticipants).handler(shared.postRate()).handler(messages::post);
+    }
 
-        String agentsChat = "/api/v1/Agents/Chat/";
-        router.post(agentsChat + "GetChatSessionEntity").handler(Access::agents).handler(agents::getChatSessionEntity);
-        router.post(agentsChat + "GetChatMessages").handler(Access::agents).handler(agents::getChatMessages);
-        router.post(agentsChat + "AddChatMessage").handler(Access::agents).handler(shared.postRate())
+    /** SuperOffice's Agents API for chat, all POST, agents only. */
+    private void agentRoutes(Router router, ChatAgentHandler agents) {
+        String chat = "/api/v1/Agents/Chat/";
+        router.post(chat + "GetChatSessionEntity").handler(Access::agents).handler(agents::getChatSessionEntity);
+        router.post(chat + "GetChatMessages").handler(Access::agents).handler(agents::getChatMessages);
+        router.post(chat + "AddChatMessage").handler(Access::agents).handler(shared.postRate())
                 .handler(agents::addChatMessage);
-        router.post(agentsChat + "CreateDefaultChatSessionEntity").handler(Access::agents)
+        router.post(chat + "CreateDefaultChatSessionEntity").handler(Access::agents)
                 .handler(agents::createDefaultChatSessionEntity);
-        router.post(agentsChat + "SaveChatSessionEntity").handler(Access::agents).handler(agents::saveChatSessionEntity);
-        router.post(agentsChat + "DeleteChatSessionEntity").handler(Access::agents)
-                .handler(agents::deleteChatSessionEntity);
-        router.post(agentsChat + "ChatSessionsForUser").handler(Access::agents).handler(agents::chatSessionsForUser);
-
-        Errors errors = new Errors();
-        router.route().failureHandler(errors);
-        for (int status : Errors.ROUTER_STATUSES) {
-            router.errorHandler(status, errors);
-        }
-        return router;
+        router.post(chat + "SaveChatSessionEntity").handler(Access::agents).handler(agents::saveChatSessionEntity);
+        router.post(chat + "DeleteChatSessionEntity").handler(Access::agents).handler(agents::deleteChatSessionEntity);
+        router.post(chat + "ChatSessionsForUser").handler(Access::agents).handler(agents::chatSessionsForUser);
     }
 }
