@@ -191,50 +191,66 @@ public final class Authenticator implements Handler<RoutingContext> {
      * in flight share one check, and any other attempt is counted by the throttle before its check starts.
      */
     Future<Principal> basic(String encoded, String address) {
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+        BasicLogin login = BasicLogin.decode(encoded);
+        if (login == null) {
             return refused("malformed Basic credentials");
         }
-        int colon = decoded.indexOf(':');
-        if (colon < 0) {
-            return refused("malformed Basic credentials");
-        }
-        String user = decoded.substring(0, colon);
-        String password = decoded.substring(colon + 1);
-        if (user.isEmpty() || user.codePointCount(0, user.length()) > MAX_LOGIN_NAME || password.length() > MAX_PASSWORD) {
+        if (!login.possible()) {
             // No such agent can exist (associate.name is varchar(50)): refused before anything is counted or hashed.
             return refused("a user name or password no agent can have");
         }
         String network = ClientAddress.network(address); // an IPv6 client is counted by its /64
-        ApiException refusal = throttle.refusal(user, network);
+        ApiException refusal = throttle.refusal(login.user(), network);
         if (refusal != null) {
             // Before the cache too: else the cache of a logged-in agent would tell a guesser's right guess
             // (200 at once) from its wrong ones (429), without limit.
             return Future.failedFuture(refusal);
         }
-        String cacheKey = cacheKey(user, password);
+        String cacheKey = cacheKey(login.user(), login.password());
         Principal cached = verifiedBasic == null ? null : verifiedBasic.getIfPresent(cacheKey);
         if (cached != null) {
             return Future.succeededFuture(cached);
         }
         Future<Principal> running = verifying.get(cacheKey);
-        if (running != null) {
-            return running;
-        }
+        return running != null ? running : check(login, network, cacheKey);
+    }
+
+    /** A Basic login that needs its password checked: counted by the throttle first, shared while it runs. */
+    private Future<Principal> check(BasicLogin login, String network, String cacheKey) {
         LoginThrottle.Attempt attempt;
         try {
-            attempt = throttle.begin(user, network);
+            attempt = throttle.begin(login.user(), network);
         } catch (ApiException tooMany) {
             return Future.failedFuture(tooMany);
         }
-        Future<Principal> verification = verify(user, password, cacheKey, attempt);
+        Future<Principal> verification = verify(login.user(), login.password(), cacheKey, attempt);
         if (!verification.isComplete()) {
             verifying.put(cacheKey, verification);
             verification.onComplete(done -> verifying.remove(cacheKey));
         }
         return verification;
+    }
+
+    /** The user name and password of a Basic credential. */
+    private record BasicLogin(String user, String password) {
+
+        /** The decoded credential, or null when it is not Base64 of {@code user:password}. */
+        static BasicLogin decode(String encoded) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : new BasicLogin(decoded.substring(0, colon), decoded.substring(colon + 1));
+        }
+
+        /** Whether an agent could have it: a name of 1 to 50 characters, a password of at most 1,024. */
+        boolean possible() {
+            return !user.isEmpty() && user.codePointCount(0, user.length()) <= MAX_LOGIN_NAME
+                    && password.length() <= MAX_PASSWORD;
+        }
     }
 
     private Future<Principal> verify(String user, String password, String cacheKey, LoginThrottle.Attempt attempt) {
