@@ -199,8 +199,9 @@ public final class Authenticator implements Handler<RoutingContext> {
             // No such agent can exist (associate.name is varchar(50)): refused before anything is counted or hashed.
             return refused("a user name or password no agent can have");
         }
-        String network = ClientAddress.network(address); // an IPv6 client is counted by its /64
-        ApiException refusal = throttle.refusal(login.user(), network);
+        // An IPv6 client is counted by its /64.
+        LoginThrottle.Key throttled = LoginThrottle.key(login.user(), ClientAddress.network(address));
+        ApiException refusal = throttle.refusal(throttled);
         if (refusal != null) {
             // Before the cache too: else the cache of a logged-in agent would tell a guesser's right guess
             // (200 at once) from its wrong ones (429), without limit.
@@ -212,14 +213,14 @@ public final class Authenticator implements Handler<RoutingContext> {
             return Future.succeededFuture(cached);
         }
         Future<Principal> running = verifying.get(cacheKey);
-        return running != null ? running : check(login, network, cacheKey);
+        return running != null ? running : check(login, throttled, cacheKey);
     }
 
     /** A Basic login that needs its password checked: counted by the throttle first, shared while it runs. */
-    private Future<Principal> check(BasicLogin login, String network, String cacheKey) {
+    private Future<Principal> check(BasicLogin login, LoginThrottle.Key throttled, String cacheKey) {
         LoginThrottle.Attempt attempt;
         try {
-            attempt = throttle.begin(login.user(), network);
+            attempt = throttle.begin(throttled);
         } catch (ApiException tooMany) {
             return Future.failedFuture(tooMany);
         }

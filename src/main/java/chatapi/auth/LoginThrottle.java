@@ -1,6 +1,7 @@
 package chatapi.auth;
 
 import chatapi.http.ApiException;
+import chatapi.http.TokenBucket;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
@@ -55,15 +56,32 @@ final class LoginThrottle {
      * Retry-After of the emptier allowance; null when it would not.
      */
     ApiException refusal(String user, String address) {
+        return refusal(key(user, address));
+    }
+
+    ApiException refusal(Key key) {
         long now = System.nanoTime();
-        long wait = Math.max(byAddress.waitNanos(address, now), byUserAndAddress.waitNanos(pair(user, address), now));
+        long wait = Math.max(byAddress.waitNanos(key.address(), now), byUserAndAddress.waitNanos(key.pair(), now));
         return wait == 0 ? null : tooMany(wait);
+    }
+
+    /** Whose allowances a login takes from: its (user, address) pair and its address; the name hashed once. */
+    record Key(String pair, String address) {
+    }
+
+    static Key key(String user, String address) {
+        return new Key(pair(user, address), address);
     }
 
     /** Takes an attempt that starts now; a 429 when an allowance is empty, and then nothing is taken. */
     Attempt begin(String user, String address) {
+        return begin(key(user, address));
+    }
+
+    Attempt begin(Key key) {
         long now = System.nanoTime();
-        String pair = pair(user, address);
+        String pair = key.pair();
+        String address = key.address();
         long wait = byAddress.take(address, now);
         if (wait == 0) {
             wait = byUserAndAddress.take(pair, now);
@@ -119,16 +137,16 @@ final class LoginThrottle {
 
     /** Allowances by key: {@code max} attempts, refilled evenly over the lockout time. */
     private static final class Table {
-        final Cache<String, Allowance> entries;
+        final Cache<String, TokenBucket> entries;
         final int max;
-        final double perNano;
+        final double perSecond;
 
         Table(int max, int lockoutSeconds) {
             this.max = max;
-            this.perNano = max / (lockoutSeconds * 1e9);
+            this.perSecond = max / (double) lockoutSeconds;
             this.entries = Caffeine.newBuilder()
                     .maximumWeight(MAX_ENTRIES)
-                    .<String, Allowance>weigher((key, allowance) -> allowance.isEmpty() ? 0 : 1)
+                    .<String, TokenBucket>weigher((key, allowance) -> allowance.empty() ? 0 : 1)
                     // Untouched this long, an allowance is full again: forgetting it changes nothing.
                     .expireAfterWrite(Duration.ofSeconds(lockoutSeconds))
                     .build();
@@ -136,8 +154,8 @@ final class LoginThrottle {
 
         /** How long until an attempt is available (0: now); nothing is taken or written. */
         long waitNanos(String key, long now) {
-            Allowance a = entries.getIfPresent(key);
-            return a == null ? 0 : a.waitNanos(this, now);
+            TokenBucket a = entries.getIfPresent(key);
+            return a == null ? 0 : a.waitNanos(now);
         }
 
         /**
@@ -148,8 +166,8 @@ final class LoginThrottle {
         long take(String key, long now) {
             long[] wait = {0};
             entries.asMap().compute(key, (k, a) -> {
-                Allowance allowance = a != null ? a : new Allowance(max, now);
-                wait[0] = allowance.take(this, now);
+                TokenBucket allowance = a != null ? a : new TokenBucket(max, perSecond, now);
+                wait[0] = allowance.take(now);
                 return allowance;
             });
             return wait[0];
@@ -157,51 +175,7 @@ final class LoginThrottle {
 
         /** Gives an attempt back (or fills the allowance); a full allowance is forgotten. */
         void giveBack(String key, long now, boolean fill) {
-            entries.asMap().computeIfPresent(key, (k, a) -> a.giveBack(this, now, fill) ? null : a);
-        }
-    }
-
-    private static final class Allowance {
-        private double attempts;
-        private long at;
-        boolean empty;
-
-        Allowance(int max, long now) {
-            this.attempts = max;
-            this.at = now;
-        }
-
-        private void refill(Table t, long now) {
-            if (now > at) { // a caller's clock reading may be older than the last one used here
-                attempts = Math.min(t.max, attempts + (now - at) * t.perNano);
-                at = now;
-            }
-        }
-
-        synchronized boolean isEmpty() {
-            return empty;
-        }
-
-        synchronized long waitNanos(Table t, long now) {
-            refill(t, now);
-            return attempts >= 1 ? 0 : (long) Math.ceil((1 - attempts) / t.perNano);
-        }
-
-        synchronized long take(Table t, long now) {
-            long wait = waitNanos(t, now);
-            if (wait == 0) {
-                attempts -= 1;
-                empty = attempts < 1;
-            }
-            return wait;
-        }
-
-        /** True when the allowance is full afterwards. */
-        synchronized boolean giveBack(Table t, long now, boolean fill) {
-            refill(t, now);
-            attempts = fill ? t.max : Math.min(t.max, attempts + 1);
-            empty = attempts < 1;
-            return attempts >= t.max;
+            entries.asMap().computeIfPresent(key, (k, a) -> a.giveBack(now, fill) ? null : a);
         }
     }
 }

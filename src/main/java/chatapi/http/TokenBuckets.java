@@ -13,12 +13,12 @@ public final class TokenBuckets {
 
     private static final int MAX_KEYS = 100_000;
 
-    private final double perNano;
+    private final int perSecond;
     private final int burst;
-    private final Cache<Object, Bucket> buckets;
+    private final Cache<Object, TokenBucket> buckets;
 
     public TokenBuckets(int perSecond, int burst) {
-        this.perNano = perSecond / 1e9;
+        this.perSecond = perSecond;
         this.burst = burst;
         long refillSeconds = (burst + perSecond - 1) / perSecond;
         this.buckets = Caffeine.newBuilder().maximumSize(MAX_KEYS)
@@ -27,26 +27,7 @@ public final class TokenBuckets {
 
     /** Takes a token from the key's bucket; false when it is empty. */
     public boolean tryTake(Object key) {
-        return buckets.get(key, k -> new Bucket(burst, System.nanoTime())).take(this, System.nanoTime());
-    }
-
-    private static final class Bucket {
-        private double tokens;
-        private long last;
-
-        Bucket(double tokens, long now) {
-            this.tokens = tokens;
-            this.last = now;
-        }
-
-        synchronized boolean take(TokenBuckets limits, long now) {
-            tokens = Math.min(limits.burst, tokens + (now - last) * limits.perNano);
-            last = now;
-            if (tokens < 1) {
-                return false;
-            }
-            tokens -= 1;
-            return true;
-        }
+        long now = System.nanoTime();
+        return buckets.get(key, k -> new TokenBucket(burst, perSecond, now)).take(now) == 0;
     }
 }

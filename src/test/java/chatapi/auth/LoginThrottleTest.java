@@ -9,11 +9,7 @@ import chatapi.support.TestApp.Response;
 import chatapi.support.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -46,14 +42,13 @@ class LoginThrottleTest {
     @DisplayName("300 parallel guesses at tje0 from one address: at most 5 password checks, the rest 429 with Retry-After; tje0 logs in from another address meanwhile")
     void parallelGuesses(Vertx vertx, VertxTestContext ctx) {
         withApp(vertx, throttled(json -> { }), app -> passwordChecks(app).compose(checksBefore -> {
-            HttpClient client = parallelClient(vertx);
             List<Future<Response>> guesses = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
-                guesses.add(authenticate(client, app, basic("tje0", "guess" + i), ATTACKER));
+                guesses.add(authenticate(app, basic("tje0", "guess" + i), ATTACKER));
             }
-            Future<Response> agent = authenticate(client, app, basic("tje0", "Tje0"), AGENT);
+            Future<Response> agent = authenticate(app, basic("tje0", "Tje0"), AGENT);
             return Future.all(guesses).compose(all -> agent)
-                    .compose(agentLogin -> authenticate(client, app, basic("tje0", "Tje0"), ATTACKER)
+                    .compose(agentLogin -> authenticate(app, basic("tje0", "Tje0"), ATTACKER)
                             .compose(attackerWithRightPassword -> metrics(app).map(metrics -> {
                                 ctx.verify(() -> {
                                     Map<Integer, Integer> statuses = statuses(guesses);
@@ -72,8 +67,8 @@ class LoginThrottleTest {
                                     assertTrue(retry >= 50 && retry <= 60, "about a minute until the next attempt: " + retry);
                                 });
                                 return metrics;
-                            })))
-                    .eventually(client::close);
+                            })));
+
         })).onComplete(ctx.succeedingThenComplete());
     }
 
@@ -179,10 +174,9 @@ class LoginThrottleTest {
                 HttpMethod.POST, "/api/v1/Authenticate", null, "Authorization", basic("tje0", "Tje0"),
                 "X-Forwarded-For", AGENT).compose(login -> passwordChecks(app).compose(checksBefore -> {
             String ticket = "SOTicket " + login.json().getString("Ticket");
-            HttpClient client = parallelClient(vertx);
             List<Future<Response>> flood = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                flood.add(authenticate(client, app, basic("nobody" + i, "x"), "198.18.0." + (i % 250)));
+                flood.add(authenticate(app, basic("nobody" + i, "x"), "198.18.0." + (i % 250)));
             }
             List<Future<Response>> bearer = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
@@ -218,8 +212,8 @@ class LoginThrottleTest {
                             assertEquals("1", busy.header("Retry-After"));
                         });
                         return metrics;
-                    })
-                    .eventually(client::close);
+                    });
+
         }))).onComplete(ctx.succeedingThenComplete());
     }
 
@@ -240,17 +234,10 @@ class LoginThrottleTest {
                         .compose(v -> result.succeeded() ? Future.succeededFuture() : Future.failedFuture(result.cause()))));
     }
 
-    /** A client that opens a connection per request, so that the requests reach the server together. */
-    private static HttpClient parallelClient(Vertx vertx) {
-        return vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(500));
-    }
-
-    private static Future<Response> authenticate(HttpClient client, TestApp app, String authorization, String from) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-                .setPort(app.port()).setURI("/api/v1/Authenticate")
-                .addHeader("Authorization", authorization).addHeader("X-Forwarded-For", from);
-        return client.request(options).compose(req -> req.send())
-                .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b)));
+    /** POST /api/v1/Authenticate from the given client address (TestApp's client sends requests together). */
+    private static Future<Response> authenticate(TestApp app, String authorization, String from) {
+        return app.request(HttpMethod.POST, "/api/v1/Authenticate", null, "Authorization", authorization,
+                "X-Forwarded-For", from);
     }
 
     private static Map<Integer, Integer> statuses(List<Future<Response>> answers) {

@@ -14,7 +14,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,7 @@ class LongHistoryTest {
 
     @Test
     @DisplayName("2,500 messages: GET without after answers the oldest 1,000; continuing with after= the last id gets the rest, each once, in order")
-    void pagesOfAThousand(VertxTestContext ctx) {
+    void pagesOfAThousand(VertxTestContext ctx) throws java.sql.SQLException {
         int session = DB.newSession();
         DB.execute("INSERT INTO chat_message (chat_session_id, message) SELECT " + session + ", 'm' || i"
                 + " FROM generate_series(1, 2500) i");
@@ -54,7 +53,7 @@ class LongHistoryTest {
 
     @Test
     @DisplayName("messages of 32,000 characters: one answer stops after the one that crosses 1 MiB of text (33 of 40)")
-    void boundedByText(VertxTestContext ctx) {
+    void boundedByText(VertxTestContext ctx) throws java.sql.SQLException {
         int session = DB.newSession();
         DB.execute("INSERT INTO chat_message (chat_session_id, message) SELECT " + session + ", repeat('x', 32000)"
                 + " FROM generate_series(1, 40)");
@@ -141,9 +140,7 @@ class LongHistoryTest {
         return messages.getJsonObject(messages.size() - 1).getInteger("ChatMessageId");
     }
 
-    private static List<Integer> storedIds(int session) {
-        String ids = DB.value("SELECT string_agg(chat_message_id::text, ',' ORDER BY chat_message_id) FROM chat_message"
-                + " WHERE chat_session_id = " + session);
-        return IntStream.of(java.util.Arrays.stream(ids.split(",")).mapToInt(Integer::parseInt).toArray()).boxed().toList();
+    private static List<Integer> storedIds(int session) throws java.sql.SQLException {
+        return DB.messageIds(List.of(session)).get(session);
     }
 }
