@@ -18,14 +18,12 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -453,16 +451,17 @@ public class LoadGen {
     // --- sql (P6, P7) --------------------------------------------------------------------------------
 
     static void sql() throws Exception {
-        Class<?> repository = Class.forName("chatapi.chat.ChatRepository");
-        Class<?> select = Class.forName("chatapi.chat.Select");
-        var statement = repository.getDeclaredMethod("sessionStatement", select);
+        Class<?> sessions = Class.forName("chatapi.session.SessionStore");
+        Class<?> messages = Class.forName("chatapi.message.MessageStore");
+        Class<?> select = Class.forName("chatapi.carrier.Select");
+        var statement = sessions.getDeclaredMethod("sessionStatement", select);
         statement.setAccessible(true);
         Object all = select.getField("ALL").get(null);
         String which = arg("statement", "session");
         String text = switch (which) {
             case "session" -> (String) statement.invoke(null, all);
-            case "messages" -> field(repository, "SELECT_MESSAGES_AFTER");
-            case "insert" -> field(repository, "INSERT_MESSAGE");
+            case "messages" -> field(messages, "SELECT_MESSAGES_AFTER");
+            case "insert" -> field(messages, "INSERT_MESSAGE");
             default -> throw new IllegalArgumentException(which);
         };
         System.out.println(text);

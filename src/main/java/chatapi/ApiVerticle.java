@@ -1,15 +1,8 @@
 package chatapi;
 
+import chatapi.agents.AgentRoutes;
 import chatapi.agents.ChatAgentHandler;
-import chatapi.auth.Access;
 import chatapi.auth.Security;
-import chatapi.chat.ChatRepository;
-import chatapi.chat.ChatSessionHandler;
-import chatapi.chat.LongPoll;
-import chatapi.chat.MessagesHandler;
-import chatapi.chat.PostRate;
-import chatapi.chat.SessionActions;
-import chatapi.http.PathIds;
 import chatapi.config.AppConfig;
 import chatapi.db.Database;
 import chatapi.http.AccessLog;
@@ -22,19 +15,26 @@ import chatapi.http.Health;
 import chatapi.http.Links;
 import chatapi.http.Negotiation;
 import chatapi.http.Params;
+import chatapi.longpoll.ParkedPolls;
+import chatapi.message.MessageStore;
+import chatapi.message.MessageRoutes;
+import chatapi.message.MessagesHandler;
+import chatapi.message.PostRate;
+import chatapi.session.ChatSessionHandler;
+import chatapi.session.SessionActions;
+import chatapi.session.SessionRoutes;
+import chatapi.session.SessionStore;
 import chatapi.widget.DevStartChat;
 import chatapi.widget.WidgetPages;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.SqlClient;
@@ -58,11 +58,11 @@ public final class ApiVerticle extends VerticleBase {
      * What the API verticles of a process share: the long-poll registry, the authentication state,
      * the per-app request counts, and whether the LISTEN connection is up.
      */
-    public record Shared(LongPoll longPoll, Security.Shared security, AppTokens appTokens, BooleanSupplier listening,
+    public record Shared(ParkedPolls longPoll, Security.Shared security, AppTokens appTokens, BooleanSupplier listening,
             PrometheusMeterRegistry registry, ClientAddress clients, PostRate postRate) {
 
         /** The shared state of a process, its security part built from the configuration. */
-        public static Shared create(Vertx vertx, AppConfig config, LongPoll longPoll, AppTokens appTokens,
+        public static Shared create(Vertx vertx, AppConfig config, ParkedPolls longPoll, AppTokens appTokens,
                 BooleanSupplier listening, PrometheusMeterRegistry registry) {
             ClientAddress clients = new ClientAddress(config.trustedProxies());
             return new Shared(longPoll, new Security.Shared(vertx, config.auth(), clients, registry), appTokens,
@@ -128,7 +128,8 @@ public final class ApiVerticle extends VerticleBase {
      */
     Router router(SqlClient pool, Buffer openApi) {
         Router router = Router.router(vertx);
-        ChatRepository repository = new ChatRepository(pool, config.limits().maxMessagesPerAnswer());
+        SessionStore sessions = new SessionStore(pool);
+        MessageStore messages = new MessageStore(pool, config.limits().maxMessagesPerAnswer());
         guard = new ConnectionGuard(vertx, config.httpReadTimeoutSeconds(), config.httpIdleTimeoutSeconds());
         router.route().handler(guard::requestStarted);
         router.route().handler(new AccessLog());
@@ -136,17 +137,19 @@ public final class ApiVerticle extends VerticleBase {
         operationsRoutes(router, pool, openApi);
         WidgetPages.mount(router);
         if (config.devStartChat()) {
-            router.post("/dev/StartChat").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+            router.post("/dev/StartChat").setName("devStartChat")
+                    .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                     .handler(new Negotiation(config.httpCompression()))
-                    .handler(new DevStartChat(repository, shared.security().tokens(),
+                    .handler(new DevStartChat(sessions, shared.security().tokens(),
                             config.auth().ticketTtlSeconds(), shared.clients())::handle);
         }
         apiGate(router, new Security(pool, shared.security()));
-        ChatAgentHandler agents = new ChatAgentHandler(repository);
-        sessionRoutes(router, new ChatSessionHandler(repository, new Links(config.publicBaseUrl()), shared.clients()),
-                new SessionActions(pool, repository), agents);
-        messageRoutes(router, new MessagesHandler(repository, shared.longPoll(), config.longPollTimeoutSeconds()));
-        agentRoutes(router, agents);
+        SessionRoutes.register(router,
+                new ChatSessionHandler(sessions, new Links(config.publicBaseUrl()), shared.clients()),
+                new SessionActions(pool, sessions, messages));
+        MessageRoutes.register(router,
+                new MessagesHandler(messages, shared.longPoll(), config.longPollTimeoutSeconds()), shared.postRate());
+        AgentRoutes.register(router, new ChatAgentHandler(sessions, messages), shared.postRate());
         Errors errors = new Errors();
         router.route().failureHandler(errors);
         for (int status : Errors.ROUTER_STATUSES) {
@@ -158,11 +161,11 @@ public final class ApiVerticle extends VerticleBase {
     /** Health, metrics and the OpenAPI document: no credentials. */
     private void operationsRoutes(Router router, SqlClient pool, Buffer openApi) {
         Health health = new Health(pool, shared.listening(), shared.longPoll()::parked);
-        router.get("/health/live").handler(health::live);
-        router.get("/metrics").handler(PrometheusScrapingHandler.create(shared.registry()));
-        router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
+        router.get("/health/live").setName("healthLive").handler(health::live);
+        router.get("/metrics").setName("metrics").handler(PrometheusScrapingHandler.create(shared.registry()));
+        router.get("/api/v1/openapi.json").setName("openApi").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json; charset=utf-8").end(openApi));
-        router.get("/health/ready").handler(health::ready);
+        router.get("/health/ready").setName("healthReady").handler(health::ready);
     }
 
     /** What every /api/v1 request passes before its route: body, representation, cross-site check, credentials. */
@@ -176,58 +179,7 @@ public final class ApiVerticle extends VerticleBase {
         router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
                 .method(HttpMethod.DELETE).handler(new CrossSite(config.publicBaseUrl(), config.allowedOrigins(),
                         shared.clients()));
-        router.post("/api/v1/Authenticate").handler(auth.authenticate()::handle);
+        router.post("/api/v1/Authenticate").setName("authenticate").handler(auth.authenticate()::handle);
         router.route("/api/v1/*").handler(auth.authenticator()).handler(shared.appTokens()::countAuthenticated);
-    }
-
-    /** The ChatSession resource and ChatTopic sessions (agents only); fixed paths before {@code :id}. */
-    private void sessionRoutes(Router router, ChatSessionHandler sessions, SessionActions actions, ChatAgentHandler agents) {
-        router.post("/api/v1/ChatSession").handler(Access::agents).handler(sessions::create);
-        router.get("/api/v1/ChatSession").handler(Access::agents).handler(sessions::list);
-        router.get("/api/v1/ChatTopic/:id/Sessions").handler(PathIds::parse).handler(Access::agents)
-                .handler(sessions::topicSessions);
-        router.post("/api/v1/ChatTopic/:id/Sessions").handler(PathIds::parse).handler(Access::agents)
-                .handler(sessions::createInTopic);
-        router.get("/api/v1/ChatSession/default").handler(Access::agents).handler(sessions::defaultEntity);
-        router.get("/api/v1/ChatSession/ForCurrentUser").handler(Access::agents).handler(agents::chatSessionsForUser);
-        router.post("/api/v1/ChatSession/Pickup").handler(Access::agents).handler(actions::pickupFirst);
-        String one = "/api/v1/ChatSession/:id";
-        sessionAction(router, HttpMethod.POST, one + "/Pickup", actions::pickup);
-        sessionAction(router, HttpMethod.POST, one + "/TransferTo/:associate", actions::transfer);
-        sessionAction(router, HttpMethod.POST, one + "/AcceptTransfer", actions::accept);
-        sessionAction(router, HttpMethod.POST, one + "/RejectTransfer", actions::reject);
-        sessionAction(router, HttpMethod.POST, one + "/Reset", actions::reset);
-        sessionAction(router, HttpMethod.POST, one + "/Transcript", actions::transcript);
-        sessionAction(router, HttpMethod.GET, one, sessions::get);
-        sessionAction(router, HttpMethod.PUT, one, sessions::put);
-        sessionAction(router, HttpMethod.PATCH, one, sessions::patch);
-        sessionAction(router, HttpMethod.DELETE, one, sessions::delete);
-    }
-
-    /** A route on one session, for agents: the id parsed first. */
-    private static void sessionAction(Router router, HttpMethod method, String path, Handler<RoutingContext> handler) {
-        router.route(method, path).handler(PathIds::parse).handler(Access::agents).handler(handler);
-    }
-
-    /** A session's messages: agents, and the customer of that session; posts rate-limited per credential. */
-    private void messageRoutes(Router router, MessagesHandler messages) {
-        router.get("/api/v1/ChatSession/:id/Messages").handler(PathIds::parse)
-                .handler(Access::sessionParticipants).handler(messages::list);
-        router.post("/api/v1/ChatSession/:id/Messages").handler(PathIds::parse)
-                .handler(Access::sessionParticipants).handler(shared.postRate()).handler(messages::post);
-    }
-
-    /** SuperOffice's Agents API for chat, all POST, agents only. */
-    private void agentRoutes(Router router, ChatAgentHandler agents) {
-        String chat = "/api/v1/Agents/Chat/";
-        router.post(chat + "GetChatSessionEntity").handler(Access::agents).handler(agents::getChatSessionEntity);
-        router.post(chat + "GetChatMessages").handler(Access::agents).handler(agents::getChatMessages);
-        router.post(chat + "AddChatMessage").handler(Access::agents).handler(shared.postRate())
-                .handler(agents::addChatMessage);
-        router.post(chat + "CreateDefaultChatSessionEntity").handler(Access::agents)
-                .handler(agents::createDefaultChatSessionEntity);
-        router.post(chat + "SaveChatSessionEntity").handler(Access::agents).handler(agents::saveChatSessionEntity);
-        router.post(chat + "DeleteChatSessionEntity").handler(Access::agents).handler(agents::deleteChatSessionEntity);
-        router.post(chat + "ChatSessionsForUser").handler(Access::agents).handler(agents::chatSessionsForUser);
     }
 }

@@ -1,12 +1,13 @@
 package chatapi;
 
 import chatapi.auth.Security;
-import chatapi.chat.LongPoll;
 import chatapi.config.AppConfig;
+import chatapi.db.Migrations;
 import chatapi.http.AppTokens;
+import chatapi.longpoll.LongPollVerticle;
+import chatapi.longpoll.ParkedPolls;
 import chatapi.ops.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import chatapi.db.Migrations;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,21 +18,21 @@ import org.slf4j.LoggerFactory;
 /**
  * A running chat-api: migrations applied (and demo data loaded when configured) on a worker thread,
  * then the listener verticle (LISTEN connection, wake-ups) and {@code instances} copies of
- * {@link ApiVerticle} listening on one port, all sharing one {@link LongPoll} registry.
+ * {@link ApiVerticle} listening on one port, all sharing one {@link ParkedPolls} registry.
  */
 public final class Application {
 
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
     private final Vertx vertx;
-    private final LongPoll longPoll;
+    private final ParkedPolls longPoll;
     private final AppTokens appTokens;
     private final Security.Shared security;
     private final String listenerDeployment;
     private final String apiDeployment;
     private final int port;
 
-    private Application(Vertx vertx, LongPoll longPoll, AppTokens appTokens, Security.Shared security,
+    private Application(Vertx vertx, ParkedPolls longPoll, AppTokens appTokens, Security.Shared security,
             String listenerDeployment, String apiDeployment, int port) {
         this.vertx = vertx;
         this.longPoll = longPoll;
@@ -54,7 +55,7 @@ public final class Application {
                     + "(development only)", config.httpHost());
         }
         AtomicInteger port = new AtomicInteger();
-        LongPoll longPoll = new LongPoll(config.maxParked(), config.limits().maxParkedPerCustomer(),
+        ParkedPolls longPoll = new ParkedPolls(config.maxParked(), config.limits().maxParkedPerCustomer(),
                 config.limits().maxParkedPerAgent(), registry);
         LongPollVerticle listener = new LongPollVerticle(config, longPoll);
         AppTokens appTokens = new AppTokens(registry);
@@ -91,7 +92,7 @@ public final class Application {
         return port;
     }
 
-    public LongPoll longPoll() {
+    public ParkedPolls longPoll() {
         return longPoll;
     }
 

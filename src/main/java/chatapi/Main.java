@@ -43,7 +43,6 @@ public final class Main {
             System.exit(TokenCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(),
                     System.out, System.err));
         }
-        Logger log = LoggerFactory.getLogger(Main.class);
         AppConfig config;
         try {
             config = parse(args);
@@ -57,6 +56,12 @@ public final class Main {
             System.out.println(USAGE);
             return;
         }
+        start(config);
+    }
+
+    /** Starts Vert.x and the application; a failed start closes Vert.x and exits with 1. */
+    private static void start(AppConfig config) {
+        Logger log = LoggerFactory.getLogger(Main.class);
         log.info("Starting with {}", config);
         PrometheusMeterRegistry registry = Metrics.registry();
         Vertx vertx = Metrics.vertx(registry);

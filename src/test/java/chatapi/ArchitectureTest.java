@@ -10,16 +10,17 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layout's rules, over the compiled main classes: dependencies run one way, from the features (chat,
- * agents, widget) and the wiring (the root package) to the infrastructure (http, db, config, ops, auth), and
- * no packages depend on each other in a cycle.
+ * The layout's rules, over the compiled main classes: dependencies run one way, from the wiring (the root package)
+ * and the features (longpoll, message, session, carrier, agents, widget) to the infrastructure (http, db, config,
+ * ops, auth), and among the features in one direction; no packages depend on each other in a cycle.
  */
 @DisplayName("Architecture: no package cycles; infrastructure knows no feature")
 class ArchitectureTest {
 
     static final String[] INFRASTRUCTURE = {"chatapi.http..", "chatapi.db..", "chatapi.config..", "chatapi.ops..",
         "chatapi.auth.."};
-    static final String[] FEATURES = {"chatapi.chat..", "chatapi.agents..", "chatapi.widget.."};
+    static final String[] FEATURES = {"chatapi.longpoll..", "chatapi.message..", "chatapi.session..", "chatapi.carrier..",
+        "chatapi.agents..", "chatapi.widget.."};
 
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -32,11 +33,31 @@ class ArchitectureTest {
     }
 
     @Test
-    @DisplayName("http, db, config, ops and auth import nothing of chat, agents or widget (nor the wiring)")
+    @DisplayName("http, db, config, ops and auth import no feature (nor the wiring)")
     void infrastructureKnowsNoFeature() {
         noClasses().that().resideInAnyPackage(INFRASTRUCTURE)
                 .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
                 .orShould().dependOnClassesThat().resideInAPackage("chatapi")
                 .check(MAIN);
+    }
+
+    @Test
+    @DisplayName("the features depend on each other one way: message on none, longpoll on message, session on message and carrier")
+    void featuresOneWay() {
+        noClasses().that().resideInAPackage("chatapi.message..")
+                .should().dependOnClassesThat().resideInAnyPackage(featuresBut("chatapi.message..")).check(MAIN);
+        noClasses().that().resideInAPackage("chatapi.carrier..")
+                .should().dependOnClassesThat().resideInAnyPackage(featuresBut("chatapi.carrier..")).check(MAIN);
+        noClasses().that().resideInAPackage("chatapi.longpoll..")
+                .should().dependOnClassesThat().resideInAnyPackage(featuresBut("chatapi.longpoll..", "chatapi.message.."))
+                .check(MAIN);
+        noClasses().that().resideInAPackage("chatapi.session..")
+                .should().dependOnClassesThat()
+                .resideInAnyPackage(featuresBut("chatapi.session..", "chatapi.message..", "chatapi.carrier.."))
+                .check(MAIN);
+    }
+
+    private static String[] featuresBut(String... allowed) {
+        return java.util.Arrays.stream(FEATURES).filter(f -> !java.util.List.of(allowed).contains(f)).toArray(String[]::new);
     }
 }

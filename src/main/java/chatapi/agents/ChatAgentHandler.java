@@ -1,15 +1,6 @@
 package chatapi.agents;
 
 import chatapi.auth.Principal;
-import chatapi.chat.CarrierWriter;
-import chatapi.chat.ChatMessage;
-import chatapi.chat.ChatRepository;
-import chatapi.chat.ChatSessionEntity;
-import chatapi.chat.ChatSessionHandler;
-import chatapi.chat.MessagesHandler;
-import chatapi.chat.NewChatMessage;
-import chatapi.chat.SavedChatSession;
-import chatapi.chat.Select;
 import chatapi.http.ApiException;
 import chatapi.http.Bodies;
 import chatapi.http.Compression;
@@ -17,6 +8,14 @@ import chatapi.http.Json;
 import chatapi.http.Params;
 import chatapi.http.Representation;
 import chatapi.http.Respond;
+import chatapi.message.ChatMessage;
+import chatapi.message.MessageArray;
+import chatapi.message.MessageStore;
+import chatapi.message.NewChatMessage;
+import chatapi.session.ChatSessionEntity;
+import chatapi.session.ChatSessionHandler;
+import chatapi.session.SavedChatSession;
+import chatapi.session.SessionStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -38,35 +37,37 @@ public final class ChatAgentHandler {
     record AddChatMessageRequest(Integer chatSessionId, NewChatMessage message) {
     }
 
-    private final ChatRepository repository;
+    private final SessionStore sessions;
+    private final MessageStore messages;
 
-    public ChatAgentHandler(ChatRepository repository) {
-        this.repository = repository;
+    public ChatAgentHandler(SessionStore sessions, MessageStore messages) {
+        this.sessions = sessions;
+        this.messages = messages;
     }
 
     /** {@code GetChatSessionEntity?chatSessionEntityId=N}. */
     public void getChatSessionEntity(RoutingContext ctx) {
         int id = entityId(ctx);
-        Respond.with(ctx, repository.findSession(id), found -> sendEntity(ctx, found));
+        Respond.with(ctx, sessions.findSession(id), found -> sendEntity(ctx, found));
     }
 
     /** {@code CreateDefaultChatSessionEntity}: an unsaved session with its defaults (id 0). */
     public void createDefaultChatSessionEntity(RoutingContext ctx) {
-        Respond.with(ctx, repository.defaultSession(), entity -> sendEntity(ctx, Optional.of(entity)));
+        Respond.with(ctx, sessions.defaultSession(), entity -> sendEntity(ctx, Optional.of(entity)));
     }
 
     /** {@code SaveChatSessionEntity}: inserts when the id is 0, updates otherwise; answers the stored entity. */
     public void saveChatSessionEntity(RoutingContext ctx) {
         SavedChatSession session = Bodies.read(ctx, SavedChatSession.class);
-        var saved = repository.saveSession(session)
-                .compose(id -> id.isPresent() ? repository.findSession(id.get()) : Future.succeededFuture(Optional.empty()));
+        var saved = sessions.saveSession(session)
+                .compose(id -> id.isPresent() ? sessions.findSession(id.get()) : Future.succeededFuture(Optional.empty()));
         Respond.with(ctx, saved, found -> sendEntity(ctx, found));
     }
 
     /** {@code DeleteChatSessionEntity?chatSessionEntityId=N}: 204 when deleted, 200 {@code null} when absent. */
     public void deleteChatSessionEntity(RoutingContext ctx) {
         int id = entityId(ctx);
-        Respond.with(ctx, repository.deleteSession(id), deleted -> {
+        Respond.with(ctx, sessions.deleteSession(id), deleted -> {
             if (deleted) {
                 ctx.response().setStatusCode(204).end();
             } else {
@@ -78,8 +79,8 @@ public final class ChatAgentHandler {
     /** {@code ChatSessionsForUser}: the open sessions in the queue, served by or being transferred to the caller. */
     public void chatSessionsForUser(RoutingContext ctx) {
         Principal principal = Principal.of(ctx);
-        Respond.with(ctx, repository.sessionsForUser(principal.associateId(), principal.name()),
-                sessions -> sendEntities(ctx, sessions));
+        Respond.with(ctx, sessions.sessionsForUser(principal.associateId(), principal.name()),
+                found -> ChatSessionHandler.sendWithoutLinks(ctx, found));
     }
 
     /** {@code GetChatMessages}: the messages after {@code After}, at once (long-polling is the REST route's). */
@@ -90,7 +91,7 @@ public final class ChatAgentHandler {
         if (after < 0) {
             throw ApiException.badRequest("property.positive", "After");
         }
-        Respond.with(ctx, repository.messagesAfter(session, after), found -> {
+        Respond.with(ctx, messages.messagesAfter(session, after), found -> {
             if (found.isEmpty()) {
                 sendNull(ctx, "ArrayOfChatMessage");
             } else {
@@ -107,7 +108,7 @@ public final class ChatAgentHandler {
             throw ApiException.badRequest("property.required", "Message");
         }
         NewChatMessage message = request.message().validated();
-        Respond.with(ctx, repository.insertMessage(session, message), stored -> {
+        Respond.with(ctx, messages.insertMessage(session, message), stored -> {
             if (stored.isEmpty()) {
                 sendNull(ctx, "ChatMessage");
             } else {
@@ -135,10 +136,6 @@ public final class ChatAgentHandler {
         return value;
     }
 
-    private static CarrierWriter.Rendering rendering(RoutingContext ctx) {
-        return new CarrierWriter.Rendering(true, Representation.of(ctx), Select.ALL);
-    }
-
     private static void sendEntity(RoutingContext ctx, Optional<ChatSessionEntity> entity) {
         if (entity.isEmpty()) {
             sendNull(ctx, "ChatSessionEntity");
@@ -147,29 +144,10 @@ public final class ChatAgentHandler {
         ChatSessionHandler.sendWithoutLinks(ctx, entity.get());
     }
 
-    private static void sendEntities(RoutingContext ctx, List<ChatSessionEntity> sessions) {
-        CarrierWriter.Rendering how = rendering(ctx);
-        boolean xml = how.representation().xml();
-        Json.send(ctx, 200, "ArrayOfChatSessionEntity", g -> {
-            if (xml) { // <ArrayOfChatSessionEntity><ChatSessionEntity>…</ChatSessionEntity>…, as for messages
-                g.writeStartObject();
-                g.writeFieldName("ChatSessionEntity");
-            }
-            g.writeStartArray();
-            for (ChatSessionEntity s : sessions) {
-                s.writeTo(g, how, null);
-            }
-            g.writeEndArray();
-            if (xml) {
-                g.writeEndObject();
-            }
-        });
-    }
-
     private static void sendMessages(RoutingContext ctx, List<ChatMessage> messages) {
         Representation representation = Representation.of(ctx);
         ctx.response().putHeader("Content-Type", representation.contentType());
-        Compression.end(ctx, MessagesHandler.encode(messages, representation));
+        Compression.end(ctx, MessageArray.encode(messages, representation));
     }
 
     /** 200 with {@code null}: the Agents' answer when the data is not there. */

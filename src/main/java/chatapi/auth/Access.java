@@ -1,7 +1,7 @@
 package chatapi.auth;
 
-import chatapi.http.PathIds;
 import chatapi.http.ApiException;
+import chatapi.http.PathIds;
 import io.vertx.ext.web.RoutingContext;
 
 /**

@@ -1,8 +1,8 @@
 package chatapi.http;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.ParsedHeaderValue;
+import io.vertx.ext.web.RoutingContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -11,7 +11,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 /**
  * Metrics with vertx-micrometer-metrics into a Prometheus registry, scraped at {@code /metrics}:
  * Vert.x's own HTTP server, pool and event-loop meters (HTTP by method, route and status), JVM
- * meters; the features register their own meters (the long-poll's: {@code LongPoll}).
+ * meters; the features register their own meters (the long-poll's: {@code ParkedPolls}).
  */
 public final class Metrics {
 

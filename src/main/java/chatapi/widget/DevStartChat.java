@@ -1,15 +1,15 @@
 package chatapi.widget;
 
 import chatapi.auth.Tokens;
-import chatapi.chat.ChatRepository;
-import chatapi.chat.NewChatSession;
 import chatapi.http.ApiException;
-import chatapi.http.ClientAddress;
 import chatapi.http.Bodies;
+import chatapi.http.ClientAddress;
 import chatapi.http.DateTimes;
 import chatapi.http.Json;
 import chatapi.http.Representation;
 import chatapi.http.Respond;
+import chatapi.session.NewChatSession;
+import chatapi.session.SessionStore;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,12 +23,12 @@ import java.time.ZoneOffset;
  */
 public final class DevStartChat {
 
-    private final ChatRepository repository;
+    private final SessionStore repository;
     private final Tokens tokens;
     private final int ttlSeconds;
     private final ClientAddress clients;
 
-    public DevStartChat(ChatRepository repository, Tokens tokens, int ttlSeconds, ClientAddress clients) {
+    public DevStartChat(SessionStore repository, Tokens tokens, int ttlSeconds, ClientAddress clients) {
         this.repository = repository;
         this.tokens = tokens;
         this.ttlSeconds = ttlSeconds;

@@ -23,14 +23,14 @@ public final class WidgetPages {
     }
 
     public static void mount(Router router) {
-        router.get("/widget").handler(ctx -> {
+        router.get("/widget").setName("widgetRedirect").handler(ctx -> {
             if (ctx.request().path().equals("/widget")) { // the route also matches "/widget/"
                 ctx.response().setStatusCode(301).putHeader("Location", "/widget/").end();
             } else {
                 ctx.next();
             }
         });
-        router.route("/widget/*").handler(WidgetPages::headers)
+        router.route("/widget/*").setName("widgetPages").handler(WidgetPages::headers)
                 .handler(StaticHandler.create(ROOT).setMaxAgeSeconds(MAX_AGE_SECONDS).setDirectoryListing(false));
     }
 

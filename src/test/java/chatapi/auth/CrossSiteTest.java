@@ -3,8 +3,8 @@ package chatapi.auth;
 import static chatapi.auth.AuthenticationTest.cookie;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import chatapi.support.TestApp;
 import chatapi.support.TestApp.Response;
+import chatapi.support.TestApp;
 import chatapi.support.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -4,8 +4,8 @@ import static chatapi.auth.AuthenticationTest.basic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chatapi.support.TestApp;
 import chatapi.support.TestApp.Response;
+import chatapi.support.TestApp;
 import chatapi.support.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,9 +1,9 @@
 package chatapi.db;
 
+import chatapi.carrier.CatalogueAccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chatapi.chat.CatalogueAccess;
 import chatapi.config.AppConfig;
 import chatapi.support.TestApp;
 import chatapi.support.TestDatabase;

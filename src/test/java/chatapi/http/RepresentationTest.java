@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chatapi.support.TestApp;
 import chatapi.support.TestApp.Response;
+import chatapi.support.TestApp;
 import chatapi.support.TestDatabase;
 import chatapi.support.XmlTree;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;

@@ -3,8 +3,8 @@ package chatapi.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import chatapi.ApiVerticle;
-import chatapi.chat.LongPoll;
 import chatapi.config.AppConfig;
+import chatapi.longpoll.ParkedPolls;
 import chatapi.support.TestApp;
 import chatapi.support.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -96,7 +96,7 @@ class RoutingTest {
                 .put("httpHost", "127.0.0.1").put("httpPort", 0).put("pgHost", "127.0.0.1").put("pgPort", deadPort));
         AtomicInteger port = new AtomicInteger();
         HttpClient client = vertx.createHttpClient();
-        vertx.deployVerticle(new ApiVerticle(noDatabase, ApiVerticle.Shared.create(vertx, noDatabase, new LongPoll(10),
+        vertx.deployVerticle(new ApiVerticle(noDatabase, ApiVerticle.Shared.create(vertx, noDatabase, new ParkedPolls(10),
                         new AppTokens(new SimpleMeterRegistry()), () -> false, chatapi.ops.Metrics.registry()), port::set))
                 .compose(id -> client.request(HttpMethod.GET, port.get(), "127.0.0.1", "/health/ready"))
                 .compose(req -> req.send().compose(resp -> resp.body().map(body -> {

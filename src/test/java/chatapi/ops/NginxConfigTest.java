@@ -3,8 +3,8 @@ package chatapi.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import chatapi.support.TestApp;
 import chatapi.support.TestApp.Response;
+import chatapi.support.TestApp;
 import chatapi.support.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

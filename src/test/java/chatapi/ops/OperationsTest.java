@@ -89,8 +89,10 @@ class OperationsTest {
                 .compose(ticket -> send(HttpMethod.GET, "/metrics", null, null).map(metrics -> {
                     ctx.verify(() -> {
                         assertTrue(metrics.contains("vertx_http_server_requests_total"), "HTTP server metrics");
-                        // Vert.x joins every route a request passed through with '>': the template comes last.
-                        assertTrue(metrics.contains("/api/v1/ChatSession/:id\"}"), "labelled by route");
+                        // Vert.x joins every route a request passed through with '>': the route's name (its OpenAPI
+                        // operationId) comes last.
+                        assertTrue(metrics.contains(">getChatSession\"}"), "labelled by route name");
+                        assertTrue(metrics.contains(">getChatMessages\"}"), "the long-poll labelled by its name");
                         assertTrue(metrics.contains("vertx_pool_"), "pool metrics");
                         assertTrue(metrics.contains("chat_longpoll_parked 0.0"), "parked gauge");
                         assertTrue(metrics.contains("chat_longpoll_wakeups_total 1.0"), "wake-up counter");

@@ -5,18 +5,21 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import chatapi.Application;
 import chatapi.auth.Tokens;
-import chatapi.chat.LongPoll;
 import chatapi.config.AppConfig;
+import chatapi.longpoll.ParkedPolls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -133,7 +136,7 @@ public final class TestApp implements BeforeAllCallback, AfterAllCallback {
         return application;
     }
 
-    public LongPoll longPoll() {
+    public ParkedPolls longPoll() {
         return application.longPoll();
     }
 
@@ -237,5 +240,17 @@ public final class TestApp implements BeforeAllCallback, AfterAllCallback {
         public String header(String name) {
             return headers.get(name);
         }
+    }
+
+    /** The path of a poll for the session's messages after {@code after}, waiting at most {@code waitSeconds}. */
+    public static String messagesAfter(int session, int after, int waitSeconds) {
+        return "/api/v1/ChatSession/" + session + "/Messages?after=" + after + "&wait=" + waitSeconds;
+    }
+
+    /** The ChatMessageIds of a JSON array of messages, in its order. */
+    public static List<Integer> ids(JsonArray messages) {
+        List<Integer> ids = new ArrayList<>();
+        messages.forEach(m -> ids.add(((JsonObject) m).getInteger("ChatMessageId")));
+        return ids;
     }
 }

@@ -1,6 +1,0 @@
-package chatapi.chat;
-
-/** ChatMessage.Type, sent and accepted by name. */
-public enum MessageType {
-    Invalid, ToCustomer, ToUser, Special
-}

@@ -1,0 +1,76 @@
+package chatapi.longpoll;
+
+import chatapi.config.AppConfig;
+import chatapi.db.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The instance's one LISTEN connection (channel {@code chat_message}, fed by the message table's
+ * trigger). It reconnects forever with a capped back-off; each (re)subscription makes every parked
+ * request look at the table again, since notifications sent while it was away are lost.
+ */
+public final class NotificationListener {
+
+    public static final String CHANNEL = "chat_message";
+    public static final String APPLICATION_NAME = "chat-api listener";
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationListener.class);
+    private static final long MAX_BACKOFF_MS = 2_000;
+
+    private final PgSubscriber subscriber;
+    private final ParkedPolls longPoll;
+    private volatile boolean subscribed;
+    private volatile boolean stopping;
+
+    public NotificationListener(Vertx vertx, AppConfig config, ParkedPolls longPoll) {
+        PgConnectOptions options = Database.connectOptions(config);
+        options.getProperties().put("application_name", APPLICATION_NAME);
+        this.subscriber = PgSubscriber.subscriber(vertx, options)
+                .reconnectPolicy(attempt -> Math.min(MAX_BACKOFF_MS, 100L * (1L << Math.min(attempt, 5))));
+        this.longPoll = longPoll;
+    }
+
+    /** Connects and subscribes; completes once the first LISTEN is in place. */
+    public Future<Void> start() {
+        subscriber.closeHandler(v -> {
+            subscribed = false;
+            if (!stopping) {
+                LOG.warn("LISTEN connection lost; reconnecting");
+            }
+        });
+        subscriber.channel(CHANNEL)
+                .handler(this::onNotification)
+                .subscribeHandler(v -> {
+                    subscribed = true;
+                    LOG.info("Listening on channel {}", CHANNEL);
+                    longPoll.resubscribed();
+                });
+        return subscriber.connect();
+    }
+
+    /** True while the LISTEN connection is up and subscribed. */
+    public boolean listening() {
+        return subscribed && subscriber.actualConnection() != null;
+    }
+
+    public Future<Void> stop() {
+        stopping = true;
+        return subscriber.close();
+    }
+
+    /** {@code "<session id> <written at, µs since the epoch>"}; the time is optional. */
+    private void onNotification(String payload) {
+        try {
+            int space = payload.indexOf(' ');
+            int sessionId = Integer.parseInt(space < 0 ? payload : payload.substring(0, space));
+            long writtenAt = space < 0 ? 0 : Long.parseLong(payload.substring(space + 1));
+            longPoll.notified(sessionId, writtenAt);
+        } catch (NumberFormatException e) {
+            LOG.warn("Ignoring a notification on {} that is not a session id", CHANNEL);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package chatapi.longpoll;
+
+import chatapi.http.Representation;
+import chatapi.message.ChatMessage;
+import chatapi.message.MessageArray;
+import chatapi.message.Parking;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One parked {@code GET …/Messages?after=N}. It ends exactly once, through {@link #finish()}: on an
+ * answer, a failure, its timeout or its client's disconnect, and each of those leaves {@link ParkedPolls}
+ * the same way. Responses are written on the request's own event loop.
+ */
+final class ParkedPoll implements Delivery.Poll, Parking.Parked {
+
+    final int chatSessionId;
+    final int after;
+    final Representation representation;
+    /** Whose quota of parked requests this one takes (null: nobody's). */
+    final Object quota;
+    private final RoutingContext ctx;
+    private final Context context;
+    private final ParkedPolls polls;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private volatile long timerId = -1;
+
+    ParkedPoll(ParkedPolls polls, RoutingContext ctx, Context context, int chatSessionId, int after, Object quota) {
+        this.polls = polls;
+        this.quota = quota;
+        this.ctx = ctx;
+        this.context = context;
+        this.chatSessionId = chatSessionId;
+        this.after = after;
+        this.representation = Representation.of(ctx);
+    }
+
+    @Override
+    public int after() {
+        return after;
+    }
+
+    void armTimer(long timeoutMs) {
+        timerId = context.owner().setTimer(timeoutMs, id -> {
+            if (finish()) {
+                polls.countTimeout();
+                send(MessageArray.encode(java.util.List.of(), representation));
+            }
+        });
+    }
+
+    /** Answers with an encoded JSON array of messages; false when the waiter had already ended. */
+    boolean answer(Buffer body) {
+        return answer(body, null);
+    }
+
+    /**
+     * Answers with the messages in this waiter's representation; a body that cannot be written fails this
+     * request alone (500), so that nothing else waits on it.
+     */
+    @Override
+    public void answer(java.util.List<ChatMessage> messages) {
+        Buffer body;
+        try {
+            body = MessageArray.encode(messages, representation);
+        } catch (RuntimeException e) {
+            fail(e);
+            return;
+        }
+        answer(body);
+    }
+
+    /**
+     * As {@link #answer(Buffer)}, running {@code beforeSend} (metrics) once this waiter is ended and
+     * before the client can see the answer, so that whoever reads the metrics after it finds them.
+     */
+    boolean answer(Buffer body, Runnable beforeSend) {
+        if (!finish()) {
+            return false;
+        }
+        if (beforeSend != null) {
+            beforeSend.run();
+        }
+        send(body);
+        return true;
+    }
+
+    @Override
+    public void fail(Throwable failure) {
+        if (finish()) {
+            context.runOnContext(v -> ctx.fail(failure));
+        }
+    }
+
+    /** The client went away: nothing to answer, only its entry in {@link ParkedPolls} to drop. */
+    void disconnected() {
+        finish();
+    }
+
+    /** The single exit: true for the one caller that ends this waiter. */
+    private boolean finish() {
+        if (!done.compareAndSet(false, true)) {
+            return false;
+        }
+        polls.remove(this);
+        long timer = timerId;
+        if (timer >= 0) {
+            context.owner().cancelTimer(timer);
+        }
+        return true;
+    }
+
+    private void send(Buffer body) {
+        context.runOnContext(v -> {
+            if (!ctx.response().closed() && !ctx.response().ended()) {
+                ctx.response()
+                        .putHeader("Content-Type", representation.contentType())
+                        .end(body);
+            }
+        });
+    }
+}

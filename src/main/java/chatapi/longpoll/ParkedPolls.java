@@ -1,0 +1,362 @@
+package chatapi.longpoll;
+
+import chatapi.auth.Principal;
+import chatapi.http.ApiException;
+import chatapi.message.MessageArray;
+import chatapi.message.MessageStore;
+import chatapi.message.Parking;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where parked requests wait: the {@link ParkedPoll}s grouped by chat session, shared by every
+ * verticle instance of the process, and the wake-up that answers them.
+ *
+ * <p>Parked requests cost no database work. A notification (LISTEN/NOTIFY, see
+ * {@link NotificationListener}) names a session; if anyone here waits on it, the session joins
+ * the pending set. One query at a time fetches the new messages of every pending session (up to
+ * {@link #BATCH} per query), and each waiter gets the messages newer than its own {@code after}.
+ * Sessions notified while a query runs are fetched by the next one, so nothing committed after a
+ * query's snapshot is missed. The pending set and the query loop live on one context, the
+ * listener's ("home"); the groups are concurrent because polls come and go on every
+ * event loop.
+ */
+public final class ParkedPolls implements Parking {
+
+    static final int BATCH = 500;
+    static final int RETRY_AFTER_SECONDS = 2;
+    static final long FIRST_RETRY_DELAY_MS = 100;
+    static final long MAX_RETRY_DELAY_MS = 2_000;
+    private static final Logger LOG = LoggerFactory.getLogger(ParkedPolls.class);
+
+    private final Groups<Integer, ParkedPoll> waiters = new Groups<>();
+    private final AtomicInteger parked = new AtomicInteger();
+    private final LongAdder wakeups = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
+    private final LongAdder rejections = new LongAdder();
+    private final LongAdder wakeQueries = new LongAdder();
+    private final int maxParked;
+    private final int maxPerCustomer;
+    private final int maxPerAgent;
+    /** Parked requests per quota key (a customer's session, an agent's name); absent at zero. */
+    private final Map<Object, Integer> parkedBy = new ConcurrentHashMap<>();
+    private final LongAdder throttled = new LongAdder();
+    private volatile boolean draining;
+
+    private final Timer wakeLatency;
+
+    // Confined to the home context. Pending session -> when its earliest unfetched message was written
+    // (microseconds since the epoch, 0 when unknown).
+    private final Map<Integer, Long> pending = new LinkedHashMap<>();
+    private boolean querying;
+    private long retryDelayMs;
+    private Context home;
+    private MessageStore store;
+
+    public ParkedPolls(int maxParked) {
+        this(maxParked, maxParked, maxParked, new SimpleMeterRegistry());
+    }
+
+    /**
+     * @param maxParked      parked requests on this instance, beyond them 503
+     * @param maxPerCustomer parked requests per customer (chat session), beyond them 429
+     * @param maxPerAgent    parked requests per agent, beyond them 429
+     * @param meters         where the wake latency (message written to parked request answered) is recorded
+     */
+    public ParkedPolls(int maxParked, int maxPerCustomer, int maxPerAgent, MeterRegistry meters) {
+        this.maxParked = maxParked;
+        this.maxPerCustomer = maxPerCustomer;
+        this.maxPerAgent = maxPerAgent;
+        bindMeters(meters);
+        this.wakeLatency = Timer.builder("chat_longpoll_wake_latency")
+                .description("From a message being written (database clock) to a parked request answered with it")
+                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .register(meters);
+    }
+
+    /** The long-poll's meters: parked requests, wake-ups, timeouts, rejections, throttled, wake queries. */
+    private void bindMeters(MeterRegistry meters) {
+        Gauge.builder("chat_longpoll_parked", this, ParkedPolls::parked)
+                .description("Requests parked right now on this instance").register(meters);
+        FunctionCounter.builder("chat_longpoll_wakeups", this, ParkedPolls::wakeups)
+                .description("Parked requests answered because a message arrived").register(meters);
+        FunctionCounter.builder("chat_longpoll_timeouts", this, ParkedPolls::timeouts)
+                .description("Parked requests answered [] when their wait ran out").register(meters);
+        FunctionCounter.builder("chat_longpoll_rejections", this, ParkedPolls::rejections)
+                .description("Requests refused with 503 at the cap on parked requests").register(meters);
+        FunctionCounter.builder("chat_longpoll_throttled", this, ParkedPolls::throttled)
+                .description("Requests refused with 429 at their credential's cap on parked requests").register(meters);
+        FunctionCounter.builder("chat_longpoll_wake_queries", this, ParkedPolls::wakeQueries)
+                .description("Wake-up queries run (one serves every waiter of up to 500 sessions)").register(meters);
+    }
+
+    /** Called once by the listener's verticle: where wake queries run, and with what. */
+    public void attach(Context homeContext, MessageStore wakeStore) {
+        this.home = homeContext;
+        this.store = wakeStore;
+    }
+
+    /**
+     * Registers a waiter for the request, before its first look at the table, so that a message
+     * committed while that look runs still wakes it. Null while the server drains (the caller answers
+     * without parking); a 429 with Retry-After when the caller's own cap is reached (one credential
+     * cannot take the instance), a 503 with Retry-After when the instance's is.
+     */
+    @Override
+    public ParkedPoll park(RoutingContext ctx, int chatSessionId, int after, long timeoutMs) {
+        if (draining) {
+            return null;
+        }
+        Principal caller = Principal.of(ctx);
+        Object quota = caller == null ? null : caller.quotaKey();
+        int cap = caller == null ? 0 : caller.isAgent() ? maxPerAgent : maxPerCustomer;
+        if (quota != null && !takeQuota(quota, cap)) {
+            throttled.increment();
+            throw ApiException.tooManyRequests(RETRY_AFTER_SECONDS, "longpoll.perCredential", cap);
+        }
+        if (parked.incrementAndGet() > maxParked) {
+            parked.decrementAndGet();
+            releaseQuota(quota);
+            rejections.increment();
+            throw ApiException.unavailable("longpoll.full", RETRY_AFTER_SECONDS);
+        }
+        ParkedPoll waiter = new ParkedPoll(this, ctx, Vertx.currentContext(), chatSessionId, after, quota);
+        waiters.add(chatSessionId, waiter);
+        ctx.response().closeHandler(v -> waiter.disconnected());
+        waiter.armTimer(timeoutMs);
+        return waiter;
+    }
+
+    void remove(ParkedPoll waiter) {
+        waiters.remove(waiter.chatSessionId, waiter);
+        parked.decrementAndGet();
+        releaseQuota(waiter.quota);
+    }
+
+    /** One more parked request for the key, unless it has {@code cap} already. */
+    private boolean takeQuota(Object key, int cap) {
+        boolean[] taken = {false};
+        parkedBy.compute(key, (k, n) -> {
+            int count = n == null ? 0 : n;
+            if (count >= cap) {
+                return n;
+            }
+            taken[0] = true;
+            return count + 1;
+        });
+        return taken[0];
+    }
+
+    private void releaseQuota(Object key) {
+        if (key != null) {
+            parkedBy.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+        }
+    }
+
+    /**
+     * A message was committed for the session (on any instance), written at {@code writtenAtMicros}
+     * (0 when unknown). Runs on the home context.
+     */
+    public void notified(int chatSessionId, long writtenAtMicros) {
+        if (Vertx.currentContext() != home) {
+            home.runOnContext(v -> notified(chatSessionId, writtenAtMicros));
+            return;
+        }
+        if (waiters.has(chatSessionId)) {
+            pending.merge(chatSessionId, writtenAtMicros, ParkedPolls::earliest);
+            fetchPending();
+        }
+    }
+
+    /**
+     * The listener (re)connected: notifications sent while it was away are lost, so every session
+     * with waiters looks at the table again. Runs on the home context.
+     */
+    public void resubscribed() {
+        if (Vertx.currentContext() != home) {
+            home.runOnContext(v -> resubscribed());
+            return;
+        }
+        waiters.keys().forEach(id -> pending.putIfAbsent(id, 0L));
+        fetchPending();
+    }
+
+    /** SIGTERM: answers every parked request with {@code []} and parks no more. */
+    public void drain() {
+        draining = true;
+        waiters.forEach(w -> w.answer(MessageArray.encode(List.of(), w.representation)));
+    }
+
+    private void fetchPending() {
+        if (querying || pending.isEmpty() || store == null) {
+            return;
+        }
+        Map<Integer, Long> writtenAt = new HashMap<>();
+        Map<Integer, Integer> batch = takeBatch(writtenAt);
+        if (batch.isEmpty()) {
+            fetchPending();
+            return;
+        }
+        querying = true;
+        wakeQueries.increment();
+        store.messagesAfter(batch)
+                .onSuccess(found -> {
+                    retryDelayMs = 0;
+                    try {
+                        deliver(batch, found, writtenAt);
+                    } finally {
+                        querying = false;
+                        fetchPending();
+                    }
+                })
+                .onFailure(err -> {
+                    // The database is away (restart, failover, network): the sessions stay pending and
+                    // the query is tried again after a growing pause, so no committed message is lost.
+                    writtenAt.forEach((sessionId, at) -> pending.merge(sessionId, at, ParkedPolls::earliest));
+                    retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, retryDelayMs == 0 ? FIRST_RETRY_DELAY_MS : retryDelayMs * 2);
+                    LOG.warn("Wake-up query for {} sessions failed; retrying in {} ms: {}", batch.size(), retryDelayMs,
+                            err.getMessage());
+                    home.owner().setTimer(retryDelayMs, id -> {
+                        querying = false;
+                        fetchPending();
+                    });
+                });
+    }
+
+    /** The earlier of two write times, 0 meaning unknown. */
+    private static long earliest(long a, long b) {
+        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
+    }
+
+    /** Up to BATCH pending sessions that still have waiters, each with its waiters' lowest after. */
+    private Map<Integer, Integer> takeBatch(Map<Integer, Long> writtenAt) {
+        Map<Integer, Integer> batch = new HashMap<>();
+        var it = pending.entrySet().iterator();
+        while (it.hasNext() && batch.size() < BATCH) {
+            Map.Entry<Integer, Long> entry = it.next();
+            int sessionId = entry.getKey();
+            writtenAt.put(sessionId, entry.getValue());
+            it.remove();
+            waiters.values(sessionId).stream().mapToInt(w -> w.after).min()
+                    .ifPresent(min -> batch.put(sessionId, min));
+        }
+        return batch;
+    }
+
+    /**
+     * Answers the waiters of each queried session with the messages newer than their own {@code after}.
+     * A waiter that parked after the batch was taken, with an {@code after} below the one queried (a
+     * client that fell behind), could be missing messages between the two: it is not answered from
+     * this result; its session is queried again, from its {@code after}. So is a session whose page was
+     * full while some waiter found nothing new in it: the page may have ended before that waiter's messages
+     * (an answer holds a bounded number). A session whose answers cannot be written fails its own waiters
+     * (500) and no other session's.
+     */
+    private void deliver(Map<Integer, Integer> queried, MessageStore.Woken woken, Map<Integer, Long> writtenAt) {
+        queried.forEach((sessionId, queriedAfter) -> {
+            try {
+                deliver(sessionId, queriedAfter, woken, writtenAt.getOrDefault(sessionId, 0L));
+            } catch (RuntimeException e) {
+                LOG.error("Waking the requests parked on session {} failed", sessionId, e);
+                waiters.values(sessionId).forEach(w -> w.fail(e));
+            }
+        });
+    }
+
+    private void deliver(int sessionId, int queriedAfter, MessageStore.Woken woken, long written) {
+        if (woken.gone().contains(sessionId)) { // deleted: its polls end as a request for it would, 404
+            for (ParkedPoll w : waiters.values(sessionId)) {
+                w.fail(ApiException.notFound("session.notFound", sessionId));
+            }
+            return;
+        }
+        Delivery.Plan<ParkedPoll> plan = Delivery.plan(waiters.values(sessionId),
+                woken.messages().getOrDefault(sessionId, List.of()), woken.full().contains(sessionId), queriedAfter);
+        Map<Encoding, Buffer> encoded = new HashMap<>();
+        for (Delivery.Answer<ParkedPoll> answer : plan.answers()) {
+            ParkedPoll w = answer.poll();
+            Buffer body;
+            try {
+                body = encoded.computeIfAbsent(new Encoding(w.after, w.representation),
+                        e -> MessageArray.encode(answer.messages(), e.representation()));
+            } catch (RuntimeException e) { // this answer cannot be written: this request fails, the rest go on
+                w.fail(e);
+                continue;
+            }
+            w.answer(body, () -> {
+                wakeups.increment();
+                if (written > 0) {
+                    recordLatency(written);
+                }
+            });
+        }
+        if (plan.again()) {
+            pending.merge(sessionId, written, ParkedPolls::earliest);
+        }
+    }
+
+    private void recordLatency(long writtenAtMicros) {
+        Instant now = Instant.now();
+        long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000 - writtenAtMicros;
+        if (micros >= 0) { // clocks of different hosts may disagree a little
+            wakeLatency.record(micros, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    /** Waiters asking for the same messages in the same representation share one encoding. */
+    private record Encoding(int after, chatapi.http.Representation representation) {
+    }
+
+    void countTimeout() {
+        timeouts.increment();
+    }
+
+    /** Requests parked right now on this instance. */
+    public int parked() {
+        return parked.get();
+    }
+
+    /** Parked requests answered because a message arrived. */
+    public long wakeups() {
+        return wakeups.sum();
+    }
+
+    /** Parked requests answered {@code []} because their time ran out. */
+    public long timeouts() {
+        return timeouts.sum();
+    }
+
+    /** Requests refused with 429 because their credential had its most parked requests already. */
+    public long throttled() {
+        return throttled.sum();
+    }
+
+    /** Requests refused with 503 because the cap on parked requests was reached. */
+    public long rejections() {
+        return rejections.sum();
+    }
+
+    /** Wake-up queries run (each serves every waiter of up to {@link #BATCH} sessions). */
+    public long wakeQueries() {
+        return wakeQueries.sum();
+    }
+}

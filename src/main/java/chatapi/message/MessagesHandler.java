@@ -1,0 +1,101 @@
+package chatapi.message;
+
+import chatapi.auth.Principal;
+import chatapi.http.ApiException;
+import chatapi.http.Bodies;
+import chatapi.http.Compression;
+import chatapi.http.Json;
+import chatapi.http.Params;
+import chatapi.http.PathIds;
+import chatapi.http.Representation;
+import chatapi.http.Respond;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * GET /api/v1/ChatSession/{id}/Messages[?after=N[&wait=S]]: answers at once when there are messages
+ * newer than N (or without after, or with wait=0); otherwise parks the request ({@link Parking}, the long-poll).
+ */
+public final class MessagesHandler {
+
+    /** Longest wait a client may ask for, in seconds. */
+    public static final int MAX_WAIT_SECONDS = 120;
+
+    private final MessageStore store;
+    private final Parking parking;
+    private final long defaultWaitMs;
+
+    public MessagesHandler(MessageStore store, Parking parking, int defaultWaitSeconds) {
+        this.store = store;
+        this.parking = parking;
+        this.defaultWaitMs = defaultWaitSeconds * 1000L;
+    }
+
+    public void list(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        String rawAfter = Params.singleQueryParam(ctx, "after");
+        int after = rawAfter == null ? 0 : Params.int32("after", rawAfter, 0);
+        long waitMs = Math.min(waitMs(ctx), untilExpiry(ctx));
+        Parking.Parked waiter = rawAfter == null || waitMs == 0 ? null : parking.park(ctx, id, after, waitMs);
+        Future<Optional<List<ChatMessage>>> look = store.messagesAfter(id, after);
+        if (waiter == null) {
+            var body = look.map(found -> MessageArray.encode(found.orElseThrow(() -> notFound(id)),
+                    Representation.of(ctx)));
+            Respond.with(ctx, body, encoded -> send(ctx, encoded));
+            return;
+        }
+        look.onSuccess(found -> {
+            if (found.isEmpty()) {
+                waiter.fail(notFound(id));
+            } else if (!found.get().isEmpty()) {
+                waiter.answer(found.get());
+            }
+        }).onFailure(waiter::fail);
+    }
+
+    /** POST …/Messages: stores the message; the insert trigger's NOTIFY wakes the parked polls everywhere. */
+    public void post(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        NewChatMessage message = Bodies.read(ctx, NewChatMessage.class).validated();
+        if (!Principal.of(ctx).isAgent()
+                && (message.type() != MessageType.ToUser || message.specialType() != SpecialType.None)) {
+            // A customer writes to the agent; posting as the agent or as the system is not theirs to do.
+            throw new ApiException(403, "Forbidden", "message.customerType");
+        }
+        var stored = store.insertMessage(id, message).map(found -> found.orElseThrow(() -> notFound(id)));
+        Respond.with(ctx, stored, m -> Json.send(ctx, 200, "ChatMessage", g -> m.writeTo(g, Representation.of(ctx).zone())));
+    }
+
+    private long waitMs(RoutingContext ctx) {
+        String raw = Params.singleQueryParam(ctx, "wait");
+        if (raw == null) {
+            return defaultWaitMs;
+        }
+        int seconds = Params.int32("wait", raw, 0);
+        if (seconds > MAX_WAIT_SECONDS) {
+            throw Params.outOfRange("wait", raw, 0, MAX_WAIT_SECONDS);
+        }
+        return seconds * 1000L;
+    }
+
+    /** A poll never outlives its credential: a token or ticket that expires ends the wait with it. */
+    private static long untilExpiry(RoutingContext ctx) {
+        Principal principal = Principal.of(ctx);
+        if (principal == null || principal.expiresAt() == null) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, principal.expiresAt().toEpochMilli() - System.currentTimeMillis());
+    }
+
+    private static ApiException notFound(int id) {
+        return ApiException.notFound("session.notFound", id);
+    }
+
+    private static void send(RoutingContext ctx, Buffer body) {
+        ctx.response().putHeader("Content-Type", Representation.of(ctx).contentType());
+        Compression.end(ctx, body);
+    }
+}

@@ -1,0 +1,268 @@
+package chatapi.session;
+
+import chatapi.auth.Principal;
+import chatapi.carrier.Carrier;
+import chatapi.carrier.CarrierWriter;
+import chatapi.carrier.Select;
+import chatapi.http.ApiException;
+import chatapi.http.Bodies;
+import chatapi.http.ClientAddress;
+import chatapi.http.Json;
+import chatapi.http.Links;
+import chatapi.http.Params;
+import chatapi.http.PathIds;
+import chatapi.http.Representation;
+import chatapi.http.Respond;
+import chatapi.session.query.SessionQuery;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/** GET /api/v1/ChatSession/{id} and POST /api/v1/ChatSession. */
+public final class ChatSessionHandler {
+
+    private final SessionStore repository;
+    private final Links links;
+    private final ClientAddress clients;
+
+    /** @param clients tells the caller's address, a new session's CustomerHost by default */
+    public ChatSessionHandler(SessionStore repository, Links links, ClientAddress clients) {
+        this.repository = repository;
+        this.links = links;
+        this.clients = clients;
+    }
+
+    public void get(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        answer(ctx, id, select(ctx), Future.succeededFuture(java.util.Optional.of(id)));
+    }
+
+    /**
+     * GET /api/v1/ChatSession with $select, $filter, $orderBy, $top and $skip: a page of sessions as
+     * {@code {"odata.metadata":…,"odata.nextLink":…,"value":[…]}} (nextLink null on the last page).
+     */
+    public void list(RoutingContext ctx) {
+        Select select = select(ctx);
+        SessionQuery query = query(ctx, null, null);
+        Respond.with(ctx, repository.listSessions(query, select), page -> sendPage(ctx, page, query, select));
+    }
+
+    /** GET /api/v1/ChatTopic/{id}/Sessions: the topic's sessions, with the same options as the list. */
+    public void topicSessions(RoutingContext ctx) {
+        int topic = PathIds.of(ctx);
+        Select select = select(ctx);
+        SessionQuery query = query(ctx, "topic_id", topic);
+        var page = repository.topicExists(topic).compose(exists -> {
+            if (!exists) {
+                throw ApiException.notFound("topic.unknown", topic);
+            }
+            return repository.listSessions(query, select);
+        });
+        Respond.with(ctx, page, sessions -> sendPage(ctx, sessions, query, select));
+    }
+
+    /** POST /api/v1/ChatTopic/{id}/Sessions: a new session in that topic's queue (the body's TopicId does not count). */
+    public void createInTopic(RoutingContext ctx) {
+        int topic = PathIds.of(ctx);
+        create(ctx, Bodies.read(ctx, NewChatSession.class).inTopic(topic), () -> ApiException.notFound("topic.unknown", topic));
+    }
+
+    private void sendPage(RoutingContext ctx, List<ChatSessionEntity> rows, SessionQuery query, Select select) {
+        String base = links.baseUrl(ctx);
+        boolean more = rows.size() > query.top();
+        List<ChatSessionEntity> page = more ? rows.subList(0, query.top()) : rows;
+        String next = more ? base + ctx.request().path() + "?" + withSkip(ctx.request().query(), query.skip() + query.top())
+                : null;
+        CarrierWriter.Rendering how = new CarrierWriter.Rendering(Principal.of(ctx).isAgent(), Representation.of(ctx),
+                select);
+        Json.send(ctx, 200, "ChatSessionList", g -> {
+            g.writeStartObject();
+            g.writeStringField("odata.metadata", base + "/api/v1/$metadata#ChatSession");
+            g.writeFieldName("odata.nextLink");
+            if (next == null) {
+                g.writeNull();
+            } else {
+                g.writeString(next);
+            }
+            g.writeFieldName("value");
+            g.writeStartArray();
+            for (ChatSessionEntity entity : page) {
+                entity.writeTo(g, how, base);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /** The request's query string (as sent, still encoded) with $skip set to {@code skip}. */
+    static String withSkip(String query, int skip) {
+        StringBuilder out = new StringBuilder();
+        if (query != null) {
+            for (String part : query.split("&")) {
+                if (!part.isEmpty() && !part.toLowerCase(java.util.Locale.ROOT).startsWith("$skip=")
+                        && !part.toLowerCase(java.util.Locale.ROOT).startsWith("%24skip=")) {
+                    out.append(part).append('&');
+                }
+            }
+        }
+        return out.append("$skip=").append(skip).toString();
+    }
+
+    /** GET /api/v1/ChatSession/default: an unsaved session with its defaults (id 0), for a client to fill in. */
+    public void defaultEntity(RoutingContext ctx) {
+        Select select = select(ctx);
+        Respond.with(ctx, repository.defaultSession(), entity -> send(ctx, entity, select));
+    }
+
+    /**
+     * PUT /api/v1/ChatSession/{id}: replaces the session's writable properties with the body's (what the body
+     * leaves out takes its default; TopicId is required), answered as GET would answer it; 404 when absent.
+     */
+    public void put(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        Select select = select(ctx);
+        SavedChatSession session = Bodies.read(ctx, SavedChatSession.class).withId(id);
+        answer(ctx, id, select, repository.updateSession(session, ifUnmodifiedSince(ctx), null));
+    }
+
+    /**
+     * PATCH /api/v1/ChatSession/{id}: a JSON Patch ({@code application/json-patch+json}, an array) or a JSON
+     * Merge Patch ({@code application/merge-patch+json}, an object; with {@code application/json} the body's
+     * shape decides) applied to the session as GET writes it, then stored as PUT stores it. The session must
+     * not change between reading and storing (409 if it did) nor after If-Unmodified-Since (412).
+     */
+    public void patch(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        Select select = select(ctx);
+        String mediaType = mediaType(ctx);
+        JsonNode document = Bodies.tree(ctx);
+        java.time.OffsetDateTime unmodifiedSince = ifUnmodifiedSince(ctx);
+        answer(ctx, id, select, repository.findSession(id)
+                .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
+                .compose(current -> {
+                    ObjectNode entity = current.toJson();
+                    if (mediaType.equals("application/json-patch+json")
+                            || !mediaType.equals("application/merge-patch+json") && document.isArray()) {
+                        Patches.jsonPatch(entity, document);
+                    } else {
+                        Patches.mergePatch(entity, document);
+                    }
+                    SavedChatSession patched = Bodies.convert(entity, SavedChatSession.class).withId(id);
+                    return repository.updateSession(patched, unmodifiedSince, current.updated());
+                }));
+    }
+
+    private static String mediaType(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        return contentType == null ? "application/json"
+                : contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** If-Unmodified-Since as an instant; absent or not an HTTP-date: null (RFC 9110 says to ignore it then). */
+    static java.time.OffsetDateTime ifUnmodifiedSince(RoutingContext ctx) {
+        String value = ctx.request().getHeader("If-Unmodified-Since");
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** DELETE /api/v1/ChatSession/{id}: 204; its messages go with it and its parked polls are answered 404. */
+    public void delete(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        Respond.with(ctx, repository.deleteSession(id), deleted -> {
+            if (deleted) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                ctx.fail(ApiException.notFound("session.notFound", id));
+            }
+        });
+    }
+
+    /** POST /api/v1/ChatSession: a new session in the queue, answered as GET would answer it. */
+    public void create(RoutingContext ctx) {
+        NewChatSession session = Bodies.read(ctx, NewChatSession.class);
+        create(ctx, session, () -> ApiException.badRequest("topic.unknown", session.topicId()));
+    }
+
+    /** Stores a new session in the queue and answers it as GET would; {@code noTopic} when its topic does not exist. */
+    private void create(RoutingContext ctx, NewChatSession sent, java.util.function.Supplier<ApiException> noTopic) {
+        NewChatSession session = sent.validated(clients.of(ctx.request()));
+        var created = repository.insertSession(session)
+                .map(id -> id.orElseThrow(noTopic))
+                .compose(repository::findSession)
+                .map(found -> found.orElseThrow(() -> new IllegalStateException("the new session vanished")));
+        Respond.with(ctx, created, entity -> send(ctx, entity, Select.ALL));
+    }
+
+    /**
+     * Once {@code stored} has the session's id (empty: it does not exist, 404), answers the session as GET
+     * does. GET itself passes its id, already there.
+     */
+    private void answer(RoutingContext ctx, int id, Select select, Future<java.util.Optional<Integer>> stored) {
+        var entity = stored.map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
+                .compose(v -> repository.findSession(id, select))
+                .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)));
+        Respond.with(ctx, entity, found -> send(ctx, found, select));
+    }
+
+    private static Select select(RoutingContext ctx) {
+        return Select.parse(Params.singleQueryParam(ctx, "$select"), Carrier.CHAT_SESSION);
+    }
+
+    /** $filter, $orderBy, $top, $skip of a list, within {@code scopeColumn = scopeValue} when given. */
+    private static SessionQuery query(RoutingContext ctx, String scopeColumn, Object scopeValue) {
+        return SessionQuery.parse(Params.singleQueryParam(ctx, "$filter"), Params.singleQueryParam(ctx, "$orderBy"),
+                Params.singleQueryParam(ctx, "$top"), Params.singleQueryParam(ctx, "$skip"), scopeColumn, scopeValue);
+    }
+
+    /**
+     * GET /api/v1/ChatSession/ForCurrentUser (and the Agents' ChatSessionsForUser): the open sessions in the queue,
+     * served by or being transferred to the caller, as the Agents API writes them.
+     */
+    public void forCurrentUser(RoutingContext ctx) {
+        Principal me = Principal.of(ctx);
+        Respond.with(ctx, repository.sessionsForUser(me.associateId(), me.name()),
+                found -> sendWithoutLinks(ctx, found));
+    }
+
+    /** Sessions as the Agents API writes a list of them: every property, no _Links; XML nests them as messages are. */
+    public static void sendWithoutLinks(RoutingContext ctx, List<ChatSessionEntity> sessions) {
+        CarrierWriter.Rendering how = new CarrierWriter.Rendering(true, Representation.of(ctx), Select.ALL);
+        boolean xml = how.representation().xml();
+        Json.send(ctx, 200, "ArrayOfChatSessionEntity", g -> {
+            if (xml) { // <ArrayOfChatSessionEntity><ChatSessionEntity>…</ChatSessionEntity>…
+                g.writeStartObject();
+                g.writeFieldName("ChatSessionEntity");
+            }
+            g.writeStartArray();
+            for (ChatSessionEntity s : sessions) {
+                s.writeTo(g, how, null);
+            }
+            g.writeEndArray();
+            if (xml) {
+                g.writeEndObject();
+            }
+        });
+    }
+
+    /** The entity as the Agents API and the lifecycle actions answer it: every property, no _Links. */
+    public static void sendWithoutLinks(RoutingContext ctx, ChatSessionEntity entity) {
+        CarrierWriter.Rendering how = new CarrierWriter.Rendering(true, Representation.of(ctx), Select.ALL);
+        Json.send(ctx, 200, "ChatSessionEntity", g -> entity.writeTo(g, how, null));
+    }
+
+    private void send(RoutingContext ctx, ChatSessionEntity entity, Select select) {
+        ctx.response().putHeader("Last-Modified", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(entity.updated().atZoneSameInstant(java.time.ZoneOffset.UTC)));
+        CarrierWriter.Rendering how = new CarrierWriter.Rendering(Principal.of(ctx).isAgent(),
+                Representation.of(ctx), select);
+        Json.send(ctx, 200, "ChatSessionEntity", g -> entity.writeTo(g, how, links.baseUrl(ctx)));
+    }
+}

@@ -1,0 +1,297 @@
+package chatapi.session;
+
+import chatapi.carrier.Carrier;
+import chatapi.carrier.Property;
+import chatapi.carrier.Select;
+import chatapi.http.ApiException;
+import chatapi.session.query.SessionQuery;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where chat sessions are stored and read: the entity's reads, lists and writes over {@code chat_session}, one
+ * prepared statement per call. The lifecycle's guarded state changes are {@link SessionActions}' statements; a
+ * posted message updates its session's LastMessage in the same statement that inserts it (MessageStore).
+ */
+public final class SessionStore {
+
+    /**
+     * The ChatSessionEntity in one round trip: the session and the related entities it needs, joined.
+     * One statement per set of joined relations (at most 2^7), built once each; a relation not
+     * needed keeps its columns as NULLs, so that the column layout never changes.
+     */
+    private static final Map<Integer, String> SELECT_SESSION = new ConcurrentHashMap<>();
+    private static final List<Property> RELATIONS = Carrier.CHAT_SESSION.properties().stream()
+            .filter(p -> p.kind() == Property.Kind.CARRIER).toList();
+
+
+    /** Creates a session in the queue; no row when the topic does not exist. */
+    static final String INSERT_SESSION = "INSERT INTO chat_session (topic_id, customer_alias, customer_host,"
+            + " customer_name, customer_email, customer_phone, customer_consented, customer_company_name,"
+            + " chatbot_is_active, status, when_requested, session_key, initial_queue_pos)"
+            + " SELECT t.topic_id, $2, $3, $4, $5, $6, $7, $8, $9, 'InQueue', now(), $10,"
+            + " (SELECT count(*) FROM chat_session WHERE status = 'InQueue') + 1"
+            + " FROM chat_topic t WHERE t.topic_id = $1"
+            + " RETURNING chat_session_id";
+
+    private static final String DEFAULT_SESSION = defaultSessionStatement();
+
+    /**
+     * The associate who calls: by id (Basic, tickets), else by a token's login name. Format it with the
+     * placeholders of the id and the name: {@code CALLER.formatted(1, 2)}.
+     */
+    static final String CALLER = "(SELECT associate_id FROM associate WHERE associate_id = $%1$d"
+            + " OR ($%1$d IS NULL AND lower(name) = lower($%2$d)) LIMIT 1)";
+
+    static final int SESSIONS_FOR_USER_LIMIT = 500;
+    private static final String SESSIONS_FOR_USER = selectSessions((1 << RELATIONS.size()) - 1, "chat_session")
+            + " WHERE s.status IN ('InQueue', 'CustomerLast', 'UserLast', 'RequestPosted')"
+            + " AND (s.status = 'InQueue'"
+            + " OR s.user_associate_id = " + CALLER.formatted(1, 2)
+            + " OR s.transfer_to_associate_id = " + CALLER.formatted(1, 2) + ")"
+            + " ORDER BY s.when_requested, s.chat_session_id LIMIT " + SESSIONS_FOR_USER_LIMIT;
+
+    private static final String UPDATE_SESSION = "UPDATE chat_session SET "
+            + String.join(", ", SavedChatSession.COLUMNS.stream()
+                    .map(c -> c + " = $" + (SavedChatSession.COLUMNS.indexOf(c) + 2)).toList())
+            + " WHERE chat_session_id = $1 RETURNING chat_session_id";
+
+    private static final String UPDATE_SESSION_IF = UPDATE_SESSION.replace(" WHERE chat_session_id = $1",
+            " WHERE chat_session_id = $1"
+            + " AND ($" + (SavedChatSession.COLUMNS.size() + 2) + "::timestamptz IS NULL"
+            + " OR date_trunc('second', updated) <= $" + (SavedChatSession.COLUMNS.size() + 2) + ")"
+            + " AND ($" + (SavedChatSession.COLUMNS.size() + 3) + "::timestamptz IS NULL"
+            + " OR updated = $" + (SavedChatSession.COLUMNS.size() + 3) + ")");
+
+    private static final String INSERT_SAVED_SESSION = "INSERT INTO chat_session ("
+            + String.join(", ", SavedChatSession.COLUMNS) + ", session_key, when_requested, initial_queue_pos) VALUES ("
+            + String.join(", ", java.util.stream.IntStream.rangeClosed(1, SavedChatSession.COLUMNS.size() + 1)
+                    .mapToObj(i -> "$" + i).toList())
+            + ", now(), (SELECT count(*) FROM chat_session WHERE status = 'InQueue') + 1) RETURNING chat_session_id";
+
+
+    private final SqlClient pool;
+
+    public SessionStore(SqlClient pool) {
+        this.pool = pool;
+    }
+
+    public Future<Optional<ChatSessionEntity>> findSession(int chatSessionId) {
+        return findSession(chatSessionId, Select.ALL);
+    }
+
+    /** A new, unsaved session with its default values (CreateDefaultChatSessionEntity). */
+    public Future<ChatSessionEntity> defaultSession() {
+        return pool.preparedQuery(DEFAULT_SESSION).execute()
+                .map(rows -> new ChatSessionEntity(rows.iterator().next()));
+    }
+
+    /**
+     * The sessions an agent is concerned with (ChatSessionsForUser): the open ones that wait in the queue,
+     * are served by the agent or are being transferred to the agent, oldest request first, at most
+     * {@value #SESSIONS_FOR_USER_LIMIT}. The agent is its associate id, or for a token without one its name.
+     */
+    public Future<List<ChatSessionEntity>> sessionsForUser(Integer associateId, String name) {
+        return pool.preparedQuery(SESSIONS_FOR_USER).execute(Tuple.of(associateId, name))
+                .map(rows -> {
+                    List<ChatSessionEntity> sessions = new ArrayList<>(rows.size());
+                    rows.forEach(row -> sessions.add(new ChatSessionEntity(row)));
+                    return sessions;
+                });
+    }
+
+    /**
+     * Stores a sent entity (SaveChatSessionEntity): a new session in the queue when its id is 0, else the
+     * update of that session. The stored id, or empty when a non-zero id does not exist; a related id that
+     * does not exist is a 400 naming it.
+     */
+    public Future<Optional<Integer>> saveSession(SavedChatSession session) {
+        int id = session.id();
+        List<Object> values = session.values();
+        Future<RowSet<Row>> stored;
+        if (id == 0) {
+            values.add(SessionKeys.next());
+            stored = pool.preparedQuery(INSERT_SAVED_SESSION).execute(Tuple.tuple(values));
+        } else {
+            values.add(0, id);
+            stored = pool.preparedQuery(UPDATE_SESSION).execute(Tuple.tuple(values));
+        }
+        return stored.map(rows -> first(rows).map(row -> row.getInteger(0)))
+                .recover(SessionStore::unknownReference);
+    }
+
+    /**
+     * Updates a session (PUT, PATCH) under preconditions: unchanged since {@code unmodifiedSince} (the
+     * If-Unmodified-Since header, to the second; 412 otherwise) and, for PATCH, still as it was read
+     * ({@code expected}, its {@code updated}; 409 otherwise). Each may be null. Empty when the session does
+     * not exist. The check and the update are one statement.
+     */
+    public Future<Optional<Integer>> updateSession(SavedChatSession session, OffsetDateTime unmodifiedSince,
+            OffsetDateTime expected) {
+        List<Object> values = session.values();
+        values.add(0, session.id());
+        values.add(unmodifiedSince);
+        values.add(expected);
+        return pool.preparedQuery(UPDATE_SESSION_IF).execute(Tuple.tuple(values))
+                .recover(SessionStore::unknownReference)
+                .compose(rows -> {
+                    if (rows.size() > 0) {
+                        return Future.succeededFuture(Optional.of(session.id()));
+                    }
+                    return pool.preparedQuery("SELECT date_trunc('second', updated) > $2 FROM chat_session"
+                                    + " WHERE chat_session_id = $1")
+                            .execute(Tuple.of(session.id(), unmodifiedSince))
+                            .map(found -> {
+                                if (found.size() == 0) {
+                                    return Optional.<Integer>empty();
+                                }
+                                if (Boolean.TRUE.equals(found.iterator().next().getBoolean(0))) {
+                                    throw new ApiException(412, "PreconditionFailed", "session.modifiedSince", session.id());
+                                }
+                                throw new ApiException(409, "Conflict", "session.changedMeanwhile", session.id());
+                            });
+                });
+    }
+
+    /** Deletes a session and its messages; false when it did not exist. */
+    public Future<Boolean> deleteSession(int chatSessionId) {
+        return pool.preparedQuery("DELETE FROM chat_session WHERE chat_session_id = $1")
+                .execute(Tuple.of(chatSessionId))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    /** A foreign key violation names the related object whose id does not exist: a 400, not a 500. */
+    private static <T> Future<T> unknownReference(Throwable failure) {
+        if (failure instanceof PgException pg && "23503".equals(pg.getSqlState()) && pg.getConstraint() != null) {
+            for (Property p : Carrier.CHAT_SESSION.properties()) {
+                if (pg.getConstraint().equals("chat_session_" + p.column() + "_fkey")) {
+                    String detail = pg.getDetail() == null ? "" : pg.getDetail().replaceAll("\\D+", " ").trim();
+                    return Future.failedFuture(ApiException.badRequest("reference.unknown", p.name(), detail));
+                }
+            }
+        }
+        return Future.failedFuture(failure);
+    }
+
+    /**
+     * A page of sessions for a list query (GET ChatSession, a topic's sessions): {@code top + 1} rows at most,
+     * so that the caller can tell whether there is a next page.
+     */
+    public Future<List<ChatSessionEntity>> listSessions(SessionQuery query, Select select) {
+        List<Object> values = new ArrayList<>(query.params());
+        values.add(query.top() + 1);
+        values.add(query.skip());
+        String sql = selectSessions(joinMask(select), Carrier.CHAT_SESSION.table()) + " WHERE " + query.where()
+                + " ORDER BY " + query.orderBy() + " LIMIT $" + (values.size() - 1) + " OFFSET $" + values.size();
+        return pool.preparedQuery(sql).execute(Tuple.tuple(values)).map(rows -> {
+            List<ChatSessionEntity> sessions = new ArrayList<>(rows.size());
+            rows.forEach(row -> sessions.add(new ChatSessionEntity(row)));
+            return sessions;
+        });
+    }
+
+    /** Whether the chat topic exists. */
+    public Future<Boolean> topicExists(int topicId) {
+        return pool.preparedQuery("SELECT 1 FROM chat_topic WHERE topic_id = $1").execute(Tuple.of(topicId))
+                .map(rows -> rows.size() > 0);
+    }
+
+    /** The entity with the relations {@code select} needs. */
+    public Future<Optional<ChatSessionEntity>> findSession(int chatSessionId, Select select) {
+        return pool.preparedQuery(sessionStatement(select))
+                .execute(Tuple.of(chatSessionId))
+                .map(rows -> first(rows).map(ChatSessionEntity::new));
+    }
+
+    /** The new session's id (with a fresh session key), or empty when the topic does not exist. */
+    public Future<Optional<Integer>> insertSession(NewChatSession s) {
+        String sessionKey = SessionKeys.next();
+        return pool.preparedQuery(INSERT_SESSION)
+                .execute(Tuple.tuple(List.of(s.topicId(), s.customerAlias(), s.customerHost(), s.customerName(),
+                        s.customerEmail(), s.customerPhone(), s.customerConsented(), s.customerCompanyName(),
+                        s.chatbotIsActive(), sessionKey)))
+                .map(rows -> first(rows).map(row -> row.getInteger(0)));
+    }
+
+    private static Optional<Row> first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+    }
+
+    /** The statement for a selection: it joins only the relations the selection includes. */
+    public static String sessionStatement(Select select) {
+        return SELECT_SESSION.computeIfAbsent(joinMask(select), SessionStore::selectSession);
+    }
+
+    /** Which relations a selection needs joined: bit i for {@code RELATIONS.get(i)}. */
+    private static int joinMask(Select select) {
+        int joins = 0;
+        for (int i = 0; i < RELATIONS.size(); i++) {
+            if (select.includes(RELATIONS.get(i).name())) {
+                joins |= 1 << i;
+            }
+        }
+        return joins;
+    }
+
+    /** Builds a session statement from the carrier catalogue; the column order is what CarrierWriter reads. */
+    private static String selectSession(int joinMask) {
+        return selectSessions(joinMask, Carrier.CHAT_SESSION.table()) + " WHERE s."
+                + Carrier.CHAT_SESSION.key().column() + " = $1";
+    }
+
+    /** The entity's columns and joins over {@code from} (a table or a subquery), aliased {@code s}. */
+    private static String selectSessions(int joinMask, String from) {
+        Carrier session = Carrier.CHAT_SESSION;
+        StringJoiner columns = new StringJoiner(", ");
+        StringBuilder joins = new StringBuilder();
+        for (Property p : session.properties()) {
+            if (p.kind() == Property.Kind.CARRIER && (joinMask & (1 << RELATIONS.indexOf(p))) == 0) {
+                p.nested().properties().forEach(np -> columns.add("NULL"));
+            } else if (p.kind() == Property.Kind.CARRIER) {
+                Carrier nested = p.nested();
+                nested.properties().forEach(np -> columns.add(nested.alias() + "." + np.column()));
+                joins.append(" LEFT JOIN ").append(nested.table()).append(' ').append(nested.alias())
+                        .append(" ON ").append(nested.alias()).append('.').append(nested.key().column())
+                        .append(" = ").append(session.alias()).append('.').append(p.column());
+            } else {
+                columns.add(session.alias() + "." + p.column());
+            }
+        }
+        // After the carrier's columns, which CarrierWriter reads by position: when the session last changed.
+        columns.add(session.alias() + ".updated");
+        return "SELECT " + columns + " FROM " + from + ' ' + session.alias() + joins;
+    }
+
+    /**
+     * A session that is not stored: id 0, topic 0, empty strings, zero numbers, no relations, in the queue,
+     * requested now. Read through the same columns as a stored one, so that it is written the same way.
+     */
+    private static String defaultSessionStatement() {
+        StringJoiner values = new StringJoiner(", ");
+        for (Property p : Carrier.CHAT_SESSION.properties()) {
+            String value = switch (p.kind()) {
+                case CARRIER -> "NULL::integer";
+                case STRING -> p.name().equals("Status") ? "'InQueue'" : "''";
+                case INT, FLAGS -> "0";
+                case BOOL -> "false";
+                case DATETIME -> p.name().equals("WhenRequested") ? "now()" : "NULL::timestamptz";
+                default -> throw new IllegalStateException("no default for " + p.name());
+            };
+            values.add(value + " AS " + p.column());
+        }
+        values.add("now() AS updated");
+        return selectSessions(0, "(SELECT " + values + ")");
+    }
+}
