@@ -1,3 +1,4 @@
+// @ts-check
 // Tokens for k6 scripts, as chat-api ships: a customer may park at most 10 polls (maxParkedPerCustomer)
 // and an agent 500 (maxParkedPerAgent). With -e JWT_SECRET=<the server's CHAT_JWT_SECRET> each widget polls
 // with its own session's customer token (and each 400 waiters of fanout.js share an agent token), as real
