@@ -161,12 +161,24 @@ public final class ApiVerticle extends VerticleBase {
     /** Health, metrics and the OpenAPI document: no credentials. */
     private void operationsRoutes(Router router, SqlClient pool, Buffer openApi) {
         Health health = new Health(pool, shared.listening(), shared.longPoll()::parked);
+        router.get("/").setName("index").handler(ApiVerticle::index);
         router.get("/health/live").setName("healthLive").handler(health::live);
         router.get("/metrics").setName("metrics").handler(PrometheusScrapingHandler.create(shared.registry()));
         router.get("/api/v1/openapi.json").setName("openApi").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json; charset=utf-8").end(openApi));
         router.get("/health/ready").setName("healthReady").handler(health::ready);
     }
+
+    /** The server's front door: where the API is described (RFC 8631 service-desc), its health and the widget. */
+    private static void index(io.vertx.ext.web.RoutingContext ctx) {
+        ctx.response()
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("Link", "</api/v1/openapi.json>; rel=\"service-desc\"")
+                .end(INDEX);
+    }
+
+    private static final Buffer INDEX = Buffer.buffer("{\"name\":\"chat-api\",\"openapi\":\"/api/v1/openapi.json\","
+            + "\"health\":\"/health/ready\",\"widget\":\"/widget/\"}");
 
     /** What every /api/v1 request passes before its route: body, representation, cross-site check, credentials. */
     private void apiGate(Router router, Security auth) {
