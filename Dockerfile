@@ -2,7 +2,12 @@
 # Configured only by environment variables (see README, "Configuration"); the schema migrations
 # are inside the jar and run at start-up.
 
-FROM maven:3.9-eclipse-temurin-17 AS build
+# The base images are build arguments so that a build without a registry can pass its own (CI does:
+# conf/container-check.sh); by default they are the official images.
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
+
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /build
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
@@ -10,7 +15,7 @@ COPY sql sql
 COPY src/main src/main
 RUN mvn -B -q package -DskipTests
 
-FROM eclipse-temurin:17-jre
+FROM ${RUNTIME_IMAGE}
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \
  && rm -rf /var/lib/apt/lists/* \

@@ -30,7 +30,8 @@ public final class Main {
             CHAT_AUTH_MAX_FAILURES_PER_USER, CHAT_AUTH_MAX_FAILURES_PER_ADDRESS, CHAT_AUTH_LOCKOUT_SECONDS,
             CHAT_BASIC_CACHE_SECONDS (see README).""";
 
-    private static final int STOP_TIMEOUT_SECONDS = 10;
+    /** Within this of SIGTERM the process has answered its parked polls and exited (docker-compose.yml waits longer). */
+    static final int STOP_TIMEOUT_SECONDS = 10;
     private static volatile int exitCode;
 
     private Main() {
