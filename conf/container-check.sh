@@ -33,18 +33,17 @@ NAME="chat-api-check-$RUN_ID"
 DB="chat_container_check_$RUN_ID"
 BASIC='Authorization: Basic dGplMDpUamUw'
 started=$(date +%s)
-PODMAN_LOG="$(mktemp)" # podman's complaints about systemd timers for healthchecks (none here), shown on failure
+WORK="$(mktemp -d)" # base images' tarballs, the parked poll's answer, podman's log
+PODMAN_LOG="$WORK/podman.log" # podman's complaints about systemd timers for healthchecks (none here)
 
 log() { printf '[container-check] %s\n' "$*" >&2; }
 fail() { log "FAILED: $*"; exit 1; }
 
 cleanup() {
   "${PODMAN[@]}" rm -f -t 0 "$NAME" >/dev/null 2>&1 || true
-  "${PODMAN[@]}" rmi -f "$IMAGE" >/dev/null 2>&1 || true
-  "${PODMAN[@]}" image prune -f >/dev/null 2>&1 || true # layers of earlier builds that nothing tagged uses
+  "${PODMAN[@]}" rmi -f "$IMAGE" >/dev/null 2>&1 || true # with the layers only it used
   psql -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
-  if [ -n "${WORK:-}" ]; then rm -rf "$WORK"; fi
-  rm -f "$PODMAN_LOG"
+  rm -rf "$WORK"
   return 0 # a failed check's exit status stands
 }
 trap cleanup EXIT
@@ -66,22 +65,23 @@ CHAT_JWT_SECRET=check docker-compose -f docker-compose.yml config -q || fail "do
 log "docker-compose.yml parses"
 
 # --- base images ---------------------------------------------------------------------------------------
-# A stand-in made from Debian's packages, tagged by a hash of what it holds, built once per machine.
-stand_in() { # name packages -> image reference on stdout
-  local ref="localhost/chat-api-ci-$1:$(printf '%s %s' "$SUITE" "$2" | sha256sum | cut -c1-12)"
-  if ! "${PODMAN[@]}" image exists "$ref"; then
-    log "making $ref from Debian's $2"
-    WORK="${WORK:-$(mktemp -d)}"
-    mmdebstrap --quiet --variant=minbase --include="$2" "$SUITE" "$WORK/$1.tar" >&2
-    "${PODMAN[@]}" import --quiet "$WORK/$1.tar" "$ref" >/dev/null
+# A stand-in made from Debian's packages, tagged by a hash of what it holds, built once per machine. Called
+# directly (not in $(...), where set -e does not hold); sets REF.
+stand_in() { # name packages
+  REF="localhost/chat-api-ci-$1:$(printf '%s %s' "$SUITE" "$2" | sha256sum | cut -c1-12)"
+  if ! "${PODMAN[@]}" image exists "$REF"; then
+    log "making $REF from Debian's $2"
+    mmdebstrap --quiet --variant=minbase --include="$2" "$SUITE" "$WORK/$1.tar" >&2 || fail "mmdebstrap failed for $1"
+    "${PODMAN[@]}" import --quiet "$WORK/$1.tar" "$REF" >/dev/null || fail "podman import failed for $1"
     rm -f "$WORK/$1.tar"
   fi
-  echo "$ref"
 }
 BUILD_ARGS=()
 if [ "$BASE" = debian ]; then
-  BUILD_ARGS=(--build-arg "BUILD_IMAGE=$(stand_in build "$BUILD_PACKAGES")"
-              --build-arg "RUNTIME_IMAGE=$(stand_in jre "$JRE_PACKAGES")")
+  stand_in build "$BUILD_PACKAGES"
+  BUILD_ARGS+=(--build-arg "BUILD_IMAGE=$REF")
+  stand_in jre "$JRE_PACKAGES"
+  BUILD_ARGS+=(--build-arg "RUNTIME_IMAGE=$REF")
 fi
 
 # --- build ---------------------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ build --target build -t localhost/chat-api-ci-build-stage:latest || fail "the bu
 build -t "$IMAGE" || fail "the image did not build"
 
 # --- run -----------------------------------------------------------------------------------------------
-psql -d postgres -qc "CREATE DATABASE $DB" >/dev/null
+psql -d postgres -qc "CREATE DATABASE $DB" >/dev/null || fail "cannot create database $DB"
 log "starting $NAME on port $PORT against database $DB"
 # The HEALTHCHECK is run by hand below (no systemd here to schedule it).
 "${PODMAN[@]}" run -d --name "$NAME" --network host "${ULIMITS[@]}" --health-interval disable \
@@ -107,42 +107,44 @@ url="http://127.0.0.1:$PORT"
 
 ready=""
 for _ in $(seq 1 60); do
-  if curl -fsS -o /dev/null "$url/health/ready" 2>/dev/null; then ready=yes; break; fi
+  if curl -fsS --max-time 2 -o /dev/null "$url/health/ready" 2>/dev/null; then ready=yes; break; fi
   sleep 0.5
 done
 [ -n "$ready" ] || { "${PODMAN[@]}" logs "$NAME" >&2 || true; fail "not ready within 30 s"; }
 log "ready"
 
-body=$(curl -sS -w '\n%{http_code}' -H "$BASIC" -H 'Accept: application/json; charset=utf-8' -H 'Accept-Language: en' \
-  "$url/api/v1/ChatSession/1")
+body=$(curl -sS --max-time 10 -w '\n%{http_code}' -H "$BASIC" -H 'Accept: application/json; charset=utf-8' \
+  -H 'Accept-Language: en' "$url/api/v1/ChatSession/1") || fail "the sample request got no answer"
 [ "$(tail -n 1 <<<"$body")" = 200 ] || fail "the sample request answered $(tail -n 1 <<<"$body")"
 grep -q '"ChatSessionId":1,' <<<"$body" || fail "the sample request's body is not session 1: $(head -c 200 <<<"$body")"
 log "the reference sample request answered 200 with session 1"
 
-uid=$("${PODMAN[@]}" exec "$NAME" id -u)
+uid=$("${PODMAN[@]}" exec "$NAME" id -u) || fail "cannot run id -u in the container"
 [ "$uid" != 0 ] || fail "the server runs as root"
 log "runs as uid $uid"
 
 "${PODMAN[@]}" healthcheck run "$NAME" >/dev/null || fail "the image's HEALTHCHECK command failed inside the container"
 log "HEALTHCHECK passed inside the container"
 
-after=$(psql -d "$DB" -tAc "SELECT coalesce(max(chat_message_id), 0) FROM chat_message WHERE chat_session_id = 1")
-poll="$(mktemp)"
-curl -sS -o "$poll" -w '%{http_code}' -H "$BASIC" -H 'Accept: application/json' \
+after=$(psql -d "$DB" -tAc "SELECT coalesce(max(chat_message_id), 0) FROM chat_message WHERE chat_session_id = 1") \
+  || fail "cannot read the last message id"
+poll="$WORK/poll"
+curl -sS --max-time 70 -o "$poll" -w '%{http_code}' -H "$BASIC" -H 'Accept: application/json' \
   "$url/api/v1/ChatSession/1/Messages?after=$after&wait=60" >"$poll.status" &
 poller=$!
 parked=""
 for _ in $(seq 1 100); do
-  if curl -fsS "$url/health/ready" | grep -q '"parked":1'; then parked=yes; break; fi
+  health=$(curl -fsS --max-time 2 "$url/health/ready" 2>/dev/null || true)
+  if [[ "$health" == *'"parked":1}'* || "$health" == *'"parked":1,'* ]]; then parked=yes; break; fi
   sleep 0.1
 done
 [ -n "$parked" ] || fail "the long-poll did not park"
-"${PODMAN[@]}" stop -t 10 "$NAME" >/dev/null 2>>"$PODMAN_LOG"
+# As long as docker-compose.yml's stop_grace_period: the server itself stops within 10 s.
+"${PODMAN[@]}" stop -t 15 "$NAME" >/dev/null 2>>"$PODMAN_LOG"
 wait "$poller" || true
 [ "$(cat "$poll.status")" = 200 ] && [ "$(cat "$poll")" = "[]" ] \
   || fail "the parked long-poll got $(cat "$poll.status") '$(head -c 200 "$poll")' at stop, not 200 []"
-code=$("${PODMAN[@]}" inspect "$NAME" --format '{{.State.ExitCode}}')
+code=$("${PODMAN[@]}" inspect "$NAME" --format '{{.State.ExitCode}}') || fail "cannot inspect the stopped container"
 [ "$code" = 0 ] || fail "the container exited with $code on stop"
-rm -f "$poll" "$poll.status"
 log "stop answered the parked long-poll [] and the container exited 0"
 log "passed in $(( $(date +%s) - started )) s"

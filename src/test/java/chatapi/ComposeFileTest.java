@@ -17,7 +17,7 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * What matters in docker-compose.yml, read as Compose reads it (anchors, merge keys): two chat-api instances on one
  * database, nginx in front of both once they are ready, the readiness healthcheck, a stop grace period above the
- * server's own stop. (conf/container-check.sh also runs a Compose parser over the file when one is installed.)
+ * server's own stop. (conf/container-check.sh also has Compose itself parse the file: docker-compose config -q.)
  */
 @DisplayName("docker-compose.yml: two instances on one database, nginx in front, readiness, a long enough stop")
 class ComposeFileTest {

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Writes carriers straight from database rows through a Jackson generator (JSON or XML), no tree
- * in between. The row's columns are laid out as {@link SessionStore} selects them: the carrier's
+ * in between. The row's columns are laid out as session/SessionStore selects them: the carrier's
  * properties in catalogue order, a related carrier's columns in place of its property.
  */
 public final class CarrierWriter {
