@@ -144,12 +144,12 @@ public final class ApiVerticle extends VerticleBase {
                             config.auth().ticketTtlSeconds(), shared.clients())::handle);
         }
         apiGate(router, new Security(pool, shared.security()));
-        SessionRoutes.register(router,
-                new ChatSessionHandler(sessions, new Links(config.publicBaseUrl()), shared.clients()),
-                new SessionActions(pool, sessions, messages));
+        ChatSessionHandler sessionHandler = new ChatSessionHandler(sessions, new Links(config.publicBaseUrl()),
+                shared.clients());
+        SessionRoutes.register(router, sessionHandler, new SessionActions(pool, sessions, messages));
         MessageRoutes.register(router,
                 new MessagesHandler(messages, shared.longPoll(), config.longPollTimeoutSeconds()), shared.postRate());
-        AgentRoutes.register(router, new ChatAgentHandler(sessions, messages), shared.postRate());
+        AgentRoutes.register(router, new ChatAgentHandler(sessions, messages), sessionHandler, shared.postRate());
         Errors errors = new Errors();
         router.route().failureHandler(errors);
         for (int status : Errors.ROUTER_STATUSES) {

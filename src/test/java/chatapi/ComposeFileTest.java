@@ -59,7 +59,8 @@ class ComposeFileTest {
     @SuppressWarnings("unchecked")
     @DisplayName("nginx: in front (the published port), with conf/nginx.conf balancing both instances, once they are ready")
     void nginxInFront() throws Exception {
-        Map<String, Object> nginx = map(services().get("nginx"));
+        Map<String, Object> services = services();
+        Map<String, Object> nginx = map(services.get("nginx"));
         assertEquals(List.of("8080:80"), nginx.get("ports"));
         assertTrue(((List<String>) nginx.get("volumes")).contains("./conf/nginx.conf:/etc/nginx/nginx.conf:ro"));
         Map<String, Object> dependsOn = map(nginx.get("depends_on"));
@@ -70,7 +71,7 @@ class ComposeFileTest {
         assertTrue(conf.contains("server chat-api-1:8080") && conf.contains("server chat-api-2:8080"),
                 "the upstream holds both instances");
         for (String name : List.of("chat-api-1", "chat-api-2")) {
-            assertTrue(map(services().get(name)).get("ports") == null, name + " is reached through nginx only");
+            assertTrue(map(services.get(name)).get("ports") == null, name + " is reached through nginx only");
         }
     }
 

@@ -57,6 +57,13 @@ class OpenApiConformanceTest {
     private static final String SPEC = read();
     private static final String BASIC = "Basic " + Base64.getEncoder().encodeToString("tje0:Tje0".getBytes());
     private static final String JSON = "application/json";
+    private static final OpenApiInteractionValidator VALIDATOR = OpenApiInteractionValidator
+            .createForInlineApiSpecification(SPEC)
+            .withLevelResolver(LevelResolver.create()
+                    // 401s are asked for without credentials on purpose.
+                    .withLevel("validation.request.security.missing", ValidationReport.Level.IGNORE)
+                    .build())
+            .build();
 
     private static String read() {
         try {
@@ -207,17 +214,11 @@ class OpenApiConformanceTest {
 
     /** Runs the exchanges one after another; the problems found, one line each. */
     private static Future<List<String>> run(List<Exchange> exchanges) {
-        OpenApiInteractionValidator validator = OpenApiInteractionValidator.createForInlineApiSpecification(SPEC)
-                .withLevelResolver(LevelResolver.create()
-                        // 401s are asked for without credentials on purpose.
-                        .withLevel("validation.request.security.missing", ValidationReport.Level.IGNORE)
-                        .build())
-                .build();
         List<String> failures = new ArrayList<>();
         Future<Void> chain = Future.succeededFuture();
         for (Exchange exchange : exchanges) {
             chain = chain.compose(v -> send(exchange).map(response -> {
-                check(validator, exchange, response, failures);
+                check(exchange, response, failures);
                 return null;
             }));
         }
@@ -236,8 +237,7 @@ class OpenApiConformanceTest {
                 headers.toArray(String[]::new));
     }
 
-    private static void check(OpenApiInteractionValidator validator, Exchange e, TestApp.Response response,
-            List<String> failures) {
+    private static void check(Exchange e, TestApp.Response response, List<String> failures) {
         String what = e.method() + " " + e.uri() + (e.body() == null || e.body().length() > 200 ? "" : " " + e.body());
         if (response.status() != e.status()) {
             failures.add(what + ": status " + response.status() + ", expected " + e.status() + ": "
@@ -271,9 +271,9 @@ class OpenApiConformanceTest {
             if (e.body() != null) {
                 request.withBody(e.body()).withContentType(e.contentType());
             }
-            report = validator.validate(request.build(), answer.build());
+            report = VALIDATOR.validate(request.build(), answer.build());
         } else {
-            report = validator.validateResponse(path, Request.Method.valueOf(e.method()), answer.build());
+            report = VALIDATOR.validateResponse(path, Request.Method.valueOf(e.method()), answer.build());
         }
         report.getMessages().stream()
                 .filter(m -> m.getLevel() == ValidationReport.Level.ERROR || m.getLevel() == ValidationReport.Level.WARN)

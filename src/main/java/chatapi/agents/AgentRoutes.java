@@ -2,6 +2,7 @@ package chatapi.agents;
 
 import chatapi.auth.Access;
 import chatapi.message.PostRate;
+import chatapi.session.ChatSessionHandler;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,7 +18,8 @@ public final class AgentRoutes {
     private AgentRoutes() {
     }
 
-    public static void register(Router router, ChatAgentHandler agents, PostRate postRate) {
+    /** ChatSessionsForUser is the REST ForCurrentUser's handler: the same sessions, written the same way. */
+    public static void register(Router router, ChatAgentHandler agents, ChatSessionHandler sessions, PostRate postRate) {
         call(router, "GetChatSessionEntity", agents::getChatSessionEntity);
         call(router, "GetChatMessages", agents::getChatMessages);
         router.post(CHAT + "AddChatMessage").setName("agentsAddChatMessage").handler(Access::agents)
@@ -25,7 +27,7 @@ public final class AgentRoutes {
         call(router, "CreateDefaultChatSessionEntity", agents::createDefaultChatSessionEntity);
         call(router, "SaveChatSessionEntity", agents::saveChatSessionEntity);
         call(router, "DeleteChatSessionEntity", agents::deleteChatSessionEntity);
-        call(router, "ChatSessionsForUser", agents::chatSessionsForUser);
+        call(router, "ChatSessionsForUser", sessions::forCurrentUser);
     }
 
     private static void call(Router router, String name, Handler<RoutingContext> handler) {

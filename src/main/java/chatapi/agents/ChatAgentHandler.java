@@ -1,6 +1,5 @@
 package chatapi.agents;
 
-import chatapi.auth.Principal;
 import chatapi.http.ApiException;
 import chatapi.http.Bodies;
 import chatapi.http.Compression;
@@ -74,13 +73,6 @@ public final class ChatAgentHandler {
                 sendNull(ctx, "ChatSessionEntity");
             }
         });
-    }
-
-    /** {@code ChatSessionsForUser}: the open sessions in the queue, served by or being transferred to the caller. */
-    public void chatSessionsForUser(RoutingContext ctx) {
-        Principal principal = Principal.of(ctx);
-        Respond.with(ctx, sessions.sessionsForUser(principal.associateId(), principal.name()),
-                found -> ChatSessionHandler.sendWithoutLinks(ctx, found));
     }
 
     /** {@code GetChatMessages}: the messages after {@code After}, at once (long-polling is the REST route's). */

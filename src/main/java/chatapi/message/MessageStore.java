@@ -1,5 +1,6 @@
 package chatapi.message;
 
+import chatapi.db.Rows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -175,7 +176,7 @@ public final class MessageStore {
         return pool.preparedQuery(INSERT_MESSAGE)
                 .execute(Tuple.of(chatSessionId, m.type().name(), m.message(), m.author(), m.readByCustomer(),
                         m.specialType().name(), m.specialParam()))
-                .map(rows -> first(rows).map(row -> ChatMessage.from(row, 0)));
+                .map(rows -> Rows.first(rows).map(row -> ChatMessage.from(row, 0)));
     }
 
     /**
@@ -234,8 +235,4 @@ public final class MessageStore {
         return Optional.of(messages);
     }
 
-    private static Optional<Row> first(RowSet<Row> rows) {
-        var it = rows.iterator();
-        return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
-    }
 }

@@ -5,6 +5,7 @@ import chatapi.carrier.Property;
 import chatapi.carrier.Select;
 import chatapi.http.ApiException;
 import chatapi.session.query.SessionQuery;
+import chatapi.db.Rows;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
@@ -127,7 +128,7 @@ public final class SessionStore {
             values.add(0, id);
             stored = pool.preparedQuery(UPDATE_SESSION).execute(Tuple.tuple(values));
         }
-        return stored.map(rows -> first(rows).map(row -> row.getInteger(0)))
+        return stored.map(rows -> Rows.first(rows).map(row -> row.getInteger(0)))
                 .recover(SessionStore::unknownReference);
     }
 
@@ -211,7 +212,7 @@ public final class SessionStore {
     public Future<Optional<ChatSessionEntity>> findSession(int chatSessionId, Select select) {
         return pool.preparedQuery(sessionStatement(select))
                 .execute(Tuple.of(chatSessionId))
-                .map(rows -> first(rows).map(ChatSessionEntity::new));
+                .map(rows -> Rows.first(rows).map(ChatSessionEntity::new));
     }
 
     /** The new session's id (with a fresh session key), or empty when the topic does not exist. */
@@ -221,13 +222,9 @@ public final class SessionStore {
                 .execute(Tuple.tuple(List.of(s.topicId(), s.customerAlias(), s.customerHost(), s.customerName(),
                         s.customerEmail(), s.customerPhone(), s.customerConsented(), s.customerCompanyName(),
                         s.chatbotIsActive(), sessionKey)))
-                .map(rows -> first(rows).map(row -> row.getInteger(0)));
+                .map(rows -> Rows.first(rows).map(row -> row.getInteger(0)));
     }
 
-    private static Optional<Row> first(RowSet<Row> rows) {
-        var it = rows.iterator();
-        return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
-    }
 
     /** The statement for a selection: it joins only the relations the selection includes. */
     public static String sessionStatement(Select select) {

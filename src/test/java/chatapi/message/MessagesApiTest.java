@@ -1,5 +1,6 @@
 package chatapi.message;
 
+import static chatapi.support.TestApp.ids;
 import static chatapi.support.ShapeAssert.assertSameShape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -140,12 +141,6 @@ class MessagesApiTest {
             assertTrue(resp.json().getString("ErrorMessage").startsWith("'id' must be an integer"));
             ctx.completeNow();
         })));
-    }
-
-    private static List<Integer> ids(JsonArray messages) {
-        List<Integer> ids = new ArrayList<>();
-        messages.forEach(m -> ids.add(((JsonObject) m).getInteger("ChatMessageId")));
-        return ids;
     }
 
     private static List<Integer> parseIds(String csv) {

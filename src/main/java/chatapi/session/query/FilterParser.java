@@ -1,6 +1,5 @@
 package chatapi.session.query;
 
-import chatapi.carrier.Carrier;
 import chatapi.carrier.Property;
 import chatapi.http.ApiException;
 import chatapi.http.Errors;
