@@ -212,6 +212,33 @@ class OpenApiConformanceTest {
         })));
     }
 
+    @Test
+    @DisplayName("every operation documenting 401 answers it without credentials, and 403 to another session's customer")
+    void strangersAreRefusedEverywhere(VertxTestContext ctx) {
+        String customer = app.customerAuthorization(2);
+        List<Exchange> exchanges = new ArrayList<>();
+        io.vertx.core.json.JsonObject paths = new io.vertx.core.json.JsonObject(SPEC).getJsonObject("paths");
+        paths.fieldNames().forEach(path -> paths.getJsonObject(path).forEach(operation -> {
+            String method = operation.getKey().toUpperCase(java.util.Locale.ROOT);
+            io.vertx.core.json.JsonObject responses = ((io.vertx.core.json.JsonObject) operation.getValue())
+                    .getJsonObject("responses");
+            // Session 1 is not the customer's (theirs is 2); an agent's id for a transfer.
+            String uri = path.replace("{id}", "1").replace("{associate}", "ann1");
+            String body = method.equals("GET") || method.equals("DELETE") ? null : "{}";
+            if (responses.containsKey("401") && !path.equals("/api/v1/Authenticate")) {
+                exchanges.add(bad(method, uri, body, 401, "Authorization", null));
+            }
+            if (responses.containsKey("403")) {
+                exchanges.add(bad(method, uri, body, 403, "Authorization", customer));
+            }
+        }));
+        assertTrue(exchanges.size() > 40, "the document's operations, " + exchanges.size() + " exchanges");
+        run(exchanges).onComplete(ctx.succeeding(failures -> ctx.verify(() -> {
+            assertEquals(List.of(), failures, "exchanges that did not get their status or do not conform");
+            ctx.completeNow();
+        })));
+    }
+
     /** Runs the exchanges one after another; the problems found, one line each. */
     private static Future<List<String>> run(List<Exchange> exchanges) {
         List<String> failures = new ArrayList<>();
