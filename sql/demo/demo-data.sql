@@ -81,17 +81,19 @@ VALUES (1, 'Sales', 'Questions before you buy', 'Welcome! An agent will be with 
        (2, 'Support', 'Help with something you bought', 'Welcome to support.')
 ON CONFLICT DO NOTHING;
 
--- Session 1: every related entity linked, three messages.
+-- Session 1: every related entity linked, three messages. Its customer is typing, as in the reference page's
+-- sample; here the flag never expires (a typing flag otherwise lasts typingTimeoutSeconds).
 INSERT INTO chat_session (chat_session_id, topic_id, user_associate_id, person_id, customer_alias, customer_host,
                           customer_name, customer_email, customer_phone, customer_consented, customer_company_name,
                           status, first_message, last_message, when_requested, when_started, when_ended,
                           when_idle, when_fetched, session_key, initial_queue_pos, alert_level, rank, flags,
-                          contact_id, project_id, sale_id, ticket_id, transfer_to_associate_id, chatbot_is_active)
+                          contact_id, project_id, sale_id, ticket_id, transfer_to_associate_id, chatbot_is_active,
+                          customer_typing_until)
 VALUES (1, 1, 1, 1, 'Kari', '203.0.113.7', 'Kari Marie Nordmann', 'kari.nordmann@nordlys-sykkel.example',
         '+47 900 00 001', true, 'Nordlys Sykkel AS', 'CustomerLast', 'Hi, when can you deliver the city bikes?',
         'Thanks, that works for us.', '2026-03-10T08:00:00.1234567+01:00', '2026-03-10T08:01:30+01:00',
         '2026-03-10T08:20:00+01:00', '2026-03-10T08:12:00+01:00', '2026-03-10T08:12:05+01:00',
-        'demo-session-key-1', 1, 0, 1, 1, 1, 1, 1, 1, 2, false)
+        'demo-session-key-1', 1, 0, 1, 1, 1, 1, 1, 1, 2, false, '9999-12-31T00:00:00Z')
 ON CONFLICT DO NOTHING;
 
 -- Session 2: nothing linked, no messages.

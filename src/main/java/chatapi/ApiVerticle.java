@@ -15,6 +15,7 @@ import chatapi.http.Health;
 import chatapi.http.Links;
 import chatapi.http.Negotiation;
 import chatapi.http.Params;
+import chatapi.http.TokenBuckets;
 import chatapi.longpoll.ParkedPolls;
 import chatapi.message.MessageStore;
 import chatapi.message.MessageRoutes;
@@ -59,14 +60,15 @@ public final class ApiVerticle extends VerticleBase {
      * the per-app request counts, and whether the LISTEN connection is up.
      */
     public record Shared(ParkedPolls longPoll, Security.Shared security, AppTokens appTokens, BooleanSupplier listening,
-            PrometheusMeterRegistry registry, ClientAddress clients, PostRate postRate) {
+            PrometheusMeterRegistry registry, ClientAddress clients, PostRate postRate, TokenBuckets typingRate) {
 
         /** The shared state of a process, its security part built from the configuration. */
         public static Shared create(Vertx vertx, AppConfig config, ParkedPolls longPoll, AppTokens appTokens,
                 BooleanSupplier listening, PrometheusMeterRegistry registry) {
             ClientAddress clients = new ClientAddress(config.trustedProxies());
             return new Shared(longPoll, new Security.Shared(vertx, config.auth(), clients, registry), appTokens,
-                    listening, registry, clients, new PostRate(config.limits(), registry));
+                    listening, registry, clients, new PostRate(config.limits(), registry),
+                    new TokenBuckets(config.live().typingUpdatesPerSecond(), config.live().typingUpdateBurst()));
         }
     }
 
@@ -128,7 +130,7 @@ public final class ApiVerticle extends VerticleBase {
      */
     Router router(SqlClient pool, Buffer openApi) {
         Router router = Router.router(vertx);
-        SessionStore sessions = new SessionStore(pool);
+        SessionStore sessions = new SessionStore(pool, config.live().typingTimeoutSeconds());
         MessageStore messages = new MessageStore(pool, config.limits().maxMessagesPerAnswer());
         guard = new ConnectionGuard(vertx, config.httpReadTimeoutSeconds(), config.httpIdleTimeoutSeconds());
         router.route().handler(guard::requestStarted);
@@ -145,7 +147,7 @@ public final class ApiVerticle extends VerticleBase {
         }
         apiGate(router, new Security(pool, shared.security()));
         ChatSessionHandler sessionHandler = new ChatSessionHandler(sessions, new Links(config.publicBaseUrl()),
-                shared.clients());
+                shared.clients(), shared.typingRate(), shared.longPoll());
         SessionRoutes.register(router, sessionHandler, new SessionActions(pool, sessions, messages));
         MessageRoutes.register(router,
                 new MessagesHandler(messages, shared.longPoll(), config.longPollTimeoutSeconds()), shared.postRate());

@@ -56,7 +56,7 @@ public final class Application {
         }
         AtomicInteger port = new AtomicInteger();
         ParkedPolls longPoll = new ParkedPolls(config.maxParked(), config.limits().maxParkedPerCustomer(),
-                config.limits().maxParkedPerAgent(), registry);
+                config.limits().maxParkedPerAgent(), config.live().sseHeartbeatSeconds(), registry);
         LongPollVerticle listener = new LongPollVerticle(config, longPoll);
         AppTokens appTokens = new AppTokens(registry);
         ApiVerticle.Shared shared = ApiVerticle.Shared.create(vertx, config, longPoll, appTokens,

@@ -3,6 +3,7 @@ package chatapi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chatapi.support.EventStreamClient;
 import chatapi.support.ServerProcess;
 import chatapi.support.TestDatabase;
 import io.vertx.core.Future;
@@ -49,12 +50,13 @@ class ServerProcessTest {
     }
 
     @Test
-    @DisplayName("SIGTERM with 2,000 parked: every one answered [] within a second, a new request is not parked, no connection afterwards, exit 0; logs are JSON lines when asked")
+    @DisplayName("SIGTERM with 2,000 parked: every one answered [] within a second, an event stream ended after a comment, a new request is not parked, no connection afterwards, exit 0; logs are JSON lines when asked")
     void sigtermDrainsParkedRequests(Vertx vertx, VertxTestContext ctx) throws Exception {
         start();
         int port = process.port();
         HttpClient client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(PARKED + 5));
         List<Future<Answer>> polls = new ArrayList<>();
+        List<EventStreamClient> stream = new ArrayList<>();
         // The exchange runs on an event loop: a response body read from the test thread may be missed.
         Promise<Void> onLoop = Promise.promise();
         vertx.runOnContext(v -> onLoop.complete());
@@ -66,6 +68,12 @@ class ServerProcessTest {
                     }
                     return process.awaitParked(vertx, client, PARKED);
                 })
+                .compose(v -> EventStreamClient.open(vertx, port, "/api/v1/ChatSession/1/Messages?after=3",
+                        "Authorization", "Basic dGplMDpUamUw"))
+                .compose(open -> {
+                    stream.add(open);
+                    return open.await(all -> !all.isEmpty() || open.status() == 200);
+                })
                 .compose(v -> vertx.executeBlocking(() -> {
                     long signalled = System.nanoTime();
                     server.destroy(); // SIGTERM
@@ -75,9 +83,13 @@ class ServerProcessTest {
                     // A request that arrives while the server drains is refused or answered at once, never parked.
                     HttpClient late = vertx.createHttpClient();
                     Future<Answer> during = get(late, port, "/api/v1/ChatSession/1/Messages?after=3&wait=60");
-                    return Future.all(polls).compose(all -> during.transform(ar -> {
+                    Future<List<EventStreamClient.Event>> streamed = stream.get(0).ended()
+                            .compose(v -> stream.get(0).events());
+                    return Future.all(polls).compose(all -> streamed).compose(events -> during.transform(ar -> {
                         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
                         ctx.verify(() -> {
+                            assertEquals(200, stream.get(0).status());
+                            assertEquals("server stopping, reconnect", events.get(events.size() - 1).comment());
                             assertTrue(ms < 2_000, "the request sent while draining ended " + ms + " ms after SIGTERM");
                             if (ar.succeeded()) {
                                 assertTrue(ar.result().status() == 503 || ar.result().body().equals("[]"),

@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * (scheme case-insensitive) or {@code Bearer}; without that header, the ticket cookie together with
  * an {@code X-XSRF-TOKEN} header equal to the {@code XSRF-TOKEN} cookie. Anything else is a 401
  * whose body never says what was wrong; the reason goes to the log, without secrets.
+ *
+ * <p>An event stream (GET …/Messages with {@code Accept: text/event-stream}) is opened by a browser's
+ * EventSource, which cannot send headers: there, without an Authorization header, a token may come as the
+ * {@code access_token} query parameter (RFC 6750 §2.3), and the ticket cookie suffices without the XSRF header
+ * (the stream only reads, and the SameSite=Lax cookie is not sent by other sites' pages). The query string is
+ * never logged.
  */
 public final class Authenticator implements Handler<RoutingContext> {
 
@@ -83,7 +89,7 @@ public final class Authenticator implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         Future<Principal> principal;
         try {
-            principal = authenticate(ctx.request());
+            principal = authenticate(ctx.request(), chatapi.http.Negotiation.eventStream(ctx));
         } catch (RuntimeException e) {
             // A verifier that throws instead of failing (a malformed token) still refuses with 401.
             principal = refused("malformed credentials: " + e.getClass().getSimpleName());
@@ -131,13 +137,20 @@ public final class Authenticator implements Handler<RoutingContext> {
         return "XMLHttpRequest".equalsIgnoreCase(ctx.request().getHeader("X-Requested-With"));
     }
 
-    private Future<Principal> authenticate(HttpServerRequest request) {
+    private Future<Principal> authenticate(HttpServerRequest request, boolean eventStream) {
         List<String> headers = request.headers().getAll("Authorization");
         if (headers.size() > 1) {
             return refused("more than one Authorization header");
         }
+        if (headers.isEmpty() && eventStream) {
+            List<String> tokens = request.params().getAll("access_token");
+            if (tokens.size() > 1) {
+                return refused("more than one access_token");
+            }
+            return tokens.isEmpty() ? cookie(request, false) : bearer(tokens.get(0));
+        }
         if (headers.isEmpty()) {
-            return cookie(request);
+            return cookie(request, true);
         }
         String header = headers.get(0).trim();
         int space = header.indexOf(' ');
@@ -167,10 +180,14 @@ public final class Authenticator implements Handler<RoutingContext> {
                 + (err.getMessage() != null ? " " + err.getMessage() : "")));
     }
 
-    private Future<Principal> cookie(HttpServerRequest request) {
+    /** The ticket cookie; with {@code xsrf}, only together with a matching X-XSRF-TOKEN header. */
+    private Future<Principal> cookie(HttpServerRequest request, boolean xsrf) {
         Cookie ticket = request.getCookie(TICKET_COOKIE);
         if (ticket == null) {
             return refused("no credentials");
+        }
+        if (!xsrf) {
+            return ticket(ticket.getValue());
         }
         Cookie xsrfCookie = request.getCookie(XSRF_COOKIE);
         String xsrfHeader = request.getHeader(XSRF_HEADER);

@@ -40,6 +40,7 @@ public record AppConfig(
         int longPollTimeoutSeconds,
         int maxParked,
         Limits limits,
+        Live live,
         AuthConfig auth) {
 
     public static final String DEFAULT_FILE = "conf/config.json";
@@ -74,6 +75,10 @@ public record AppConfig(
             Map.entry("CHAT_CUSTOMER_POST_BURST", "customerPostBurst"),
             Map.entry("CHAT_AGENT_POSTS_PER_SECOND", "agentPostsPerSecond"),
             Map.entry("CHAT_AGENT_POST_BURST", "agentPostBurst"),
+            Map.entry("CHAT_SSE_HEARTBEAT", "sseHeartbeatSeconds"),
+            Map.entry("CHAT_TYPING_TIMEOUT", "typingTimeoutSeconds"),
+            Map.entry("CHAT_TYPING_UPDATES_PER_SECOND", "typingUpdatesPerSecond"),
+            Map.entry("CHAT_TYPING_UPDATE_BURST", "typingUpdateBurst"),
             Map.entry("CHAT_JWT_SECRET", "jwtSecret"),
             Map.entry("CHAT_JWT_ALGORITHM", "jwtAlgorithm"),
             Map.entry("CHAT_JWT_PUBLIC_KEY_FILE", "jwtPublicKeyFile"),
@@ -172,13 +177,14 @@ public record AppConfig(
                 integer(json, "longPollTimeoutSeconds", 25),
                 integer(json, "maxParked", 50_000),
                 Limits.fromJson(json),
+                Live.fromJson(json),
                 AuthConfig.fromJson(json));
     }
 
     public AppConfig withInstances(int count) {
         return new AppConfig(httpHost, httpPort, publicBaseUrl, count, httpReadTimeoutSeconds, httpIdleTimeoutSeconds,
                 httpCompression, pgHost, pgPort, pgDatabase, pgUser, pgPassword, pgPoolSize, pgConnectTimeoutMs, demoData, devStartChat,
-                devStartChatAnywhere, trustedProxies, allowedOrigins, longPollTimeoutSeconds, maxParked, limits, auth);
+                devStartChatAnywhere, trustedProxies, allowedOrigins, longPollTimeoutSeconds, maxParked, limits, live, auth);
     }
 
     /** Never prints the password. */
@@ -192,7 +198,7 @@ public record AppConfig(
                 + ", demoData=" + demoData + ", devStartChat=" + devStartChat
                 + (devStartChatAnywhere ? " (anywhere)" : "") + ", trustedProxies=" + trustedProxies
                 + ", allowedOrigins=" + allowedOrigins + ", longPollTimeoutSeconds=" + longPollTimeoutSeconds
-                + ", maxParked=" + maxParked + ", limits=" + limits + ", auth=" + auth + "]";
+                + ", maxParked=" + maxParked + ", limits=" + limits + ", live=" + live + ", auth=" + auth + "]";
     }
 
     private static JsonObject read(Path path) {

@@ -23,6 +23,11 @@ public final class Negotiation implements Handler<RoutingContext> {
     private static final List<String> PRODUCED = List.of("application/json", "text/json", "application/xml",
             "text/xml", "application/json-patch+json", "application/merge-patch+json");
     private static final Set<String> ISO_LANGUAGES = Set.of(Locale.getISOLanguages());
+    /** Server-Sent Events: only the messages route streams (GET /api/v1/ChatSession/{id}/Messages). */
+    public static final String EVENT_STREAM = "text/event-stream";
+    private static final java.util.regex.Pattern STREAMING_PATH =
+            java.util.regex.Pattern.compile("/api/v1/ChatSession/[^/]+/Messages/?");
+    private static final String EVENT_STREAM_KEY = "chatapi.eventStream";
 
     private final boolean compression;
 
@@ -34,7 +39,12 @@ public final class Negotiation implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         String language = language(ctx);
         ctx.response().putHeader("Content-Language", language);
-        String mediaType = mediaType(ctx.parsedHeaders().accept());
+        List<MIMEHeader> accept = ctx.parsedHeaders().accept();
+        String mediaType = mediaType(accept);
+        if (streams(ctx, accept, mediaType)) {
+            ctx.put(EVENT_STREAM_KEY, true);
+            mediaType = PRODUCED.get(0); // the events' data and any error before the stream opens are JSON
+        }
         if (mediaType == null) {
             new Representation(Representation.DEFAULT.format(), Representation.DEFAULT.contentType(), ZoneOffset.UTC,
                     language).attach(ctx);
@@ -59,6 +69,22 @@ public final class Negotiation implements Handler<RoutingContext> {
         }
         Compression.negotiate(ctx, compression);
         ctx.next();
+    }
+
+    /**
+     * Whether the request asked for an event stream, and may have one: {@code text/event-stream} with a higher
+     * q-value than any representation chat-api writes (a tie goes to JSON), on the messages route.
+     */
+    private static boolean streams(RoutingContext ctx, List<MIMEHeader> accept, String best) {
+        float streamQ = accept.isEmpty() ? 0 : quality(accept, EVENT_STREAM);
+        return streamQ > 0 && (best == null || streamQ > quality(accept, best))
+                && ctx.request().method() == io.vertx.core.http.HttpMethod.GET
+                && STREAMING_PATH.matcher(ctx.request().path()).matches();
+    }
+
+    /** Whether {@link Negotiation} chose an event stream for the request (only ever on the messages route). */
+    public static boolean eventStream(RoutingContext ctx) {
+        return Boolean.TRUE.equals(ctx.get(EVENT_STREAM_KEY));
     }
 
     /**

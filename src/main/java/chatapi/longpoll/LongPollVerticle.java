@@ -3,6 +3,7 @@ package chatapi.longpoll;
 import chatapi.config.AppConfig;
 import chatapi.db.Database;
 import chatapi.message.MessageStore;
+import chatapi.session.SessionStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.SqlClient;
@@ -26,7 +27,8 @@ public final class LongPollVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         pool = Database.pool(vertx, config);
-        longPoll.attach(context, new MessageStore(pool, config.limits().maxMessagesPerAnswer()));
+        longPoll.attach(context, new MessageStore(pool, config.limits().maxMessagesPerAnswer()),
+                new SessionStore(pool, config.live().typingTimeoutSeconds()));
         listener = new NotificationListener(vertx, config, longPoll);
         return listener.start();
     }

@@ -11,12 +11,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The instance's one LISTEN connection (channel {@code chat_message}, fed by the message table's
- * trigger). It reconnects forever with a capped back-off; each (re)subscription makes every parked
+ * trigger, and channel {@code chat_session}, fed by the session table's). It reconnects forever with a capped back-off; each (re)subscription makes every parked
  * request look at the table again, since notifications sent while it was away are lost.
  */
 public final class NotificationListener {
 
     public static final String CHANNEL = "chat_message";
+    /** Session changes: {@code "<session id> <topic id>[ <previous topic id>]"} (sql/V7__live_sessions.sql). */
+    public static final String SESSION_CHANNEL = "chat_session";
     public static final String APPLICATION_NAME = "chat-api listener";
     private static final Logger LOG = LoggerFactory.getLogger(NotificationListener.class);
     private static final long MAX_BACKOFF_MS = 2_000;
@@ -24,6 +26,7 @@ public final class NotificationListener {
     private final PgSubscriber subscriber;
     private final ParkedPolls longPoll;
     private volatile boolean subscribed;
+    private volatile boolean sessionsSubscribed;
     private volatile boolean stopping;
 
     public NotificationListener(Vertx vertx, AppConfig config, ParkedPolls longPoll) {
@@ -38,15 +41,21 @@ public final class NotificationListener {
     public Future<Void> start() {
         subscriber.closeHandler(v -> {
             subscribed = false;
+            sessionsSubscribed = false;
             if (!stopping) {
                 LOG.warn("LISTEN connection lost; reconnecting");
             }
         });
+        subscriber.channel(SESSION_CHANNEL).handler(this::onSessionNotification)
+                .subscribeHandler(v -> {
+                    sessionsSubscribed = true;
+                    longPoll.resubscribed();
+                });
         subscriber.channel(CHANNEL)
                 .handler(this::onNotification)
                 .subscribeHandler(v -> {
                     subscribed = true;
-                    LOG.info("Listening on channel {}", CHANNEL);
+                    LOG.info("Listening on channels {} and {}", CHANNEL, SESSION_CHANNEL);
                     longPoll.resubscribed();
                 });
         return subscriber.connect();
@@ -54,12 +63,26 @@ public final class NotificationListener {
 
     /** True while the LISTEN connection is up and subscribed. */
     public boolean listening() {
-        return subscribed && subscriber.actualConnection() != null;
+        return subscribed && sessionsSubscribed && subscriber.actualConnection() != null;
     }
 
     public Future<Void> stop() {
         stopping = true;
         return subscriber.close();
+    }
+
+    /** {@code "<session id> <topic id>[ <previous topic id>]"}. */
+    private void onSessionNotification(String payload) {
+        try {
+            String[] parts = payload.trim().split(" ");
+            int[] topics = new int[parts.length - 1];
+            for (int i = 1; i < parts.length; i++) {
+                topics[i - 1] = Integer.parseInt(parts[i]);
+            }
+            longPoll.sessionChanged(Integer.parseInt(parts[0]), topics);
+        } catch (NumberFormatException e) {
+            LOG.warn("Ignoring a notification on {} that is not a session id and topics", SESSION_CHANNEL);
+        }
     }
 
     /** {@code "<session id> <written at, µs since the epoch>"}; the time is optional. */

@@ -2,9 +2,13 @@ package chatapi.longpoll;
 
 import chatapi.auth.Principal;
 import chatapi.http.ApiException;
+import chatapi.message.ChatMessage;
 import chatapi.message.MessageArray;
 import chatapi.message.MessageStore;
 import chatapi.message.Parking;
+import chatapi.session.SessionState;
+import chatapi.session.SessionStore;
+import chatapi.session.Watching;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * listener's ("home"); the groups are concurrent because polls come and go on every
  * event loop.
  */
-public final class ParkedPolls implements Parking {
+public final class ParkedPolls implements Parking, Watching {
 
     static final int BATCH = 500;
     static final int RETRY_AFTER_SECONDS = 2;
@@ -48,7 +52,14 @@ public final class ParkedPolls implements Parking {
     private static final Logger LOG = LoggerFactory.getLogger(ParkedPolls.class);
 
     private final Groups<Integer, ParkedPoll> waiters = new Groups<>();
+    private final Groups<Integer, EventStream> streams = new Groups<>();
+    private final Groups<Integer, SessionWait> sessionWaits = new Groups<>();
+    /** Parked requests and open streams: what the caps count. */
+    private final AtomicInteger held = new AtomicInteger();
     private final AtomicInteger parked = new AtomicInteger();
+    private final AtomicInteger streaming = new AtomicInteger();
+    private final LongAdder streamsOpened = new LongAdder();
+    private final LongAdder streamed = new LongAdder();
     private final LongAdder wakeups = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder rejections = new LongAdder();
@@ -56,6 +67,7 @@ public final class ParkedPolls implements Parking {
     private final int maxParked;
     private final int maxPerCustomer;
     private final int maxPerAgent;
+    private final long heartbeatMs;
     /** Parked requests per quota key (a customer's session, an agent's name); absent at zero. */
     private final Map<Object, Integer> parkedBy = new ConcurrentHashMap<>();
     private final LongAdder throttled = new LongAdder();
@@ -70,21 +82,34 @@ public final class ParkedPolls implements Parking {
     private long retryDelayMs;
     private Context home;
     private MessageStore store;
+    private SessionStore sessions;
+    // Also confined to the home context: session events. The last state read of each session with streams,
+    // the sessions whose state is to be read, and the timers that re-read a state when a typing flag expires.
+    private final Map<Integer, SessionState> known = new HashMap<>();
+    private final java.util.Set<Integer> statePending = new java.util.LinkedHashSet<>();
+    private final Map<Integer, Long> expiryTimers = new HashMap<>();
+    private boolean stateQuerying;
+    private long stateRetryDelayMs;
 
     public ParkedPolls(int maxParked) {
-        this(maxParked, maxParked, maxParked, new SimpleMeterRegistry());
+        this(maxParked, maxParked, maxParked, DEFAULT_HEARTBEAT_SECONDS, new SimpleMeterRegistry());
     }
 
+    /** The default of {@code sseHeartbeatSeconds}. */
+    public static final int DEFAULT_HEARTBEAT_SECONDS = 15;
+
     /**
-     * @param maxParked      parked requests on this instance, beyond them 503
-     * @param maxPerCustomer parked requests per customer (chat session), beyond them 429
-     * @param maxPerAgent    parked requests per agent, beyond them 429
-     * @param meters         where the wake latency (message written to parked request answered) is recorded
+     * @param maxParked        parked requests and open streams on this instance, beyond them 503
+     * @param maxPerCustomer   parked requests and streams per customer (chat session), beyond them 429
+     * @param maxPerAgent      parked requests and streams per agent, beyond them 429
+     * @param heartbeatSeconds how often an idle event stream gets a comment
+     * @param meters           where the wake latency (message written to parked request answered) is recorded
      */
-    public ParkedPolls(int maxParked, int maxPerCustomer, int maxPerAgent, MeterRegistry meters) {
+    public ParkedPolls(int maxParked, int maxPerCustomer, int maxPerAgent, int heartbeatSeconds, MeterRegistry meters) {
         this.maxParked = maxParked;
         this.maxPerCustomer = maxPerCustomer;
         this.maxPerAgent = maxPerAgent;
+        this.heartbeatMs = heartbeatSeconds * 1000L;
         bindMeters(meters);
         this.wakeLatency = Timer.builder("chat_longpoll_wake_latency")
                 .description("From a message being written (database clock) to a parked request answered with it")
@@ -106,13 +131,21 @@ public final class ParkedPolls implements Parking {
         FunctionCounter.builder("chat_longpoll_throttled", this, ParkedPolls::throttled)
                 .description("Requests refused with 429 at their credential's cap on parked requests").register(meters);
         FunctionCounter.builder("chat_longpoll_wake_queries", this, ParkedPolls::wakeQueries)
-                .description("Wake-up queries run (one serves every waiter of up to 500 sessions)").register(meters);
+                .description("Wake-up queries run (one serves every waiter and stream of up to 500 sessions)")
+                .register(meters);
+        Gauge.builder("chat_sse_streams", this, ParkedPolls::streams)
+                .description("Event streams open right now on this instance").register(meters);
+        FunctionCounter.builder("chat_sse_opened", this, p -> p.streamsOpened.sum())
+                .description("Event streams opened").register(meters);
+        FunctionCounter.builder("chat_sse_messages", this, p -> p.streamed.sum())
+                .description("Messages written to event streams").register(meters);
     }
 
     /** Called once by the listener's verticle: where wake queries run, and with what. */
-    public void attach(Context homeContext, MessageStore wakeStore) {
+    public void attach(Context homeContext, MessageStore wakeStore, SessionStore stateStore) {
         this.home = homeContext;
         this.store = wakeStore;
+        this.sessions = stateStore;
     }
 
     /**
@@ -126,19 +159,8 @@ public final class ParkedPolls implements Parking {
         if (draining) {
             return null;
         }
-        Principal caller = Principal.of(ctx);
-        Object quota = caller == null ? null : caller.quotaKey();
-        int cap = caller == null ? 0 : caller.isAgent() ? maxPerAgent : maxPerCustomer;
-        if (quota != null && !takeQuota(quota, cap)) {
-            throttled.increment();
-            throw ApiException.tooManyRequests(RETRY_AFTER_SECONDS, "longpoll.perCredential", cap);
-        }
-        if (parked.incrementAndGet() > maxParked) {
-            parked.decrementAndGet();
-            releaseQuota(quota);
-            rejections.increment();
-            throw ApiException.unavailable("longpoll.full", RETRY_AFTER_SECONDS);
-        }
+        Object quota = hold(ctx);
+        parked.incrementAndGet();
         ParkedPoll waiter = new ParkedPoll(this, ctx, Vertx.currentContext(), chatSessionId, after, quota);
         waiters.add(chatSessionId, waiter);
         ctx.response().closeHandler(v -> waiter.disconnected());
@@ -146,10 +168,221 @@ public final class ParkedPolls implements Parking {
         return waiter;
     }
 
+    /**
+     * Opens an event stream: registered like a parked request (and counted with them), then fetched by the
+     * home context like a woken session, which tells whether the session exists and sends what is newer than
+     * {@code after}.
+     */
+    @Override
+    public void stream(RoutingContext ctx, int chatSessionId, int after, long expiresAtMs) {
+        if (draining) {
+            ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                    .putHeader("Cache-Control", "no-cache").end(EventStream.STOPPING);
+            return;
+        }
+        Object quota = hold(ctx);
+        streaming.incrementAndGet();
+        streamsOpened.increment();
+        EventStream stream = new EventStream(this, ctx, Vertx.currentContext(), chatSessionId, after,
+                chatapi.http.Representation.of(ctx).zone(), quota, heartbeatMs, expiresAtMs);
+        streams.add(chatSessionId, stream);
+        ctx.response().closeHandler(v -> stream.disconnected());
+        fetch(chatSessionId);
+        fetchState(chatSessionId);
+    }
+
+    /**
+     * Takes a place for a parked request or a stream under the caps: the caller's quota key (null when none);
+     * a 429 with Retry-After when the caller's credential has its most (one credential cannot take the
+     * instance), a 503 with Retry-After when the instance has.
+     */
+    private Object hold(RoutingContext ctx) {
+        Principal caller = Principal.of(ctx);
+        Object quota = caller == null ? null : caller.quotaKey();
+        int cap = caller == null ? 0 : caller.isAgent() ? maxPerAgent : maxPerCustomer;
+        if (quota != null && !takeQuota(quota, cap)) {
+            throttled.increment();
+            throw ApiException.tooManyRequests(RETRY_AFTER_SECONDS, "longpoll.perCredential", cap);
+        }
+        if (held.incrementAndGet() > maxParked) {
+            held.decrementAndGet();
+            releaseQuota(quota);
+            rejections.increment();
+            throw ApiException.unavailable("longpoll.full", RETRY_AFTER_SECONDS);
+        }
+        return quota;
+    }
+
     void remove(ParkedPoll waiter) {
         waiters.remove(waiter.chatSessionId, waiter);
         parked.decrementAndGet();
+        held.decrementAndGet();
         releaseQuota(waiter.quota);
+    }
+
+    /**
+     * Parks a GET of a session until its ETag changes: counted as a parked request. A change is found by the
+     * session's state being read again after a notification (its own, a message's for an agent's tag, or its
+     * topic's queue moving).
+     */
+    @Override
+    public Watching.Watch watch(RoutingContext ctx, int chatSessionId, java.util.Set<String> etags, boolean agent,
+            long timeoutMs, io.vertx.core.Handler<Boolean> done) {
+        if (draining) {
+            return null;
+        }
+        Object quota = hold(ctx);
+        parked.incrementAndGet();
+        SessionWait wait = new SessionWait(this, Vertx.currentContext(), chatSessionId, etags, agent, quota, done);
+        sessionWaits.add(chatSessionId, wait);
+        ctx.response().closeHandler(v -> wait.cancel());
+        wait.armTimer(timeoutMs);
+        return wait;
+    }
+
+    void remove(SessionWait wait) {
+        sessionWaits.remove(wait.chatSessionId, wait);
+        parked.decrementAndGet();
+        held.decrementAndGet();
+        releaseQuota(wait.quota);
+    }
+
+    /** Whether anyone here follows the session's state: a stream or a waiting GET. */
+    private boolean watched(int chatSessionId) {
+        return streams.has(chatSessionId) || sessionWaits.has(chatSessionId);
+    }
+
+    void remove(EventStream stream) {
+        streams.remove(stream.chatSessionId, stream);
+        streaming.decrementAndGet();
+        held.decrementAndGet();
+        releaseQuota(stream.quota);
+    }
+
+    /** The session's messages are read again (for a stream that opened, fell behind or read a full page). */
+    void fetch(int chatSessionId) {
+        notified(chatSessionId, 0);
+    }
+
+    /** The session's state is read again (for a stream that opened, or a typing flag that expired). */
+    void fetchState(int chatSessionId) {
+        sessionChanged(chatSessionId, new int[0]);
+    }
+
+    /**
+     * A session changed (on any instance; the channel chat_session): its state is read again if anyone here
+     * streams it, and so is the state of every session streamed here that waits in the queue of one of
+     * {@code topics} (the session may have joined or left it, moving the others). Runs on the home context.
+     */
+    public void sessionChanged(int chatSessionId, int[] topics) {
+        if (Vertx.currentContext() != home) {
+            home.runOnContext(v -> sessionChanged(chatSessionId, topics));
+            return;
+        }
+        if (watched(chatSessionId)) {
+            statePending.add(chatSessionId);
+        }
+        if (topics.length > 0) {
+            var it = known.entrySet().iterator();
+            while (it.hasNext()) {
+                var entry = it.next();
+                if (!watched(entry.getKey())) {
+                    it.remove();
+                } else if ("InQueue".equals(entry.getValue().status())
+                        && java.util.Arrays.stream(topics).anyMatch(t -> t == entry.getValue().topicId())) {
+                    statePending.add(entry.getKey());
+                }
+            }
+        }
+        fetchStates();
+    }
+
+    /** One state query at a time, for up to BATCH sessions, as the message wake-up does. */
+    private void fetchStates() {
+        if (stateQuerying || statePending.isEmpty() || sessions == null) {
+            return;
+        }
+        List<Integer> batch = new java.util.ArrayList<>();
+        var it = statePending.iterator();
+        while (it.hasNext() && batch.size() < BATCH) {
+            int id = it.next();
+            it.remove();
+            if (watched(id)) {
+                batch.add(id);
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        stateQuerying = true;
+        sessions.states(batch)
+                .onSuccess(found -> {
+                    stateRetryDelayMs = 0;
+                    try {
+                        for (int id : batch) {
+                            SessionState state = found.get(id);
+                            if (state == null) { // deleted: the message wake-up ends its streams
+                                known.remove(id);
+                                sessionWaits.values(id).forEach(w -> w.offer(null));
+                            } else {
+                                known.put(id, state);
+                                deliverState(state);
+                            }
+                        }
+                    } finally {
+                        stateQuerying = false;
+                        fetchStates();
+                    }
+                })
+                .onFailure(err -> {
+                    statePending.addAll(batch);
+                    stateRetryDelayMs = Math.min(MAX_RETRY_DELAY_MS,
+                            stateRetryDelayMs == 0 ? FIRST_RETRY_DELAY_MS : stateRetryDelayMs * 2);
+                    LOG.warn("Session state query for {} sessions failed; retrying in {} ms: {}", batch.size(),
+                            stateRetryDelayMs, err.getMessage());
+                    home.owner().setTimer(stateRetryDelayMs, id -> {
+                        stateQuerying = false;
+                        fetchStates();
+                    });
+                });
+    }
+
+    /**
+     * Sends the state to the session's streams as {@code event: session} (each writes it when it differs from
+     * the last it wrote), and re-reads it when its next typing flag expires, so that the clearing is pushed too.
+     */
+    private void deliverState(SessionState state) {
+        int id = state.chatSessionId();
+        Map<java.time.ZoneId, Buffer> frames = new HashMap<>();
+        for (EventStream s : streams.values(id)) {
+            Buffer frame;
+            try {
+                frame = frames.computeIfAbsent(s.zone, zone -> Buffer.buffer("event: session\ndata: ")
+                        .appendBuffer(chatapi.http.Json.buffer(g -> state.writeEvent(g, zone))).appendString("\n\n"));
+            } catch (RuntimeException e) {
+                s.onContext(() -> s.fail(e));
+                continue;
+            }
+            s.onContext(() -> s.offerState(frame));
+        }
+        sessionWaits.values(id).forEach(w -> w.offer(state));
+        Long timer = expiryTimers.remove(id);
+        if (timer != null) {
+            home.owner().cancelTimer(timer);
+        }
+        Long expiresInMs = state.nextExpiryMs();
+        if (expiresInMs != null) {
+            expiryTimers.put(id, home.owner().setTimer(expiresInMs + 20, t -> {
+                expiryTimers.remove(id);
+                fetchState(id);
+            }));
+        }
+    }
+
+    void countStreamed(int messages) {
+        if (messages > 0) {
+            streamed.add(messages);
+        }
     }
 
     /** One more parked request for the key, unless it has {@code cap} already. */
@@ -181,9 +414,13 @@ public final class ParkedPolls implements Parking {
             home.runOnContext(v -> notified(chatSessionId, writtenAtMicros));
             return;
         }
-        if (waiters.has(chatSessionId)) {
+        if (waiters.has(chatSessionId) || streams.has(chatSessionId)) {
             pending.merge(chatSessionId, writtenAtMicros, ParkedPolls::earliest);
             fetchPending();
+        }
+        if (sessionWaits.has(chatSessionId)) { // a message changes what an agent's ETag covers (LastMessage)
+            statePending.add(chatSessionId);
+            fetchStates();
         }
     }
 
@@ -197,13 +434,19 @@ public final class ParkedPolls implements Parking {
             return;
         }
         waiters.keys().forEach(id -> pending.putIfAbsent(id, 0L));
+        streams.keys().forEach(id -> pending.putIfAbsent(id, 0L));
         fetchPending();
+        statePending.addAll(streams.keys());
+        statePending.addAll(sessionWaits.keys());
+        fetchStates();
     }
 
-    /** SIGTERM: answers every parked request with {@code []} and parks no more. */
+    /** SIGTERM: answers every parked request with {@code []}, ends every stream, and parks no more. */
     public void drain() {
         draining = true;
         waiters.forEach(w -> w.answer(MessageArray.encode(List.of(), w.representation)));
+        streams.forEach(s -> s.onContext(s::stop));
+        sessionWaits.forEach(w -> w.end(false));
     }
 
     private void fetchPending() {
@@ -256,7 +499,8 @@ public final class ParkedPolls implements Parking {
             int sessionId = entry.getKey();
             writtenAt.put(sessionId, entry.getValue());
             it.remove();
-            waiters.values(sessionId).stream().mapToInt(w -> w.after).min()
+            java.util.stream.IntStream.concat(waiters.values(sessionId).stream().mapToInt(w -> w.after),
+                            streams.values(sessionId).stream().mapToInt(s -> s.after)).min()
                     .ifPresent(min -> batch.put(sessionId, min));
         }
         return batch;
@@ -278,6 +522,7 @@ public final class ParkedPolls implements Parking {
             } catch (RuntimeException e) {
                 LOG.error("Waking the requests parked on session {} failed", sessionId, e);
                 waiters.values(sessionId).forEach(w -> w.fail(e));
+                streams.values(sessionId).forEach(s -> s.onContext(() -> s.fail(e)));
             }
         });
     }
@@ -287,10 +532,14 @@ public final class ParkedPolls implements Parking {
             for (ParkedPoll w : waiters.values(sessionId)) {
                 w.fail(ApiException.notFound("session.notFound", sessionId));
             }
+            Buffer deleted = Buffer.buffer("event: deleted\ndata: {\"ChatSessionId\":" + sessionId + "}\n\n");
+            streams.values(sessionId).forEach(s -> s.onContext(() -> s.deleted(deleted)));
             return;
         }
-        Delivery.Plan<ParkedPoll> plan = Delivery.plan(waiters.values(sessionId),
-                woken.messages().getOrDefault(sessionId, List.of()), woken.full().contains(sessionId), queriedAfter);
+        List<ChatMessage> page = woken.messages().getOrDefault(sessionId, List.of());
+        boolean full = woken.full().contains(sessionId);
+        offerToStreams(sessionId, page, full, queriedAfter);
+        Delivery.Plan<ParkedPoll> plan = Delivery.plan(waiters.values(sessionId), page, full, queriedAfter);
         Map<Encoding, Buffer> encoded = new HashMap<>();
         for (Delivery.Answer<ParkedPoll> answer : plan.answers()) {
             ParkedPoll w = answer.poll();
@@ -314,6 +563,44 @@ public final class ParkedPolls implements Parking {
         }
     }
 
+    /**
+     * Offers the page to the session's streams: each message encoded once per zone among them, as an
+     * {@code id:}/{@code event: message}/{@code data:} frame; each stream writes the ones newer than its own
+     * {@code after}, on its own event loop.
+     */
+    private void offerToStreams(int sessionId, List<ChatMessage> page, boolean full, int queriedAfter) {
+        List<EventStream> open = streams.values(sessionId);
+        if (open.isEmpty()) {
+            return;
+        }
+        Map<java.time.ZoneId, EventStream.Frames> framesByZone = new HashMap<>();
+        for (EventStream s : open) {
+            EventStream.Frames frames;
+            try {
+                frames = framesByZone.computeIfAbsent(s.zone, zone -> frames(page, zone));
+            } catch (RuntimeException e) { // these messages cannot be written in this zone: its streams end
+                s.onContext(() -> s.fail(e));
+                continue;
+            }
+            s.onContext(() -> s.offer(frames, queriedAfter, full));
+        }
+    }
+
+    private static EventStream.Frames frames(List<ChatMessage> page, java.time.ZoneId zone) {
+        int[] ids = new int[page.size()];
+        Buffer[] frames = new Buffer[page.size()];
+        chatapi.http.Representation json = new chatapi.http.Representation(chatapi.http.Representation.Format.JSON,
+                "application/json", zone, chatapi.http.Texts.ENGLISH);
+        for (int i = 0; i < ids.length; i++) {
+            ChatMessage m = page.get(i);
+            ids[i] = m.chatMessageId();
+            Buffer frame = Buffer.buffer(256).appendString("id: " + m.chatMessageId() + "\nevent: message\ndata: ");
+            frame.appendBuffer(chatapi.http.Json.buffer(json, "ChatMessage", g -> m.writeTo(g, zone)));
+            frames[i] = frame.appendString("\n\n");
+        }
+        return new EventStream.Frames(ids, frames);
+    }
+
     private void recordLatency(long writtenAtMicros) {
         Instant now = Instant.now();
         long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000 - writtenAtMicros;
@@ -328,6 +615,11 @@ public final class ParkedPolls implements Parking {
 
     void countTimeout() {
         timeouts.increment();
+    }
+
+    /** Event streams open right now on this instance. */
+    public int streams() {
+        return streaming.get();
     }
 
     /** Requests parked right now on this instance. */

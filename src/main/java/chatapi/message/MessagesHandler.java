@@ -5,6 +5,7 @@ import chatapi.http.ApiException;
 import chatapi.http.Bodies;
 import chatapi.http.Compression;
 import chatapi.http.Json;
+import chatapi.http.Negotiation;
 import chatapi.http.Params;
 import chatapi.http.PathIds;
 import chatapi.http.Representation;
@@ -18,6 +19,7 @@ import java.util.Optional;
 /**
  * GET /api/v1/ChatSession/{id}/Messages[?after=N[&wait=S]]: answers at once when there are messages
  * newer than N (or without after, or with wait=0); otherwise parks the request ({@link Parking}, the long-poll).
+ * With {@code Accept: text/event-stream} it opens a stream of them instead ({@link Parking#stream}).
  */
 public final class MessagesHandler {
 
@@ -39,6 +41,16 @@ public final class MessagesHandler {
         String rawAfter = Params.singleQueryParam(ctx, "after");
         int after = rawAfter == null ? 0 : Params.int32("after", rawAfter, 0);
         long waitMs = Math.min(waitMs(ctx), untilExpiry(ctx));
+        if (Negotiation.eventStream(ctx)) {
+            // An EventSource that reconnects says where it was: that wins over the after it was opened with.
+            String lastEventId = ctx.request().getHeader("Last-Event-ID");
+            int from = lastEventId == null || lastEventId.isBlank() ? after
+                    : Params.int32("Last-Event-ID", lastEventId.trim(), 0);
+            long expiry = untilExpiry(ctx);
+            parking.stream(ctx, id, from, expiry == Long.MAX_VALUE ? Long.MAX_VALUE
+                    : System.currentTimeMillis() + expiry);
+            return;
+        }
         Parking.Parked waiter = rawAfter == null || waitMs == 0 ? null : parking.park(ctx, id, after, waitMs);
         Future<Optional<List<ChatMessage>>> look = store.messagesAfter(id, after);
         if (waiter == null) {

@@ -31,9 +31,14 @@ public record ChatSessionEntity(Row row) {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper TREES = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    /** When the session last changed (the column after the carrier's). */
+    /** When the session last changed (the last column, after the carrier's and the flags as they read now). */
     public java.time.OffsetDateTime updated() {
         return row.getOffsetDateTime(row.size() - 1);
+    }
+
+    /** The entity's ETag for agents (see {@link SessionState#etag}). */
+    public String etag() {
+        return SessionState.agentEtag(updated(), row.getInteger(row.size() - 2));
     }
 
     /**

@@ -3,6 +3,7 @@ package chatapi.session;
 import chatapi.auth.Principal;
 import chatapi.carrier.Carrier;
 import chatapi.carrier.CarrierWriter;
+import chatapi.carrier.ChatSessionFlags;
 import chatapi.carrier.Select;
 import chatapi.http.ApiException;
 import chatapi.http.Bodies;
@@ -13,6 +14,7 @@ import chatapi.http.Params;
 import chatapi.http.PathIds;
 import chatapi.http.Representation;
 import chatapi.http.Respond;
+import chatapi.http.TokenBuckets;
 import chatapi.session.query.SessionQuery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,17 +28,207 @@ public final class ChatSessionHandler {
     private final SessionStore repository;
     private final Links links;
     private final ClientAddress clients;
+    private final TokenBuckets typingRate;
+    private final Watching watching;
 
-    /** @param clients tells the caller's address, a new session's CustomerHost by default */
-    public ChatSessionHandler(SessionStore repository, Links links, ClientAddress clients) {
+    /**
+     * @param clients    tells the caller's address, a new session's CustomerHost by default
+     * @param typingRate typing updates per credential (shared by the verticles of a process)
+     * @param watching   where a GET with If-None-Match and wait=S waits for the session to change
+     */
+    public ChatSessionHandler(SessionStore repository, Links links, ClientAddress clients, TokenBuckets typingRate,
+            Watching watching) {
         this.repository = repository;
         this.links = links;
         this.clients = clients;
+        this.typingRate = typingRate;
+        this.watching = watching;
     }
 
+    /** Longest wait a GET of a session may ask for, in seconds. */
+    static final int MAX_WAIT_SECONDS = 120;
+
+    /**
+     * GET /api/v1/ChatSession/{id}: the entity for agents; for the session's customer, its live state only. Sent
+     * with an ETag; with a matching If-None-Match, 304. With If-None-Match and {@code wait=S} (0–120) too, the
+     * request waits, at no database cost, until the session's ETag changes (200 with it) or the wait ends (304):
+     * the long-poll of the session for clients without event streams.
+     */
     public void get(RoutingContext ctx) {
         int id = PathIds.of(ctx);
-        answer(ctx, id, select(ctx), Future.succeededFuture(java.util.Optional.of(id)));
+        boolean agent = Principal.of(ctx).isAgent();
+        Select select = select(ctx);
+        java.util.Set<String> known = ifNoneMatch(ctx);
+        long waitMs = Math.min(waitSeconds(ctx) * 1000L, untilExpiry(ctx));
+        String[] lastTag = {null};
+        Watching.Watch watch = known == null || waitMs == 0 ? null
+                : watching.watch(ctx, id, known, agent, waitMs, changed -> {
+                    if (changed) {
+                        readAndSend(ctx, id, agent, select, null, null);
+                    } else {
+                        notModified(ctx, lastTag[0]);
+                    }
+                });
+        readAndSend(ctx, id, agent, select, known, tag -> {
+            lastTag[0] = tag;
+            return watch == null; // a 304 now, or a wait that goes on
+        }, watch);
+    }
+
+    private void readAndSend(RoutingContext ctx, int id, boolean agent, Select select, java.util.Set<String> known,
+            java.util.function.Predicate<String> unchanged) {
+        readAndSend(ctx, id, agent, select, known, unchanged, null);
+    }
+
+    /**
+     * Reads the session as the caller sees it and answers it, unless its ETag is one of {@code known}: then
+     * {@code unchanged} tells whether to answer 304 now (else the request waits on). A request that waits sends
+     * nothing once its wait has ended (the wait answered it), nor fails twice.
+     */
+    private void readAndSend(RoutingContext ctx, int id, boolean agent, Select select, java.util.Set<String> known,
+            java.util.function.Predicate<String> unchanged, Watching.Watch watch) {
+        Future<Object> view = agent
+                ? repository.findSession(id, select).map(found -> found.orElseThrow(() -> notFound(id)))
+                : repository.state(id).map(found -> found.orElseThrow(() -> notFound(id)));
+        view.onComplete(read -> {
+            if (read.failed()) {
+                if (watch == null || watch.cancel()) {
+                    ctx.fail(read.cause());
+                }
+                return;
+            }
+            String tag = read.result() instanceof ChatSessionEntity e ? e.etag() : ((SessionState) read.result()).etag(false);
+            if (known != null && matches(known, tag)) {
+                if (unchanged.test(tag)) {
+                    notModified(ctx, tag);
+                }
+                return;
+            }
+            if (watch != null && !watch.cancel()) {
+                return;
+            }
+            if (read.result() instanceof ChatSessionEntity entity) {
+                send(ctx, entity, select);
+            } else {
+                sendCustomerView(ctx, (SessionState) read.result());
+            }
+        });
+    }
+
+    private static void notModified(RoutingContext ctx, String tag) {
+        if (tag != null) {
+            ctx.response().putHeader("ETag", tag);
+        }
+        ctx.response().setStatusCode(304).end();
+    }
+
+    /** If-None-Match's entity tags, compared weakly (as {@code W/"…"}); {@code *} matches any; null when absent. */
+    static java.util.Set<String> ifNoneMatch(RoutingContext ctx) {
+        String header = ctx.request().getHeader("If-None-Match");
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        java.util.Set<String> tags = new java.util.HashSet<>();
+        for (String part : header.split(",")) {
+            String tag = part.trim();
+            if (tag.equals("*")) {
+                tags.add("*");
+            } else if (!tag.isEmpty()) {
+                tags.add(tag.startsWith("W/") ? tag : "W/" + tag);
+            }
+        }
+        return tags;
+    }
+
+    private static boolean matches(java.util.Set<String> known, String tag) {
+        return known.contains("*") || known.contains(tag);
+    }
+
+    private static int waitSeconds(RoutingContext ctx) {
+        String raw = Params.singleQueryParam(ctx, "wait");
+        if (raw == null) {
+            return 0;
+        }
+        int seconds = Params.int32("wait", raw, 0);
+        if (seconds > MAX_WAIT_SECONDS) {
+            throw Params.outOfRange("wait", raw, 0, MAX_WAIT_SECONDS);
+        }
+        return seconds;
+    }
+
+    /** A wait never outlives its credential. */
+    private static long untilExpiry(RoutingContext ctx) {
+        Principal principal = Principal.of(ctx);
+        if (principal == null || principal.expiresAt() == null) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, principal.expiresAt().toEpochMilli() - System.currentTimeMillis());
+    }
+
+    private static ApiException notFound(int id) {
+        return ApiException.notFound("session.notFound", id);
+    }
+
+    /**
+     * What a customer sees of its session: the entity's properties, null but for ChatSessionId, Status, Flags,
+     * User (AssociateId and FullName) and WhenStarted/WhenEnded, then QueuePosition: the session event's fields.
+     */
+    private static void sendCustomerView(RoutingContext ctx, SessionState state) {
+        java.util.Set<String> shown = java.util.Set.of("ChatSessionId", "Status", "Flags", "User", "WhenStarted",
+                "WhenEnded");
+        java.time.ZoneId zone = Representation.of(ctx).zone();
+        ctx.response().putHeader("ETag", state.etag(false));
+        Json.send(ctx, 200, "ChatSessionEntity", g -> {
+            g.writeStartObject();
+            for (chatapi.carrier.Property p : Carrier.CHAT_SESSION.properties()) {
+                if (!shown.contains(p.name())) {
+                    g.writeNullField(p.name());
+                }
+            }
+            state.writeFields(g, zone);
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * A typing update ({@code {"Flags":…}} alone, as a merge patch or one JSON Patch replace/add of /Flags): the
+     * value names the flags set; only the caller's own typing flag changes (CustomerIsTyping for a customer,
+     * who may name nothing else: 403; UserIsTyping for an agent). Null when the document is anything else.
+     */
+    static JsonNode typingValue(JsonNode document) {
+        if (document.isObject() && document.size() == 1) {
+            var field = document.fields().next();
+            return field.getKey().equalsIgnoreCase("Flags") ? field.getValue() : null;
+        }
+        if (document.isArray() && document.size() == 1 && document.get(0).isObject()) {
+            JsonNode op = document.get(0);
+            String kind = op.path("op").asText("").toLowerCase(java.util.Locale.ROOT);
+            String path = op.path("path").asText("");
+            boolean flags = path.equalsIgnoreCase("/Flags") || path.equalsIgnoreCase("Flags");
+            return flags && (kind.equals("replace") || kind.equals("add")) && op.has("value") ? op.get("value") : null;
+        }
+        return null;
+    }
+
+    /** Sets or clears the caller's typing flag (rate-limited per credential) and answers the session as GET does. */
+    private void typing(RoutingContext ctx, int id, JsonNode value) {
+        Principal caller = Principal.of(ctx);
+        int mask = SavedChatSession.flagMask(value);
+        if (!caller.isAgent() && (mask & ~ChatSessionFlags.CUSTOMER_IS_TYPING) != 0) {
+            throw new ApiException(403, "Forbidden", "session.customerPatch");
+        }
+        if (!typingRate.tryTake(caller.quotaKey())) {
+            throw ApiException.tooManyRequests(1, "session.typingRateLimited");
+        }
+        int flag = caller.isAgent() ? ChatSessionFlags.USER_IS_TYPING : ChatSessionFlags.CUSTOMER_IS_TYPING;
+        Future<java.util.Optional<Integer>> stored = repository.setTyping(id, flag, (mask & flag) != 0)
+                .map(found -> found ? java.util.Optional.of(id) : java.util.Optional.empty());
+        if (caller.isAgent()) {
+            answer(ctx, id, select(ctx), stored);
+        } else {
+            Respond.with(ctx, stored.compose(v -> repository.state(id))
+                    .map(found -> found.orElseThrow(() -> notFound(id))), state -> sendCustomerView(ctx, state));
+        }
     }
 
     /**
@@ -139,6 +331,15 @@ public final class ChatSessionHandler {
         String mediaType = mediaType(ctx);
         JsonNode document = Bodies.tree(ctx);
         java.time.OffsetDateTime unmodifiedSince = ifUnmodifiedSince(ctx);
+        JsonNode typing = typingValue(document);
+        boolean agent = Principal.of(ctx).isAgent();
+        if (!agent && typing == null) { // a customer changes nothing but its typing flag
+            throw new ApiException(403, "Forbidden", "session.customerPatch");
+        }
+        if (typing != null && (!agent || unmodifiedSince == null)) {
+            typing(ctx, id, typing);
+            return;
+        }
         answer(ctx, id, select, repository.findSession(id)
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("session.notFound", id)))
                 .compose(current -> {
@@ -259,6 +460,7 @@ public final class ChatSessionHandler {
     }
 
     private void send(RoutingContext ctx, ChatSessionEntity entity, Select select) {
+        ctx.response().putHeader("ETag", entity.etag());
         ctx.response().putHeader("Last-Modified", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
                 .format(entity.updated().atZoneSameInstant(java.time.ZoneOffset.UTC)));
         CarrierWriter.Rendering how = new CarrierWriter.Rendering(Principal.of(ctx).isAgent(),

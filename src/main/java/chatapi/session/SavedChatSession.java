@@ -108,6 +108,11 @@ public record SavedChatSession(
     }
 
     private int flagMask() {
+        return flagMask(flags);
+    }
+
+    /** Flags as a client sends them (names, comma-separated, or the bit mask) as a bit mask; a 400 otherwise. */
+    static int flagMask(JsonNode flags) {
         if (flags == null || flags.isNull()) {
             return 0;
         }

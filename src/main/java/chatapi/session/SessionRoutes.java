@@ -8,7 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The ChatSession resource (agents only): the list and creation, one session's GET/PUT/PATCH/DELETE, the
+ * The ChatSession resource (agents; a session's customer may GET it and PATCH its typing flag): the list and creation, one session's GET/PUT/PATCH/DELETE, the
  * lifecycle actions, and a topic's sessions. Each route is named by its OpenAPI operationId (the metrics'
  * route label); fixed paths come before {@code :id}.
  */
@@ -35,15 +35,25 @@ public final class SessionRoutes {
         oneSession(router, HttpMethod.POST, one + "/RejectTransfer", "rejectChatSessionTransfer", actions::reject);
         oneSession(router, HttpMethod.POST, one + "/Reset", "resetChatSession", actions::reset);
         oneSession(router, HttpMethod.POST, one + "/Transcript", "chatSessionTranscript", actions::transcript);
-        oneSession(router, HttpMethod.GET, one, "getChatSession", sessions::get);
+        participants(router, HttpMethod.GET, one, "getChatSession", sessions::get);
         oneSession(router, HttpMethod.PUT, one, "putChatSession", sessions::put);
-        oneSession(router, HttpMethod.PATCH, one, "patchChatSession", sessions::patch);
+        participants(router, HttpMethod.PATCH, one, "patchChatSession", sessions::patch);
         oneSession(router, HttpMethod.DELETE, one, "deleteChatSession", sessions::delete);
     }
 
     private static void agents(Router router, HttpMethod method, String path, String name,
             Handler<RoutingContext> handler) {
         router.route(method, path).setName(name).handler(Access::agents).handler(handler);
+    }
+
+    /**
+     * A route on one session for agents and for that session's customer (who sees its live state and sets its
+     * typing flag, nothing else): the {@code :id} parsed first.
+     */
+    private static void participants(Router router, HttpMethod method, String path, String name,
+            Handler<RoutingContext> handler) {
+        router.route(method, path).setName(name).handler(PathIds::parse).handler(Access::sessionParticipants)
+                .handler(handler);
     }
 
     /** A route on one session (or topic), for agents: the {@code :id} parsed first. */

@@ -63,29 +63,105 @@ public final class SessionStore {
             + " OR s.transfer_to_associate_id = " + CALLER.formatted(1, 2) + ")"
             + " ORDER BY s.when_requested, s.chat_session_id LIMIT " + SESSIONS_FOR_USER_LIMIT;
 
+    /**
+     * A typing flag written with the rest of the entity (PUT, PATCH, SaveChatSessionEntity) keeps its time when
+     * it was set already, starts one ({@code $<timeout>} seconds) when it is newly set, and loses it when cleared:
+     * rewriting an entity as it was read does not keep anyone "typing".
+     */
+    private static String typingTimes(int timeoutParam) {
+        String flags = "$" + (SavedChatSession.COLUMNS.indexOf("flags") + 2);
+        return ", customer_typing_until = " + typingTime(flags, 1, "customer_typing_until", timeoutParam)
+                + ", user_typing_until = " + typingTime(flags, 2, "user_typing_until", timeoutParam);
+    }
+
+    private static String typingTime(String flags, int bit, String column, int timeoutParam) {
+        return "CASE WHEN " + flags + "::integer & " + bit + " = 0 THEN NULL"
+                + " WHEN chat_session.flags & " + bit + " = " + bit + " THEN chat_session." + column
+                + " ELSE now() + $" + timeoutParam + "::integer * interval '1 second' END";
+    }
+
     private static final String UPDATE_SESSION = "UPDATE chat_session SET "
             + String.join(", ", SavedChatSession.COLUMNS.stream()
                     .map(c -> c + " = $" + (SavedChatSession.COLUMNS.indexOf(c) + 2)).toList())
+            + typingTimes(SavedChatSession.COLUMNS.size() + 2)
             + " WHERE chat_session_id = $1 RETURNING chat_session_id";
 
     private static final String UPDATE_SESSION_IF = UPDATE_SESSION.replace(" WHERE chat_session_id = $1",
             " WHERE chat_session_id = $1"
-            + " AND ($" + (SavedChatSession.COLUMNS.size() + 2) + "::timestamptz IS NULL"
-            + " OR date_trunc('second', updated) <= $" + (SavedChatSession.COLUMNS.size() + 2) + ")"
             + " AND ($" + (SavedChatSession.COLUMNS.size() + 3) + "::timestamptz IS NULL"
-            + " OR updated = $" + (SavedChatSession.COLUMNS.size() + 3) + ")");
+            + " OR date_trunc('second', updated) <= $" + (SavedChatSession.COLUMNS.size() + 3) + ")"
+            + " AND ($" + (SavedChatSession.COLUMNS.size() + 4) + "::timestamptz IS NULL"
+            + " OR updated = $" + (SavedChatSession.COLUMNS.size() + 4) + ")");
+
+    /**
+     * A typing update: sets ($3) or clears one typing bit ($2: 1 the customer's, 2 the agent's) and its time,
+     * $4 seconds ahead; the rest of the session stays as it is.
+     */
+    private static final String UPDATE_TYPING = "UPDATE chat_session SET"
+            + " flags = CASE WHEN $3 THEN flags | $2 ELSE flags & ~$2 END,"
+            + " customer_typing_until = CASE WHEN $2 <> 1 THEN customer_typing_until"
+            + " WHEN $3 THEN now() + $4::integer * interval '1 second' END,"
+            + " user_typing_until = CASE WHEN $2 <> 2 THEN user_typing_until"
+            + " WHEN $3 THEN now() + $4::integer * interval '1 second' END"
+            + " WHERE chat_session_id = $1 RETURNING chat_session_id";
+
+    private static final String SELECT_STATES = "SELECT " + SessionState.COLUMNS
+            + " FROM chat_session s LEFT JOIN associate a ON a.associate_id = s.user_associate_id"
+            + " WHERE s.chat_session_id = ANY($1)";
 
     private static final String INSERT_SAVED_SESSION = "INSERT INTO chat_session ("
-            + String.join(", ", SavedChatSession.COLUMNS) + ", session_key, when_requested, initial_queue_pos) VALUES ("
+            + String.join(", ", SavedChatSession.COLUMNS) + ", session_key, when_requested, initial_queue_pos,"
+            + " customer_typing_until, user_typing_until) VALUES ("
             + String.join(", ", java.util.stream.IntStream.rangeClosed(1, SavedChatSession.COLUMNS.size() + 1)
                     .mapToObj(i -> "$" + i).toList())
-            + ", now(), (SELECT count(*) FROM chat_session WHERE status = 'InQueue') + 1) RETURNING chat_session_id";
+            + ", now(), (SELECT count(*) FROM chat_session WHERE status = 'InQueue') + 1, "
+            + newTypingTime(1) + ", " + newTypingTime(2) + ") RETURNING chat_session_id";
 
+    /** A new session's typing flag, when set, lasts the timeout (the last parameter) from now. */
+    private static String newTypingTime(int bit) {
+        return "CASE WHEN $" + (SavedChatSession.COLUMNS.indexOf("flags") + 1) + "::integer & " + bit + " = " + bit
+                + " THEN now() + $" + (SavedChatSession.COLUMNS.size() + 2) + "::integer * interval '1 second' END";
+    }
+
+
+    /** Flags as they read now: a typing flag whose time has passed is cleared (sql/V7__live_sessions.sql). */
+    static final String LIVE_FLAGS = "chat_session_live_flags(s.flags, s.customer_typing_until, s.user_typing_until)";
 
     private final SqlClient pool;
+    private final int typingTimeoutSeconds;
 
     public SessionStore(SqlClient pool) {
+        this(pool, 6);
+    }
+
+    /** @param typingTimeoutSeconds how long a typing flag lasts unless it is set again */
+    public SessionStore(SqlClient pool, int typingTimeoutSeconds) {
         this.pool = pool;
+        this.typingTimeoutSeconds = typingTimeoutSeconds;
+    }
+
+    /** The sessions' states (for session events), by id; a session that does not exist is absent. */
+    public Future<Map<Integer, SessionState>> states(java.util.Collection<Integer> ids) {
+        return pool.preparedQuery(SELECT_STATES).execute(Tuple.of(ids.toArray(Integer[]::new)))
+                .map(rows -> {
+                    Map<Integer, SessionState> states = new java.util.HashMap<>();
+                    rows.forEach(row -> states.put(row.getInteger(0), SessionState.from(row)));
+                    return states;
+                });
+    }
+
+    /** One session's state, empty when it does not exist. */
+    public Future<Optional<SessionState>> state(int id) {
+        return states(List.of(id)).map(found -> Optional.ofNullable(found.get(id)));
+    }
+
+    /**
+     * Sets or clears one party's typing flag ({@link chatapi.carrier.ChatSessionFlags#CUSTOMER_IS_TYPING} or
+     * {@link chatapi.carrier.ChatSessionFlags#USER_IS_TYPING}); false when the session does not exist.
+     */
+    public Future<Boolean> setTyping(int id, int flag, boolean typing) {
+        return pool.preparedQuery(UPDATE_TYPING).execute(Tuple.of(id, flag, typing, typingTimeoutSeconds))
+                .map(rows -> rows.size() > 0);
     }
 
     public Future<Optional<ChatSessionEntity>> findSession(int chatSessionId) {
@@ -123,9 +199,11 @@ public final class SessionStore {
         Future<RowSet<Row>> stored;
         if (id == 0) {
             values.add(SessionKeys.next());
+            values.add(typingTimeoutSeconds);
             stored = pool.preparedQuery(INSERT_SAVED_SESSION).execute(Tuple.tuple(values));
         } else {
             values.add(0, id);
+            values.add(typingTimeoutSeconds);
             stored = pool.preparedQuery(UPDATE_SESSION).execute(Tuple.tuple(values));
         }
         return stored.map(rows -> Rows.first(rows).map(row -> row.getInteger(0)))
@@ -142,6 +220,7 @@ public final class SessionStore {
             OffsetDateTime expected) {
         List<Object> values = session.values();
         values.add(0, session.id());
+        values.add(typingTimeoutSeconds);
         values.add(unmodifiedSince);
         values.add(expected);
         return pool.preparedQuery(UPDATE_SESSION_IF).execute(Tuple.tuple(values))
@@ -262,11 +341,15 @@ public final class SessionStore {
                 joins.append(" LEFT JOIN ").append(nested.table()).append(' ').append(nested.alias())
                         .append(" ON ").append(nested.alias()).append('.').append(nested.key().column())
                         .append(" = ").append(session.alias()).append('.').append(p.column());
+            } else if (p.kind() == Property.Kind.FLAGS) { // typing flags read as cleared once their time passed
+                columns.add(LIVE_FLAGS);
             } else {
                 columns.add(session.alias() + "." + p.column());
             }
         }
-        // After the carrier's columns, which CarrierWriter reads by position: when the session last changed.
+        // After the carrier's columns, which CarrierWriter reads by position: the flags as they read now (the
+        // ETag's) and when the session last changed.
+        columns.add(LIVE_FLAGS);
         columns.add(session.alias() + ".updated");
         return "SELECT " + columns + " FROM " + from + ' ' + session.alias() + joins;
     }
@@ -289,6 +372,8 @@ public final class SessionStore {
             values.add(value + " AS " + p.column());
         }
         values.add("now() AS updated");
+        values.add("NULL::timestamptz AS customer_typing_until");
+        values.add("NULL::timestamptz AS user_typing_until");
         return selectSessions(0, "(SELECT " + values + ")");
     }
 }

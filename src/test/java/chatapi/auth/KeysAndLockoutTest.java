@@ -84,11 +84,11 @@ class KeysAndLockoutTest {
             // A token of the right key for another audience: issued by a second signer with other settings.
             Tokens otherAudience = Tokens.create(vertx, chatapi.config.AppConfig.fromJson(configJson(ec)
                     .put("jwtAudience", "someone-else")).auth());
-            return Future.all(get(app, "Bearer " + app.tokens().sign("customer", 1, "visitor", 600)),
+            return Future.all(get(app, "Bearer " + app.tokens().sign("customer", 2, "visitor", 600)),
                             get(app, "Bearer " + otherAudience.sign("agent", null, "tje0", 600)))
                     .map(all -> {
                         ctx.verify(() -> {
-                            assertEquals(403, all.<Response>resultAt(0).status(), "a valid customer token: 403 on a session entity");
+                            assertEquals(403, all.<Response>resultAt(0).status(), "a valid token of another session's customer: 403 on session 1");
                             assertEquals(401, all.<Response>resultAt(1).status(), "wrong audience");
                         });
                         return all;

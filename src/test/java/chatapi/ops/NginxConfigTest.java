@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its compose host names swapped for loopback: what it lets through and what it keeps internal.
  */
 @ExtendWith(VertxExtension.class)
-@DisplayName("conf/nginx.conf in front of chat-api: /metrics stays internal under every spelling; the API passes")
+@DisplayName("conf/nginx.conf in front of chat-api: /metrics stays internal under every spelling; the API and event streams pass")
 class NginxConfigTest {
 
     @RegisterExtension
@@ -102,6 +102,30 @@ class NginxConfigTest {
                     assertEquals(200, answers.get(hidden.size() + 2).result().status());
                     ctx.completeNow();
                 })));
+    }
+
+    @Test
+    @DisplayName("an event stream passes through unbuffered: a message posted after it opened arrives through nginx")
+    void eventStreamsPassUnbuffered(Vertx vertx, VertxTestContext ctx) {
+        HttpClient client = vertx.createHttpClient();
+        int session = DB.newSession();
+        ready(client, System.nanoTime() + TimeUnit.SECONDS.toNanos(10))
+                .compose(v -> chatapi.support.EventStreamClient.open(vertx, port,
+                        "/api/v1/ChatSession/" + session + "/Messages", "Authorization", app.agentAuthorization()))
+                .compose(stream -> app.awaitCondition(() -> app.longPoll().streams() == 1, "stream open")
+                        .compose(v -> app.post("/api/v1/ChatSession/" + session + "/Messages",
+                                "{\"Message\":\"through nginx\",\"Type\":\"ToCustomer\"}"))
+                        .compose(posted -> stream.awaitEvents("message", 1).map(events -> {
+                            ctx.verify(() -> {
+                                assertEquals(200, stream.status());
+                                assertEquals("text/event-stream; charset=utf-8", stream.header("Content-Type"));
+                                assertEquals(posted.json(), events.get(0).json());
+                            });
+                            return stream;
+                        }))
+                        .compose(chatapi.support.EventStreamClient::close))
+                .eventually(client::close)
+                .onComplete(ctx.succeedingThenComplete());
     }
 
     /** Until nginx answers (it starts in a separate process), polled every 50 ms for at most 10 s. */

@@ -154,7 +154,8 @@ public final class TestApp implements BeforeAllCallback, AfterAllCallback {
         return awaitCondition(() -> longPoll().parked() == count, "parked == " + count);
     }
 
-    private Future<Void> awaitCondition(java.util.function.BooleanSupplier condition, String what) {
+    /** Completes once {@code condition} holds (checked every few milliseconds on the event loop); fails after 10 s. */
+    public Future<Void> awaitCondition(java.util.function.BooleanSupplier condition, String what) {
         Promise<Void> done = Promise.promise();
         long deadline = System.nanoTime() + 10_000_000_000L;
         context.runOnContext(v -> check(condition, what, deadline, done));

@@ -130,7 +130,10 @@ class WidgetPagesTest {
                     assertEquals(200, all.<TestApp.Response>resultAt(0).status());
                     assertEquals(200, all.<TestApp.Response>resultAt(1).status());
                     assertEquals(403, all.<TestApp.Response>resultAt(2).status(), "another session's messages");
-                    assertEquals(403, all.<TestApp.Response>resultAt(3).status(), "the session entity is for agents");
+                    TestApp.Response own = all.resultAt(3);
+                    assertEquals(200, own.status(), "a customer reads its own session's live state");
+                    assertEquals("InQueue", own.json().getString("Status"));
+                    assertNull(own.json().getValue("CustomerName"), "and nothing else of it");
                     ctx.completeNow();
                 })));
     }

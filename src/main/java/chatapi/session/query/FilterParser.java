@@ -131,7 +131,10 @@ final class FilterParser {
             return "s." + p.column() + (op.equals("=") ? " IS NULL" : " IS NOT NULL");
         }
         params.add(typed(p, value, valueAt));
-        return "s." + p.column() + " " + op + " $" + params.size();
+        // Flags as they read now (typing flags expire), as the entity writes them.
+        String column = p.kind() == Property.Kind.FLAGS
+                ? "chat_session_live_flags(s.flags, s.customer_typing_until, s.user_typing_until)" : "s." + p.column();
+        return column + " " + op + " $" + params.size();
     }
 
     /** A {@code not} or a parenthesis: at most {@link #MAX_DEPTH} deep, so that no input can exhaust the stack. */
