@@ -45,8 +45,9 @@ const browser = await chromium.launch({
 });
 const pageErrors = [];
 
-async function newPage(path) {
+async function newPage(path, { withoutEventSource = false } = {}) {
   const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 720, height: 720 } });
+  if (withoutEventSource) await context.addInitScript(() => { delete window.EventSource; });
   const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(`${path}: ${e.message}`));
   await page.goto(path);
@@ -64,6 +65,40 @@ async function exchange(from, to, text) {
   assert.ok(ms <= WITHIN_MS, `"${text}" took ${ms} ms`);
   await from.locator('#messages .message', { hasText: text }).waitFor({ timeout: WITHIN_MS });
   assert.equal(await from.inputValue('#text'), '', 'the sent text is cleared');
+}
+
+/** The API as an agent (tje0, Basic), from this script: what the console of the agent-side work will do. */
+async function api(method, path, body) {
+  const response = await fetch(`${BASE_URL}${path}`, {
+    method,
+    headers: { Authorization: `Basic ${Buffer.from('tje0:Tje0').toString('base64')}`, Accept: 'application/json',
+      ...(body === undefined ? {} : { 'Content-Type': 'application/merge-patch+json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
+  return response.status === 204 ? null : response.json();
+}
+
+/** Starts a chat on the customer's page; its session id. */
+async function startChat(page, name) {
+  await page.fill('#name', name);
+  await page.click('#start button');
+  await page.locator('#status[data-state="live"]').waitFor({ timeout: 5000 });
+  return Number(await page.textContent('#session-id'));
+}
+
+/** Waits (at most WITHIN_MS) until the page's #typing says `text`, or is hidden for null. */
+async function typingShows(page, text) {
+  if (text === null) {
+    await page.locator('#typing').waitFor({ state: 'hidden', timeout: WITHIN_MS });
+  } else {
+    await page.locator('#typing', { hasText: text }).waitFor({ state: 'visible', timeout: WITHIN_MS });
+  }
+}
+
+/** Waits until the customer's page shows its queue position as `position`. */
+function queuePosition(page, position) {
+  return page.locator(`#notice[data-kind="queue"][data-position="${position}"]`).waitFor({ timeout: WITHIN_MS });
 }
 
 /** A screenshot of the page's chat panel, under SCREENSHOTS. */
@@ -84,6 +119,9 @@ try {
   await customer.click('#start button');
   await customer.locator('#status[data-state="live"]').waitFor({ timeout: 5000 });
   assert.equal(await customer.textContent('#status'), 'Connected');
+  assert.equal(await customer.getAttribute('#conversation', 'data-transport'), 'event-stream');
+  await queuePosition(customer, 1);
+  assert.equal(await customer.textContent('#notice'), 'You are next in the queue.');
   const sessionId = Number(await customer.textContent('#session-id'));
   assert.ok(Number.isInteger(sessionId) && sessionId > 0, `session id ${sessionId}`);
   log(`@@session ${sessionId}`);
@@ -142,6 +180,55 @@ try {
   await customer.locator('#status[data-state="live"]').waitFor({ timeout: 5000 });
   await customer.locator('#messages .message').nth(expected.length - 1).waitFor({ timeout: 5000 });
   assert.deepEqual(await conversation(customer), expected.map((t, i) => `${i % 2 === 0 ? 'mine' : 'theirs'}: ${t}`));
+
+  log('- typing shows on the other side and clears (within 1 s each)');
+  await customer.fill('#text', 'Where is');
+  await typingShows(agent, 'The customer is typing…');
+  await customer.fill('#text', '');
+  await typingShows(agent, null);
+  await agent.fill('#text', 'Let me');
+  await typingShows(customer, 'The agent is typing…');
+  await agent.fill('#text', '');
+  await typingShows(customer, null);
+
+  log('- picked up: the agent joins; the queue moves 2 → 1 for the next visitors; a chat ends');
+  await api('POST', `/api/v1/ChatSession/${sessionId}/Pickup`);
+  await customer.locator('#agent', { hasText: 'Thomas J. Eriksen joined the chat.' }).waitFor({ timeout: WITHIN_MS });
+  await agent.locator('#session-status', { hasText: 'UserLast' }).waitFor({ timeout: WITHIN_MS });
+  assert.equal(await customer.isHidden('#notice'), true, 'no queue position once served');
+  const second = await newPage('/widget/');
+  const secondId = await startChat(second, 'Kari');
+  const third = await newPage('/widget/');
+  const thirdId = await startChat(third, 'Per');
+  await queuePosition(second, 1);
+  await queuePosition(third, 2);
+  await shot(third, 'customer-queue.png');
+  await api('POST', `/api/v1/ChatSession/${secondId}/Pickup`);
+  await queuePosition(third, 1);
+  await second.locator('#agent', { hasText: 'Thomas J. Eriksen joined the chat.' }).waitFor({ timeout: WITHIN_MS });
+  await api('PATCH', `/api/v1/ChatSession/${secondId}`, { Status: 'Closed' });
+  await second.locator('#notice[data-kind="ended"]', { hasText: 'This chat has ended.' }).waitFor({ timeout: WITHIN_MS });
+  assert.equal(await second.isHidden('#compose'), true, 'nothing more to send');
+  log(`@@session-closed ${secondId}`);
+
+  log('- without EventSource the page long-polls: messages, queue position and typing still arrive within 1 s');
+  const fallback = await newPage('/widget/', { withoutEventSource: true });
+  const fallbackId = await startChat(fallback, 'Nils');
+  assert.equal(await fallback.getAttribute('#conversation', 'data-transport'), 'long-poll');
+  await queuePosition(fallback, 2); // behind Per
+  await agent.fill('#session', String(fallbackId));
+  await agent.click('#open button');
+  await agent.locator('#customer', { hasText: 'Nils' }).waitFor({ timeout: 5000 });
+  await agent.locator('#status[data-state="live"]').waitFor({ timeout: 5000 });
+  await exchange(fallback, agent, 'Polling here');
+  await exchange(agent, fallback, 'Heard you');
+  await agent.fill('#text', 'Typing');
+  await typingShows(fallback, 'The agent is typing…');
+  await agent.fill('#text', '');
+  await typingShows(fallback, null);
+  await api('POST', `/api/v1/ChatSession/${thirdId}/Pickup`);
+  await queuePosition(fallback, 1);
+  log(`@@session-fallback ${fallbackId}`);
 
   assert.deepEqual(pageErrors, []);
   log('@@passed');

@@ -1,7 +1,9 @@
 // The agent's side of the reference widget. Signs in with POST /api/v1/Authenticate (Basic, once); the
 // server sets the HttpOnly SOTicket cookie and the XSRF-TOKEN cookie, and every later call echoes the
 // latter in an X-XSRF-TOKEN header (double submit), so the page never holds the password or the ticket.
-import { call, composer, MessageList, MessageStream, postMessage, showError, showState } from './chat.js';
+import {
+  call, composer, hasFlag, LiveSession, MessageList, postMessage, showError, showState, TypingSignal,
+} from './chat.js';
 
 const USER_KEY = 'chat-api.agent';
 const $ = (id) => document.getElementById(id);
@@ -9,6 +11,7 @@ const $ = (id) => document.getElementById(id);
 const list = new MessageList($('messages'), (m) => m.Type === 'ToCustomer');
 let stream = null;
 let sessionId = null;
+let typing = null;
 
 function cookie(name) {
   const found = document.cookie.split('; ').find((c) => c.startsWith(`${name}=`));
@@ -66,10 +69,18 @@ async function openSession(id) {
   $('topic').textContent = entity.TopicId;
   $('conversation').hidden = false;
   list.clear();
-  stream = new MessageStream({
+  typing = new TypingSignal({ sessionId: id, auth, flag: 'UserIsTyping' });
+  stream = new LiveSession({
     sessionId: id,
     auth,
     onMessages: (messages) => list.add(messages),
+    onSession: (s) => {
+      $('session-status').textContent = s.Status;
+      const customerTypes = hasFlag(s.Flags, 'CustomerIsTyping');
+      $('typing').textContent = customerTypes ? 'The customer is typing…' : '';
+      $('typing').hidden = !customerTypes;
+    },
+    onDeleted: () => showError($('open-error'), 'This chat was deleted.'),
     onState: (state, detail) => {
       showState($('status'), state, detail);
       if (state === 'stopped' && detail && detail.status === 401) signedOut('Your sign-in has expired; sign in again.');
@@ -108,6 +119,7 @@ composer({
   send: async (text) => {
     const stored = await postMessage(sessionId, auth, { Message: text, Type: 'ToCustomer', Author: $('agent-name').textContent });
     list.add([stored]);
+    typing.stopped();
   },
   failed: (error) => {
     if (error.status === 401) {
@@ -118,6 +130,8 @@ composer({
     return false;
   },
 });
+
+$('text').addEventListener('input', () => typing && typing.changed($('text').value));
 
 // A reload keeps the sign-in (the cookies outlive the page); the first call finds out whether it still holds.
 const user = sessionStorage.getItem(USER_KEY);

@@ -175,6 +175,196 @@ export class MessageStream {
   }
 }
 
+/**
+ * A live session: its messages and its session events (status, agent, queue position, typing). With
+ * EventSource, one Server-Sent Events stream carries both (the browser reconnects by itself and resumes with
+ * Last-Event-ID); without it, the long-poll loop above brings the messages and a second loop parks on the
+ * session's ETag (GET …?wait=25 with If-None-Match) for its state. Calls onMessages(array) as MessageStream
+ * does (ascending ids, never one twice), onSession(state) with {Status, Flags, QueuePosition, User:
+ * {AssociateId, FullName}|null, WhenStarted, WhenEnded}, onState like MessageStream, and onDeleted().
+ * `token` (a customer's) goes into the stream's URL as access_token, the only way an EventSource can send
+ * it; an agent's page needs none (its ticket cookie goes along).
+ */
+export class LiveSession {
+  constructor({ sessionId, auth, token, onMessages, onSession = () => {}, onState, onDeleted = () => {}, after = 0,
+    eventSource = globalThis.EventSource }) {
+    Object.assign(this, { sessionId, auth, token, onMessages, onSession, onState, onDeleted, after, eventSource });
+    this.running = false;
+    this.failures = 0;
+  }
+
+  /** Whether this page streams (EventSource) or long-polls. */
+  get streaming() {
+    return typeof this.eventSource === 'function';
+  }
+
+  start() {
+    if (this.running) return;
+    this.running = true;
+    if (this.streaming) {
+      this.open();
+      return;
+    }
+    this.poll = new MessageStream({
+      sessionId: this.sessionId, auth: this.auth, after: this.after, onState: this.onState,
+      onMessages: (messages) => {
+        this.after = messages[messages.length - 1].ChatMessageId;
+        this.onMessages(messages);
+      },
+    });
+    this.poll.start();
+    this.watch();
+  }
+
+  stop(error) {
+    if (!this.running) return;
+    this.running = false;
+    clearTimeout(this.reopenTimer);
+    if (this.source) this.source.close();
+    if (this.poll) this.poll.stop(error);
+    if (this.watcher) this.watcher.abort();
+    if (this.streaming) this.onState('stopped', error);
+  }
+
+  retryNow() {
+    if (this.poll) this.poll.retryNow();
+    if (this.source === null && this.running) {
+      clearTimeout(this.reopenTimer);
+      this.open();
+    }
+  }
+
+  open() {
+    this.onState(this.failures === 0 ? 'connecting' : 'reconnecting', { seconds: 1 });
+    let url = `/api/v1/ChatSession/${this.sessionId}/Messages?after=${this.after}`;
+    if (this.token) url += `&access_token=${encodeURIComponent(this.token)}`;
+    const source = new this.eventSource(url);
+    this.source = source;
+    source.onopen = () => {
+      this.failures = 0;
+      this.onState('live');
+    };
+    source.addEventListener('message', (e) => {
+      const m = JSON.parse(e.data);
+      if (m.ChatMessageId <= this.after) return; // already shown (a reconnect that overlapped)
+      this.after = m.ChatMessageId;
+      this.onMessages([m]);
+    });
+    source.addEventListener('session', (e) => this.onSession(JSON.parse(e.data)));
+    source.addEventListener('deleted', () => {
+      this.onDeleted();
+      this.stop();
+    });
+    source.onerror = () => {
+      if (!this.running) return;
+      if (source.readyState === 0) { // the browser reconnects by itself (retry: 1000), with Last-Event-ID
+        this.onState('reconnecting', { seconds: 1 });
+        return;
+      }
+      // Closed for good (an HTTP error: the server restarting, a lost credential): ask why, then reopen.
+      source.close();
+      this.source = null;
+      this.failures += 1;
+      this.diagnose();
+    };
+  }
+
+  /** After a stream was refused: stop for what retrying will not mend (401, 403, 404), else back off and reopen. */
+  async diagnose() {
+    try {
+      await call('GET', `/api/v1/ChatSession/${this.sessionId}?$select=ChatSessionId`, { auth: this.auth() });
+    } catch (e) {
+      if (e instanceof ApiError && !e.transient && e.status !== 0) {
+        this.stop(e);
+        return;
+      }
+    }
+    if (!this.running) return;
+    const delay = backoff(this.failures);
+    this.onState('reconnecting', { seconds: Math.ceil(delay / 1000) });
+    this.reopenTimer = setTimeout(() => this.running && this.open(), delay);
+  }
+
+  /** Without streams: parks on the session's ETag and reports each new state. */
+  async watch() {
+    let etag = null;
+    let failures = 0;
+    while (this.running) {
+      this.watcher = new AbortController();
+      const headers = { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest', ...this.auth() };
+      if (etag) headers['If-None-Match'] = etag;
+      try {
+        const response = await fetch(`/api/v1/ChatSession/${this.sessionId}?wait=${etag ? WAIT_SECONDS : 0}`,
+          { headers, credentials: 'same-origin', cache: 'no-store', signal: this.watcher.signal });
+        if (response.status === 200) {
+          etag = response.headers.get('ETag');
+          this.onSession(sessionState(await response.json()));
+        } else if (response.status !== 304) {
+          throw new ApiError(response.status);
+        }
+        failures = 0;
+      } catch (e) {
+        if (!this.running || e.name === 'AbortError') return;
+        failures += 1;
+        await new Promise((resolve) => { setTimeout(resolve, backoff(failures)); });
+      }
+    }
+  }
+}
+
+/** A session as GET answers it (an agent's entity or a customer's view) in the shape of a session event. */
+export function sessionState(s) {
+  return {
+    ChatSessionId: s.ChatSessionId, Status: s.Status, Flags: s.Flags, QueuePosition: s.QueuePosition ?? null,
+    User: s.User ? { AssociateId: s.User.AssociateId, FullName: s.User.FullName } : null,
+    WhenStarted: s.WhenStarted, WhenEnded: s.WhenEnded,
+  };
+}
+
+/** Whether a session's Flags (names, comma-separated) include one. */
+export function hasFlag(flags, name) {
+  return String(flags || '').split(',').map((f) => f.trim()).includes(name);
+}
+
+/** Statuses after which a chat is over. */
+export const ENDED = new Set(['Closed', 'Finished', 'ClosedFromQueue', 'Deleted', 'Invalid']);
+
+/**
+ * Tells the other side that this one is typing: at most one update per 2 s while the text box has text (the
+ * flag lasts 6 s on the server), and one "None" when it is emptied or the message is sent. Failures (a 429 at
+ * the rate limit, the network) are ignored: typing is a hint.
+ */
+export class TypingSignal {
+  constructor({ sessionId, auth, flag }) {
+    Object.assign(this, { sessionId, auth, flag });
+    this.typing = false;
+    this.sentAt = 0;
+  }
+
+  /** The text box changed. */
+  changed(text) {
+    if (!text.trim()) {
+      this.stopped();
+    } else if (!this.typing || Date.now() - this.sentAt >= 2000) {
+      this.send(this.flag);
+      this.typing = true;
+    }
+  }
+
+  /** The message was sent or the text cleared. */
+  stopped() {
+    if (!this.typing) return;
+    this.typing = false;
+    this.send('None');
+  }
+
+  send(flags) {
+    this.sentAt = Date.now();
+    call('PATCH', `/api/v1/ChatSession/${this.sessionId}`, { auth: this.auth(), body: { Flags: flags } })
+      .catch(() => {});
+  }
+}
+
 /** 0.5 s, 1 s, 2 s … up to 10 s, each between half and all of that (so that clients do not retry in step). */
 export function backoff(failures) {
   const ceiling = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (failures - 1));

@@ -1,11 +1,15 @@
-// The customer's side of the reference widget: start a chat (or resume one), then poll and post with a
-// customer token (Authorization: Bearer), which reaches nothing but this session's messages.
+// The customer's side of the reference widget: start a chat (or resume one), then follow it live and post
+// with a customer token (Authorization: Bearer), which reaches nothing but this session. Live means an
+// event stream (EventSource) where the browser has one, else the long-poll loops: the messages, the queue
+// position, the agent joining, the agent typing, and the end of the chat.
 //
 // Where the token comes from: in production, your site's backend creates the session and mints the token
 // (the `token` command's format) and opens this page as widget/#session=<id>&token=<token> (the fragment
 // never reaches a server log). In development, the start form asks the server's POST /dev/StartChat,
 // which exists only when devStartChat is on.
-import { call, composer, MessageList, MessageStream, postMessage, showError, showState } from './chat.js';
+import {
+  call, composer, ENDED, hasFlag, LiveSession, MessageList, postMessage, showError, showState, TypingSignal,
+} from './chat.js';
 
 const STORAGE_KEY = 'chat-api.widget';
 const $ = (id) => document.getElementById(id);
@@ -13,6 +17,8 @@ const $ = (id) => document.getElementById(id);
 const list = new MessageList($('messages'), (m) => m.Type === 'ToUser');
 let chat = null; // { sessionId, token, name }
 let stream = null;
+let typing = null;
+let agentName = null;
 
 function fromFragment() {
   const params = new URLSearchParams(location.hash.slice(1));
@@ -38,19 +44,53 @@ function open(started) {
   $('conversation').hidden = false;
   $('session-id').textContent = chat.sessionId;
   list.clear();
-  stream = new MessageStream({
+  agentName = null;
+  const auth = () => ({ Authorization: `Bearer ${chat.token}` });
+  typing = new TypingSignal({ sessionId: chat.sessionId, auth, flag: 'CustomerIsTyping' });
+  stream = new LiveSession({
     sessionId: chat.sessionId,
-    auth: () => ({ Authorization: `Bearer ${chat.token}` }),
+    auth,
+    token: chat.token,
     onMessages: (messages) => list.add(messages),
+    onSession: showSession,
+    onDeleted: () => end('This chat has ended.'),
     onState: (state, detail) => {
       showState($('status'), state, detail);
-      if (state === 'stopped' && detail && (detail.status === 401 || detail.status === 403)) {
+      if (state === 'stopped' && detail && (detail.status === 401 || detail.status === 403 || detail.status === 404)) {
         end('This chat has ended (its token is no longer valid).');
       }
     },
   });
+  $('conversation').dataset.transport = stream.streaming ? 'event-stream' : 'long-poll';
   stream.start();
   $('text').focus();
+}
+
+/** The session's state: the queue position while waiting, who joined, whether the agent types, the end. */
+function showSession(s) {
+  const notice = $('notice');
+  if (ENDED.has(s.Status) || s.WhenEnded) {
+    notice.textContent = 'This chat has ended.';
+    notice.dataset.kind = 'ended';
+    $('compose').hidden = true;
+  } else if (s.Status === 'InQueue' && s.QueuePosition) {
+    notice.textContent = s.QueuePosition === 1 ? 'You are next in the queue.'
+      : `You are number ${s.QueuePosition} in the queue.`;
+    notice.dataset.kind = 'queue';
+    notice.dataset.position = s.QueuePosition;
+  } else {
+    notice.textContent = '';
+    notice.dataset.kind = '';
+  }
+  notice.hidden = !notice.textContent;
+  if (s.User && s.User.FullName !== agentName) {
+    agentName = s.User.FullName;
+    $('agent').textContent = `${agentName} joined the chat.`;
+    $('agent').hidden = false;
+  }
+  const agentTypes = hasFlag(s.Flags, 'UserIsTyping');
+  $('typing').textContent = agentTypes ? `${agentName || 'The agent'} is typing…` : '';
+  $('typing').hidden = !agentTypes;
 }
 
 function end(reason) {
@@ -58,6 +98,8 @@ function end(reason) {
   $('compose').hidden = true;
   showError($('send-error'), reason);
 }
+
+$('text').addEventListener('input', () => typing && typing.changed($('text').value));
 
 $('start').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -86,7 +128,8 @@ composer({
   send: async (text) => {
     const stored = await postMessage(chat.sessionId, () => ({ Authorization: `Bearer ${chat.token}` }),
       { Message: text, Type: 'ToUser', Author: chat.name });
-    list.add([stored]); // shown now; the poll brings it too and it is not shown twice
+    list.add([stored]); // shown now; the stream brings it too and it is not shown twice
+    typing.stopped();
   },
   failed: () => {
     stream.retryNow(); // the connection may be down: do not wait out the back-off

@@ -45,7 +45,7 @@ class WidgetBrowserTest {
     }
 
     @Test
-    @DisplayName("a customer and an agent chat (each message within 1 s), both pages ride out a server restart, and the database holds the conversation in order")
+    @DisplayName("a customer and an agent chat over event streams (each message within 1 s), both pages ride out a server restart, typing shows both ways, the queue moves 2 → 1, a chat ends, a page without EventSource long-polls; the database holds it all")
     void customerAndAgentChat() throws Exception {
         String chromium = JsTests.chromium();
         Map<String, String> environment = Map.of("CHAT_DEV_START_CHAT", "true");
@@ -54,11 +54,17 @@ class WidgetBrowserTest {
         server.awaitReady();
 
         Integer sessionId = null;
+        Integer closedId = null;
+        Integer fallbackId = null;
         try (NodeScript script = NodeScript.start("widget.test.mjs", Map.of("BASE_URL", "http://127.0.0.1:" + port,
                 "CHROMIUM", chromium, "SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString()), 150)) {
             for (String line = script.readLine(); line != null; line = script.readLine()) {
                 if (line.startsWith("@@session ")) {
                     sessionId = Integer.valueOf(line.substring("@@session ".length()));
+                } else if (line.startsWith("@@session-closed ")) {
+                    closedId = Integer.valueOf(line.substring("@@session-closed ".length()));
+                } else if (line.startsWith("@@session-fallback ")) {
+                    fallbackId = Integer.valueOf(line.substring("@@session-fallback ".length()));
                 } else if (line.equals("@@stop-server")) {
                     assertEquals(0, server.stop(), "exit status after SIGTERM");
                     server.close();
@@ -77,10 +83,17 @@ class WidgetBrowserTest {
                 "ToUser|Ola Nordmann|Hello, my order has not arrived",
                 "ToCustomer|tje0|Sorry to hear that! Let me look it up.",
                 "ToUser|Ola Nordmann|Still there?",
-                "ToCustomer|tje0|Yes: it ships today."), messages(sessionId));
-        assertEquals("Ola Nordmann|ola@example.com|InQueue", session(sessionId));
+                "ToCustomer|tje0|Yes: it ships today.",
+                "Special|Thomas J. Eriksen|Welcome! An agent will be with you shortly."), messages(sessionId));
+        assertEquals("Ola Nordmann|ola@example.com|UserLast", session(sessionId));
+        assertNotNull(closedId, "the script named the session it closed");
+        assertEquals("Kari||Closed", session(closedId));
+        assertNotNull(fallbackId, "the script named the long-polling page's session");
+        assertEquals(List.of("ToUser|Nils|Polling here", "ToCustomer|tje0|Heard you"), messages(fallbackId));
+        assertEquals("0", DB.value("SELECT chat_session_live_flags(flags, customer_typing_until, user_typing_until)"
+                + " FROM chat_session WHERE chat_session_id = " + sessionId), "typing cleared");
         for (String shot : List.of("customer.png", "agent.png", "customer-reconnecting.png", "customer-after-restart.png",
-                "agent-after-restart.png")) {
+                "agent-after-restart.png", "customer-queue.png")) {
             assertTrue(Files.size(SCREENSHOTS.resolve(shot)) > 1000, shot);
         }
     }
