@@ -6,6 +6,9 @@
 //   wake    N pollers on N sessions run the widget loop while a writer commits messages at a rate;
 //           report wake latency from the writer's commit to the poller's receipt (P3)
 //   fanout  N waiters on one session, one message; report the time until the last has it (P4)
+//   streams N event streams (chat-api's SSE, or nchan's EventSource subscribers) over S sessions: held open
+//           (the harness measures memory), then rounds of one message to the first session (fan-out: the
+//           time until the last stream has it), then messages at a rate to random sessions (wake latency)
 //   sql     print the server's own statements (for pgbench: P6, P7)
 //   tokens  print a Lua table of each session's customer token (wrk's posts: P7)
 import io.vertx.core.Future;
@@ -49,6 +52,7 @@ public class LoadGen {
                 case "park" -> park();
                 case "wake" -> wake();
                 case "fanout" -> fanout();
+                case "streams" -> streams();
                 case "sql" -> sql();
                 case "tokens" -> tokens();
                 default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
@@ -86,6 +90,8 @@ public class LoadGen {
     }
 
     static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
+    /** Streams share sessions (many on one): agents' tokens, as for fanout. */
+    static volatile boolean sharedSessions;
 
     /**
      * The credential a poll carries, as the server ships (a customer parks at most 10 polls, an agent 500):
@@ -97,7 +103,7 @@ public class LoadGen {
         if (secret.isEmpty()) {
             return "Bearer " + arg("token", "");
         }
-        String key = mode.equals("fanout") ? "agent-" + index / 400 : "customer-" + session;
+        String key = mode.equals("fanout") || sharedSessions ? "agent-" + index / 400 : "customer-" + session;
         return TOKENS.computeIfAbsent(key, k -> "Bearer " + jwt(secret, k.startsWith("agent")
                 ? new JsonObject().put("role", "agent").put("sub", "bench-" + k)
                 : new JsonObject().put("role", "customer").put("chatSessionId", session).put("sub", "bench")));
@@ -446,6 +452,166 @@ public class LoadGen {
     static long lastId(Writer writer) throws Exception {
         return writer.sql.query("SELECT max(chat_message_id) FROM chat_message").execute()
                 .map(rows -> rows.iterator().next().getLong(0)).await(10, TimeUnit.SECONDS);
+    }
+
+    // --- streams (S1-S3) -----------------------------------------------------------------------------
+
+    /** One open event stream: the keys of the messages it received (chat: the id: line; nchan: data:), and when. */
+    static final class Stream {
+        final StringBuilder partial = new StringBuilder();
+        final Map<String, Long> received;
+        final AtomicLong count;
+
+        Stream(Map<String, Long> received, AtomicLong count) {
+            this.received = received;
+            this.count = count;
+        }
+
+        void chunk(Buffer chunk, long now) {
+            partial.append(chunk.toString(java.nio.charset.StandardCharsets.UTF_8));
+            int end;
+            while ((end = partial.indexOf("\n")) >= 0) {
+                String line = partial.substring(0, end);
+                partial.delete(0, end + 1);
+                String key = nchan() ? (line.startsWith("data: ") ? line.substring(6) : null)
+                        : (line.startsWith("id: ") ? line.substring(4) : null);
+                if (key != null) {
+                    received.merge(key, now, Math::max); // the last stream to get it
+                    count.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    static void streams() throws Exception {
+        int n = num("n", 1000);
+        int sessions = num("sessions", 1);
+        int firstSession = num("first-session", 1);
+        long after = Long.parseLong(arg("after", "2000000000"));
+        sharedSessions = sessions < n;
+        Vertx vertx = vertx();
+        HttpClient client = client(vertx, n + 8);
+        Map<String, Long> lastReceived = new ConcurrentHashMap<>();
+        AtomicLong deliveries = new AtomicLong();
+        AtomicInteger open = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        int perTick = Math.max(1, num("open-rate", 2000) / 100);
+        int[] opened = {0};
+        long started = System.nanoTime();
+        vertx.runOnContext(v -> vertx.setPeriodic(10, timer -> {
+            for (int k = 0; k < perTick && opened[0] < n; k++) {
+                int session = firstSession + opened[0] % sessions;
+                RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setTimeout(0)
+                        .addHeader("Accept", "text/event-stream");
+                if (nchan()) {
+                    o.setURI("/ev/s" + session);
+                } else {
+                    o.setURI("/api/v1/ChatSession/" + session + "/Messages?after=" + after)
+                            .addHeader("Authorization", authorization(session, opened[0]));
+                }
+                Stream stream = new Stream(lastReceived, deliveries);
+                opened[0]++;
+                client.request(o).compose(req -> req.send()).onSuccess(resp -> {
+                    if (resp.statusCode() != 200) {
+                        errors.incrementAndGet();
+                        return;
+                    }
+                    open.incrementAndGet();
+                    resp.handler(chunk -> {
+                        long now = System.nanoTime();
+                        stream.chunk(chunk, now);
+                    });
+                    resp.exceptionHandler(e -> errors.incrementAndGet());
+                }).onFailure(e -> errors.incrementAndGet());
+            }
+            if (opened[0] >= n) {
+                vertx.cancelTimer(timer);
+            }
+        }));
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (open.get() + errors.get() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        System.out.println("OPEN " + open.get() + " errors=" + errors.get() + " in "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+        System.out.flush();
+        Thread.sleep(num("hold", 0) * 1000L);
+        Writer writer = new Writer(vertx);
+        // Fan-out rounds: one message to the first session; the time until the last of its streams has it.
+        int streamsOnFirst = (n + sessions - 1) / sessions;
+        int rounds = num("rounds", 0);
+        int warmupRounds = num("warmup-rounds", 0);
+        List<Long> lasts = new ArrayList<>();
+        for (int round = 0; round < warmupRounds + rounds; round++) {
+            long before = deliveries.get();
+            Promise<Commit> committed = Promise.promise();
+            vertx.runOnContext(v -> writer.write(firstSession).onComplete(committed));
+            Commit commit = committed.future().await(10, TimeUnit.SECONDS);
+            long until = System.currentTimeMillis() + 30_000;
+            while (deliveries.get() - before < streamsOnFirst && System.currentTimeMillis() < until) {
+                Thread.sleep(1);
+            }
+            Long last = lastReceived.get(commit.key());
+            long lastMs = last == null ? -1 : Math.max(0, last - commit.nanos());
+            if (round >= warmupRounds) {
+                lasts.add(lastMs);
+            }
+            System.out.println("ROUND " + round + (round < warmupRounds ? " (warm-up)" : "") + " delivered="
+                    + (deliveries.get() - before) + " last_ms=" + ms(lastMs));
+            Thread.sleep(500);
+        }
+        if (!lasts.isEmpty()) {
+            lasts.sort(null);
+            System.out.println("RESULT mode=streams-fanout target=" + arg("target", "chat") + " n=" + n + " rounds="
+                    + rounds + " best_ms=" + ms(lasts.get(0)) + " median_ms=" + ms(lasts.get(lasts.size() / 2))
+                    + " worst_ms=" + ms(lasts.get(lasts.size() - 1)) + " errors=" + errors.get());
+        }
+        // Wake latency: messages at --rate to random sessions; from commit to the stream's receipt (one stream
+        // per session: --sessions equal to --n).
+        int seconds = num("seconds", 0);
+        if (seconds > 0) {
+            int rate = num("rate", 200);
+            long interval = 1_000_000_000L / rate;
+            Map<String, Long> committedAt = new ConcurrentHashMap<>();
+            int total = rate * seconds;
+            CountDownLatch done = new CountDownLatch(total);
+            long start = System.nanoTime();
+            for (int i = 0; i < total; i++) {
+                long wait = start + i * interval - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                int session = firstSession + ThreadLocalRandom.current().nextInt(sessions);
+                vertx.runOnContext(v -> writer.write(session).onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        committedAt.put(ar.result().key(), ar.result().nanos());
+                    } else {
+                        errors.incrementAndGet();
+                    }
+                    done.countDown();
+                }));
+            }
+            done.await(60, TimeUnit.SECONDS);
+            long until = System.currentTimeMillis() + 10_000;
+            while (!lastReceived.keySet().containsAll(committedAt.keySet()) && System.currentTimeMillis() < until) {
+                Thread.sleep(20);
+            }
+            List<Long> latencies = new ArrayList<>();
+            int missing = 0;
+            for (Map.Entry<String, Long> e : committedAt.entrySet()) {
+                Long got = lastReceived.get(e.getKey());
+                if (got == null) {
+                    missing++;
+                } else {
+                    latencies.add(Math.max(0, got - e.getValue()));
+                }
+            }
+            latencies.sort(null);
+            System.out.println("RESULT mode=streams-wake target=" + arg("target", "chat") + " n=" + n + " rate=" + rate
+                    + " messages=" + committedAt.size() + " missing=" + missing + " errors=" + errors.get()
+                    + " p50_ms=" + ms(pct(latencies, 0.50)) + " p99_ms=" + ms(pct(latencies, 0.99)));
+        }
+        vertx.close().await(10, TimeUnit.SECONDS);
     }
 
     // --- sql (P6, P7) --------------------------------------------------------------------------------

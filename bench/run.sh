@@ -22,10 +22,11 @@ export CHAT_JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 if [ "$MODE" = smoke ]; then # every step, small and short; P5's idle window (40 s with the stats delay) is skipped
   SESSIONS=500; MESSAGES_PER=10; PARK_NS="300"; HOLD=1; WAKE_N=200; WAKE_SECONDS=1; WARMUP=0; FAN_N=100; ROUNDS=1; FAN_WARMUP=0
-  IDLE_SECONDS=0; WRK_SECONDS=1; WRK_WARMUP=1; PG_SECONDS=1; CONC=8
+  IDLE_SECONDS=0; WRK_SECONDS=1; WRK_WARMUP=1; PG_SECONDS=1; CONC=8; SSE_N=200; SSE_WAKE_N=200
 else
   SESSIONS=10000; MESSAGES_PER=10; PARK_NS="1000 5000 10000 19000"; HOLD=5; WAKE_N=10000; WAKE_SECONDS=20; WARMUP=5
   FAN_N=1000; ROUNDS=5; FAN_WARMUP=3; IDLE_SECONDS=30; WRK_SECONDS=10; WRK_WARMUP=5; PG_SECONDS=10; CONC=16
+  SSE_N=5000; SSE_WAKE_N=5000
 fi
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -182,6 +183,52 @@ if [ "$NCHAN" = yes ]; then
   nfm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$(grep RESULT "$OUT/nchan-fanout.log" || echo)")
 fi
 row "P4 fan-out to $FAN_N waiters, last answered (median of $ROUNDS after $FAN_WARMUP warm-up rounds; best) | ${fm} ms (${fb}) | ${nfm} ms | | <= 25 ms"
+
+# --- S1, S2, S3: event streams (SSE) against nchan's EventSource subscribers ---------------------------
+# S1/S2: SSE_N streams on one session: memory per open stream (as P2), then fan-out rounds (as P4).
+sse_streams() { # target-args..., log -> runs the generator, measuring memory of pid $MEASURE once all are open
+  local log=$1; shift
+  rm -f "$log"
+  "${GEN[@]}" streams "$@" --hold "$HOLD" --rounds "$ROUNDS" --warmup-rounds "$FAN_WARMUP" >"$log" 2>&1 &
+  local gen=$!
+  until grep -q '^OPEN' "$log" 2>/dev/null; do kill -0 $gen 2>/dev/null || break; sleep 0.1; done
+  sleep 1
+  S_RSS=$(rss_kb "$MEASURE"); S_HEAP=$( [ "$MEASURE" = "$SERVER_PID" ] && heap_kb "$MEASURE" || echo 0)
+  wait $gen || true
+}
+MEASURE=$SERVER_PID; base_rss=$(rss_kb "$SERVER_PID"); base_heap=$(heap_kb "$SERVER_PID")
+sse_streams "$OUT/sse.log" --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$SSE_N" --sessions 1 --first-session 1 \
+    --after "$AFTER" --pgdatabase $DB
+s_open=$(sed -n 's/^OPEN \([0-9]*\).*/\1/p' "$OUT/sse.log")
+s_heap_per=$(( (S_HEAP - base_heap) * 1024 / SSE_N )); s_rss_per=$(( (S_RSS - base_rss) * 1024 / SSE_N ))
+sf=$(grep 'RESULT mode=streams-fanout' "$OUT/sse.log" || echo "RESULT failed")
+sfm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$sf"); sfb=$(sed -n 's/.* best_ms=\([0-9.]*\).*/\1/p' <<<"$sf")
+n_s_rss_per="-"; nsfm="-"; n_open="-"
+if [ "$NCHAN" = yes ]; then
+  MEASURE=$(nchan_worker); nbase=$(rss_kb "$MEASURE")
+  sse_streams "$OUT/nchan-sse.log" --target nchan --port $NCHAN_PORT --n "$SSE_N" --sessions 1 --first-session 1
+  n_open=$(sed -n 's/^OPEN \([0-9]*\).*/\1/p' "$OUT/nchan-sse.log")
+  n_s_rss_per=$(( (S_RSS - nbase) * 1024 / SSE_N ))
+  nsfm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$(grep 'RESULT mode=streams-fanout' "$OUT/nchan-sse.log" || echo)")
+fi
+ratio="-"; [ "$n_s_rss_per" != "-" ] && [ "$n_s_rss_per" -gt 0 ] && ratio=$(awk -v a=$s_rss_per -v b=$n_s_rss_per 'BEGIN{printf "%.2f", a/b}')
+row "S1 memory per open event stream at $SSE_N (open): heap after GC / RSS | ${s_heap_per} B / ${s_rss_per} B (${s_open}) | - / ${n_s_rss_per} B (${n_open}) | RSS ${ratio} | no more than a parked poll (P2)"
+fratio="-"; [ -n "$sfm" ] && [ "$nsfm" != "-" ] && [ -n "$nsfm" ] && fratio=$(awk -v a="$sfm" -v b="$nsfm" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')
+row "S2 fan-out to $SSE_N event streams on one session, last received (median of $ROUNDS after $FAN_WARMUP warm-up; best) | ${sfm} ms (${sfb}) | ${nsfm} ms | ${fratio} | <= 1.5x nchan"
+# S3: one stream per session, messages at 200/s to random sessions: wake latency from commit to receipt.
+"${GEN[@]}" streams --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$SSE_WAKE_N" --sessions "$SSE_WAKE_N" --first-session 3 \
+    --after "$AFTER" --pgdatabase $DB --rate 200 --seconds "$WAKE_SECONDS" >"$OUT/sse-wake.log" 2>&1 || true
+sw=$(grep 'RESULT mode=streams-wake' "$OUT/sse-wake.log" || echo "RESULT failed")
+sw50=$(sed -n 's/.* p50_ms=\([0-9.]*\).*/\1/p' <<<"$sw"); sw99=$(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' <<<"$sw")
+swm=$(sed -n 's/.* missing=\([0-9]*\).*/\1/p' <<<"$sw")
+nsw50="-"; nsw99="-"
+if [ "$NCHAN" = yes ]; then
+  "${GEN[@]}" streams --target nchan --port $NCHAN_PORT --n "$SSE_WAKE_N" --sessions "$SSE_WAKE_N" --first-session 3 \
+      --rate 200 --seconds "$WAKE_SECONDS" >"$OUT/nchan-sse-wake.log" 2>&1 || true
+  nsw=$(grep 'RESULT mode=streams-wake' "$OUT/nchan-sse-wake.log" || echo)
+  nsw50=$(sed -n 's/.* p50_ms=\([0-9.]*\).*/\1/p' <<<"$nsw"); nsw99=$(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' <<<"$nsw")
+fi
+row "S3 stream wake latency, $SSE_WAKE_N streams on as many sessions, 200 msg/s: p50 / p99 (missing) | ${sw50} / ${sw99} ms (${swm}) | ${nsw50} / ${nsw99} ms | | as P3"
 
 # --- P6, P7: request rates against pgbench ---------------------------------------------------------
 SQLDIR="$OUT/sql"; mkdir -p "$SQLDIR"
