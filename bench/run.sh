@@ -102,10 +102,17 @@ row "P8 start to ready (migrated db / fresh db) | ${P8} ms / ${P8_FRESH} ms | | 
 
 # --- nchan ----------------------------------------------------------------------------------------
 NCHAN=no
-if command -v nginx >/dev/null && [ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then
-  NGINX_DIR=$(mktemp -d); mkdir -p "$NGINX_DIR/logs"
+start_nchan() {
   nginx -p "$NGINX_DIR" -c "$PWD/bench/nchan.conf" && NCHAN=yes
   until curl -fsS "http://127.0.0.1:$NCHAN_PORT/nchan_status" >/dev/null 2>&1; do sleep 0.05; done
+}
+stop_nchan() {
+  local pid; pid=$(cat "$NGINX_DIR/logs/nginx.pid"); kill "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+}
+if command -v nginx >/dev/null && [ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then
+  NGINX_DIR=$(mktemp -d); mkdir -p "$NGINX_DIR/logs"
+  start_nchan
 fi
 nchan_worker() { pgrep -P "$(cat "$NGINX_DIR/logs/nginx.pid")" | head -n 1; }
 
@@ -196,6 +203,9 @@ sse_streams() { # target-args..., log -> runs the generator, measuring memory of
   S_RSS=$(rss_kb "$MEASURE"); S_HEAP=$( [ "$MEASURE" = "$SERVER_PID" ] && heap_kb "$MEASURE" || echo 0)
   wait $gen || true
 }
+# Both sides start afresh, so that memory the earlier figures left resident does not hide the streams' own.
+stop_server; start_server
+[ "$NCHAN" = yes ] && { stop_nchan; start_nchan; }
 MEASURE=$SERVER_PID; base_rss=$(rss_kb "$SERVER_PID"); base_heap=$(heap_kb "$SERVER_PID")
 sse_streams "$OUT/sse.log" --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$SSE_N" --sessions 1 --first-session 1 \
     --after "$AFTER" --pgdatabase $DB

@@ -9,10 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 
 /**
- * One open {@code text/event-stream} of a session's messages (and, later, its session events). It is fed only
- * from {@link ParkedPolls}' home context, in order, through its own event loop, where all its state lives:
- * {@link #after} only grows, every message is written once and in id order. Its headers go out with the first
- * offer, which tells that the session exists; before that, a deleted session fails the request (404).
+ * One open {@code text/event-stream} of a session's messages and session events. All its state lives on its own
+ * event loop: {@link #after} only grows, every message is written once and in id order. It first catches up
+ * with its own reads (a page at a time, on the request's connection pool: one client far behind costs the
+ * shared wake-up nothing), its headers going out with the first, which also tells that the session exists
+ * (else 404); then it {@link #joined joins} the wake-up of {@link ParkedPolls}' home context, which feeds it in
+ * order through its event loop.
  *
  * <p>It ends exactly once ({@link #finish()}): when the client leaves, when its credential expires, when the
  * session is deleted ({@code event: deleted}), on SIGTERM (after a comment), or when the client stops reading
@@ -30,11 +32,14 @@ final class EventStream {
     final ZoneId zone;
     /** The last message id written (or the one the client said it had): read by the home context. */
     volatile int after;
+    /** Caught up: from now on fed by the home context's wake-up (which ignores it before). */
+    volatile boolean joined;
     private final RoutingContext ctx;
     private final Context context;
     private final ParkedPolls polls;
     private final long heartbeatMs;
     private final long expiresAtMs;
+    private final java.util.function.IntFunction<io.vertx.core.Future<java.util.Optional<chatapi.message.MessageStore.Page>>> reader;
     // Confined to the stream's context.
     private boolean started;
     private boolean ended;
@@ -44,7 +49,9 @@ final class EventStream {
     private long timerId = -1;
 
     EventStream(ParkedPolls polls, RoutingContext ctx, Context context, int chatSessionId, int after, ZoneId zone,
-            Object quota, long heartbeatMs, long expiresAtMs) {
+            Object quota, long heartbeatMs, long expiresAtMs,
+            java.util.function.IntFunction<io.vertx.core.Future<java.util.Optional<chatapi.message.MessageStore.Page>>> reader) {
+        this.reader = reader;
         this.polls = polls;
         this.ctx = ctx;
         this.context = context;
@@ -54,6 +61,45 @@ final class EventStream {
         this.quota = quota;
         this.heartbeatMs = heartbeatMs;
         this.expiresAtMs = expiresAtMs;
+    }
+
+    /**
+     * Reads the next page after {@link #after} and writes it; again while pages come back full; then joins the
+     * wake-up and asks it for one read, which covers whatever was committed since the last page. Runs on the
+     * stream's context.
+     */
+    void catchUp() {
+        reader.apply(after).onComplete(read -> {
+            if (ended) {
+                return;
+            }
+            if (read.failed()) {
+                fail(read.cause());
+                return;
+            }
+            if (read.result().isEmpty()) { // the session does not exist (or was just deleted)
+                deleted(ParkedPolls.deletedEvent(chatSessionId));
+                return;
+            }
+            chatapi.message.MessageStore.Page page = read.result().get();
+            Frames frames;
+            try {
+                frames = ParkedPolls.frames(page.messages(), zone);
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            }
+            offerFrames(frames);
+            if (ended) {
+                return;
+            }
+            if (page.full()) {
+                catchUp();
+            } else {
+                joined = true;
+                polls.fetch(chatSessionId);
+            }
+        });
     }
 
     /** Called on the home context: runs {@code what} on this stream's own event loop. */
@@ -75,23 +121,40 @@ final class EventStream {
             polls.fetch(chatSessionId);
             return;
         }
+        offerFrames(frames);
+        if (full && !ended) { // more may follow the page's last message
+            polls.fetch(chatSessionId);
+        }
+    }
+
+    /** Writes the frames newer than {@link #after} (opening the stream first if it has not opened). */
+    private void offerFrames(Frames frames) {
         if (!started) {
             start();
         }
-        HttpServerResponse response = ctx.response();
         int written = 0;
-        for (int i = 0; i < frames.ids().length; i++) {
+        for (int i = 0; i < frames.ids().length && !ended; i++) {
             if (frames.ids()[i] > after) {
-                response.write(frames.frames()[i]);
                 after = frames.ids()[i];
                 written++;
+                write(frames.frames()[i]);
             }
         }
         polls.countStreamed(written);
-        if (full) { // more may follow the page's last message
-            polls.fetch(chatSessionId);
+    }
+
+    /**
+     * Writes to the client; one that does not read, so that its connection's write queue fills, is disconnected
+     * (an EventSource reconnects and resumes) rather than buffered for.
+     */
+    private void write(Buffer data) {
+        HttpServerResponse response = ctx.response();
+        if (response.closed()) {
+            finish();
+            return;
         }
-        if (response.writeQueueFull()) { // the client does not read: let it reconnect rather than buffer for it
+        response.write(data);
+        if (response.writeQueueFull()) {
             close(null);
         }
     }
@@ -104,11 +167,11 @@ final class EventStream {
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no")
                 .write(OPENING);
-        if (state != null) {
-            ctx.response().write(state);
-            stateWritten = true;
-        }
         armTimer();
+        if (state != null) {
+            stateWritten = true;
+            write(state);
+        }
     }
 
     /**
@@ -121,8 +184,8 @@ final class EventStream {
         }
         state = frame;
         if (started) {
-            ctx.response().write(frame);
             stateWritten = true;
+            write(frame);
         }
     }
 
@@ -138,8 +201,10 @@ final class EventStream {
             if (expires) {
                 close(EXPIRED);
             } else {
-                ctx.response().write(KEEP_ALIVE);
-                armTimer();
+                write(KEEP_ALIVE);
+                if (!ended) {
+                    armTimer();
+                }
             }
         });
     }

@@ -49,16 +49,23 @@ public final class NotificationListener {
         subscriber.channel(SESSION_CHANNEL).handler(this::onSessionNotification)
                 .subscribeHandler(v -> {
                     sessionsSubscribed = true;
-                    longPoll.resubscribed();
+                    bothSubscribed();
                 });
         subscriber.channel(CHANNEL)
                 .handler(this::onNotification)
                 .subscribeHandler(v -> {
                     subscribed = true;
-                    LOG.info("Listening on channels {} and {}", CHANNEL, SESSION_CHANNEL);
-                    longPoll.resubscribed();
+                    bothSubscribed();
                 });
         return subscriber.connect();
+    }
+
+    /** Once both channels are listened to (again): what was notified while away is looked at, once. */
+    private void bothSubscribed() {
+        if (subscribed && sessionsSubscribed) {
+            LOG.info("Listening on channels {} and {}", CHANNEL, SESSION_CHANNEL);
+            longPoll.resubscribed();
+        }
     }
 
     /** True while the LISTEN connection is up and subscribed. */

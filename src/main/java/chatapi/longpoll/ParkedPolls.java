@@ -164,17 +164,22 @@ public final class ParkedPolls implements Parking, Watching {
         ParkedPoll waiter = new ParkedPoll(this, ctx, Vertx.currentContext(), chatSessionId, after, quota);
         waiters.add(chatSessionId, waiter);
         ctx.response().closeHandler(v -> waiter.disconnected());
+        if (ctx.response().closed()) { // gone while its credentials were checked: a close handler set now never runs
+            waiter.disconnected();
+            return waiter;
+        }
         waiter.armTimer(timeoutMs);
         return waiter;
     }
 
     /**
-     * Opens an event stream: registered like a parked request (and counted with them), then fetched by the
-     * home context like a woken session, which tells whether the session exists and sends what is newer than
-     * {@code after}.
+     * Opens an event stream: registered like a parked request (and counted with them); it catches up with its
+     * own reads and then joins the wake-up. Its session's state is read by the home context for its first
+     * session event.
      */
     @Override
-    public void stream(RoutingContext ctx, int chatSessionId, int after, long expiresAtMs) {
+    public void stream(RoutingContext ctx, int chatSessionId, int after, long expiresAtMs,
+            java.util.function.IntFunction<io.vertx.core.Future<java.util.Optional<MessageStore.Page>>> reader) {
         if (draining) {
             ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
                     .putHeader("Cache-Control", "no-cache").end(EventStream.STOPPING);
@@ -184,10 +189,14 @@ public final class ParkedPolls implements Parking, Watching {
         streaming.incrementAndGet();
         streamsOpened.increment();
         EventStream stream = new EventStream(this, ctx, Vertx.currentContext(), chatSessionId, after,
-                chatapi.http.Representation.of(ctx).zone(), quota, heartbeatMs, expiresAtMs);
+                chatapi.http.Representation.of(ctx).zone(), quota, heartbeatMs, expiresAtMs, reader);
         streams.add(chatSessionId, stream);
         ctx.response().closeHandler(v -> stream.disconnected());
-        fetch(chatSessionId);
+        if (ctx.response().closed()) { // gone while its credentials were checked: a close handler set now never runs
+            stream.disconnected();
+            return;
+        }
+        stream.catchUp();
         fetchState(chatSessionId);
     }
 
@@ -236,7 +245,12 @@ public final class ParkedPolls implements Parking, Watching {
         SessionWait wait = new SessionWait(this, Vertx.currentContext(), chatSessionId, etags, agent, quota, done);
         sessionWaits.add(chatSessionId, wait);
         ctx.response().closeHandler(v -> wait.cancel());
+        if (ctx.response().closed()) { // gone while its credentials were checked: a close handler set now never runs
+            wait.cancel();
+            return wait;
+        }
         wait.armTimer(timeoutMs);
+        fetchState(chatSessionId); // so that a typing flag's expiry is timed here too
         return wait;
     }
 
@@ -500,7 +514,7 @@ public final class ParkedPolls implements Parking, Watching {
             writtenAt.put(sessionId, entry.getValue());
             it.remove();
             java.util.stream.IntStream.concat(waiters.values(sessionId).stream().mapToInt(w -> w.after),
-                            streams.values(sessionId).stream().mapToInt(s -> s.after)).min()
+                            streams.values(sessionId).stream().filter(s -> s.joined).mapToInt(s -> s.after)).min()
                     .ifPresent(min -> batch.put(sessionId, min));
         }
         return batch;
@@ -532,7 +546,7 @@ public final class ParkedPolls implements Parking, Watching {
             for (ParkedPoll w : waiters.values(sessionId)) {
                 w.fail(ApiException.notFound("session.notFound", sessionId));
             }
-            Buffer deleted = Buffer.buffer("event: deleted\ndata: {\"ChatSessionId\":" + sessionId + "}\n\n");
+            Buffer deleted = deletedEvent(sessionId);
             streams.values(sessionId).forEach(s -> s.onContext(() -> s.deleted(deleted)));
             return;
         }
@@ -569,8 +583,8 @@ public final class ParkedPolls implements Parking, Watching {
      * {@code after}, on its own event loop.
      */
     private void offerToStreams(int sessionId, List<ChatMessage> page, boolean full, int queriedAfter) {
-        List<EventStream> open = streams.values(sessionId);
-        if (open.isEmpty()) {
+        List<EventStream> open = streams.values(sessionId).stream().filter(s -> s.joined).toList();
+        if (open.isEmpty()) { // a stream still catching up reads for itself
             return;
         }
         Map<java.time.ZoneId, EventStream.Frames> framesByZone = new HashMap<>();
@@ -586,7 +600,13 @@ public final class ParkedPolls implements Parking, Watching {
         }
     }
 
-    private static EventStream.Frames frames(List<ChatMessage> page, java.time.ZoneId zone) {
+    /** {@code event: deleted} for the session. */
+    static Buffer deletedEvent(int sessionId) {
+        return Buffer.buffer("event: deleted\ndata: {\"ChatSessionId\":" + sessionId + "}\n\n");
+    }
+
+    /** The messages as {@code id:}/{@code event: message}/{@code data:} frames in one zone. */
+    static EventStream.Frames frames(List<ChatMessage> page, java.time.ZoneId zone) {
         int[] ids = new int[page.size()];
         Buffer[] frames = new Buffer[page.size()];
         chatapi.http.Representation json = new chatapi.http.Representation(chatapi.http.Representation.Format.JSON,

@@ -121,6 +121,16 @@ public final class MessageStore {
                 .map(MessageStore::messages);
     }
 
+    /** A page of messages, and whether it is full (more may follow its last message). */
+    public record Page(List<ChatMessage> messages, boolean full) {
+    }
+
+    /** As {@link #messagesAfter(int, int)}, telling whether the page is full. */
+    public Future<Optional<Page>> page(int chatSessionId, int after) {
+        return messagesAfter(chatSessionId, after).map(found -> found.map(messages -> new Page(messages,
+                messages.size() >= maxMessages || !messages.isEmpty() && textOf(messages) >= MAX_ANSWER_TEXT_BYTES)));
+    }
+
     /** Most messages and text a transcript holds: a long history costs bounded memory even there. */
     static final int TRANSCRIPT_MESSAGES = 10_000;
     static final int TRANSCRIPT_TEXT_BYTES = 8 << 20;

@@ -48,7 +48,7 @@ public final class MessagesHandler {
                     : Params.int32("Last-Event-ID", lastEventId.trim(), 0);
             long expiry = untilExpiry(ctx);
             parking.stream(ctx, id, from, expiry == Long.MAX_VALUE ? Long.MAX_VALUE
-                    : System.currentTimeMillis() + expiry);
+                    : System.currentTimeMillis() + expiry, since -> store.page(id, since));
             return;
         }
         Parking.Parked waiter = rawAfter == null || waitMs == 0 ? null : parking.park(ctx, id, after, waitMs);

@@ -19,15 +19,17 @@ public interface Parking {
 
     /**
      * Opens a Server-Sent Events stream of the session's messages newer than {@code after}: registered before
-     * anything is read, so that nothing committed from now on is missed; the stream's headers go out once the
-     * session is known to exist (else the request fails 404). While the server drains, the stream opens and
-     * ends at once (the client reconnects elsewhere). Throws as {@link #park} does at the caps, which count
-     * streams and parked requests together.
+     * anything is read, so that nothing committed from now on is missed. The stream catches up with its own
+     * reads ({@code reader}, a page after an id; empty when the session does not exist: the request fails 404),
+     * its headers going out with the first, and joins the shared wake-up once it has caught up. While the
+     * server drains, the stream opens and ends at once (the client reconnects elsewhere). Throws as
+     * {@link #park} does at the caps, which count streams and parked requests together.
      *
      * @param expiresAtMs when the caller's credential expires (epoch milliseconds; the stream ends then), or
      *                    {@link Long#MAX_VALUE}
      */
-    void stream(RoutingContext ctx, int chatSessionId, int after, long expiresAtMs);
+    void stream(RoutingContext ctx, int chatSessionId, int after, long expiresAtMs,
+            java.util.function.IntFunction<io.vertx.core.Future<java.util.Optional<MessageStore.Page>>> reader);
 
     /** A parked request. It ends once: with messages, a failure, its timeout or its client leaving. */
     interface Parked {

@@ -65,8 +65,10 @@ public final class ChatSessionHandler {
                 : watching.watch(ctx, id, known, agent, waitMs, changed -> {
                     if (changed) {
                         readAndSend(ctx, id, agent, select, null, null);
-                    } else {
+                    } else if (lastTag[0] != null) {
                         notModified(ctx, lastTag[0]);
+                    } else { // the wait ended before the first read did: answer from a read of its own
+                        readAndSend(ctx, id, agent, select, known, tag -> true);
                     }
                 });
         readAndSend(ctx, id, agent, select, known, tag -> {

@@ -60,6 +60,33 @@ class MigrationsTest {
     }
 
     @Test
+    @Order(10)
+    @DisplayName("the triggers that list chat_session's columns list every one: typing-only updates keep `updated`, a posted message's update notifies only on chat_message")
+    void triggerColumnListsAreComplete() throws SQLException {
+        Migrations.migrate(DB.config());
+        List<String> columns = new ArrayList<>();
+        try (Connection c = DB.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT column_name FROM information_schema.columns"
+                     + " WHERE table_name = 'chat_session' ORDER BY ordinal_position")) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        }
+        assertMentionsAllBut("chat_session_touch", columns,
+                List.of("flags", "customer_typing_until", "user_typing_until", "updated"));
+        assertMentionsAllBut("chat_session_change_notify", columns,
+                List.of("first_message", "last_message", "when_idle", "updated"));
+    }
+
+    private static void assertMentionsAllBut(String trigger, List<String> columns, List<String> left) {
+        String definition = DB.value("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = '" + trigger + "'");
+        for (String column : columns) {
+            boolean mentioned = java.util.regex.Pattern.compile("\\bold\\." + column + "\\b").matcher(definition).find();
+            assertEquals(!left.contains(column), mentioned, trigger + " and column " + column + ": " + definition);
+        }
+    }
+
+    @Test
     @Order(2)
     @DisplayName("loading the demo data again changes no row and moves no sequence")
     void demoDataIsIdempotent() throws SQLException {

@@ -31,11 +31,11 @@ class EventStreamTest {
     @Order(1)
     static final TestDatabase DB = new TestDatabase();
 
-    /** A one-second heartbeat, so that the test sees one without waiting 15 s; two streams per customer. */
+    /** A one-second heartbeat, so that the test sees one without waiting 15 s; two streams per customer; pages of 50. */
     @RegisterExtension
     @Order(2)
     static final TestApp app = TestApp.on(DB, json -> json.put("sseHeartbeatSeconds", 1)
-            .put("maxParkedPerCustomer", 2));
+            .put("maxParkedPerCustomer", 2).put("maxMessagesPerAnswer", 50));
 
     static Vertx vertx;
 
@@ -105,6 +105,28 @@ class EventStreamTest {
                             }))
                             .compose(EventStreamClient::close);
                 })))
+                .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("a stream far behind catches up page by page (pages of 50 here) with every message once, in order, then goes on live")
+    void catchUpManyPages(VertxTestContext ctx) {
+        int session = DB.newSession();
+        DB.execute("INSERT INTO chat_message (chat_session_id, message) SELECT " + session
+                + ", 'old ' || g FROM generate_series(1, 175) g");
+        open(messages(session) + "?after=0").compose(stream -> stream.awaitEvents("message", 175)
+                        .compose(caughtUp -> post(session, "new"))
+                        .compose(id -> stream.awaitEvents("message", 176).map(events -> {
+                            ctx.verify(() -> {
+                                List<Integer> ids = eventIds(events);
+                                assertEquals(176, ids.size());
+                                assertEquals(ids.stream().sorted().distinct().toList(), ids, "ascending, each once");
+                                assertEquals(id, ids.get(175));
+                                assertEquals("old 1", events.get(0).json().getString("Message"));
+                            });
+                            return stream;
+                        }))
+                        .compose(EventStreamClient::close))
                 .onComplete(ctx.succeedingThenComplete());
     }
 

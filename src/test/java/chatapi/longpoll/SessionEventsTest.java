@@ -203,6 +203,66 @@ class SessionEventsTest {
     }
 
     @Test
+    @DisplayName("typing is not a change for If-Unmodified-Since or Last-Modified: an agent's conditional write after a customer typed succeeds")
+    void typingKeepsLastModified(VertxTestContext ctx) {
+        int session = DB.newSession();
+        String customer = app.customerAuthorization(session);
+        app.get(BASE + session).compose(before -> patch(session, "{\"Flags\":\"CustomerIsTyping\"}", customer)
+                .compose(typed -> app.get(BASE + session))
+                .compose(after -> {
+                    ctx.verify(() -> {
+                        assertEquals(before.header("Last-Modified"), after.header("Last-Modified"));
+                        assertEquals(before.json().getString("WhenIdle"), after.json().getString("WhenIdle"));
+                        assertNotEquals(before.header("ETag"), after.header("ETag"), "the flags did change");
+                    });
+                    return app.request(HttpMethod.PATCH, BASE + session, Buffer.buffer("{\"CustomerName\":\"Anna\"}"),
+                            "Content-Type", "application/merge-patch+json", "If-Unmodified-Since",
+                            before.header("Last-Modified"));
+                }))
+                .map(written -> {
+                    ctx.verify(() -> {
+                        assertEquals(200, written.status(), written.body().toString());
+                        assertEquals("Anna", DB.value("SELECT customer_name FROM chat_session WHERE chat_session_id = " + session));
+                    });
+                    return written;
+                })
+                .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("a waiting GET wakes for a change no session event shows (an agent's PUT of CustomerName) and for a typing flag expiring")
+    void waitsWakeForEveryChange(VertxTestContext ctx) {
+        int session = DB.newSession();
+        String customer = app.customerAuthorization(session);
+        app.get(BASE + session).compose(first -> {
+            Future<Response> waiting = app.get(BASE + session + "?wait=20", "If-None-Match", first.header("ETag"));
+            return app.awaitParked(1)
+                    .compose(v -> app.request(HttpMethod.PATCH, BASE + session, Buffer.buffer("{\"CustomerName\":\"Bo\"}"),
+                            "Content-Type", "application/merge-patch+json"))
+                    .compose(patched -> waiting);
+        }).compose(renamed -> {
+            ctx.verify(() -> {
+                assertEquals(200, renamed.status());
+                assertEquals("Bo", renamed.json().getString("CustomerName"));
+            });
+            // The agent types; the customer waits on what it sees; nobody clears it: the expiry wakes the wait.
+            return patch(session, "{\"Flags\":\"UserIsTyping\"}", tje0())
+                    .compose(typed -> app.get(BASE + session, "Authorization", customer))
+                    .compose(typing -> {
+                        ctx.verify(() -> assertEquals("UserIsTyping", typing.json().getString("Flags")));
+                        return app.get(BASE + session + "?wait=20", "Authorization", customer, "If-None-Match",
+                                typing.header("ETag"));
+                    });
+        }).map(expired -> {
+            ctx.verify(() -> {
+                assertEquals(200, expired.status());
+                assertEquals("None", expired.json().getString("Flags"));
+            });
+            return expired;
+        }).onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
     @DisplayName("GET sends an ETag; If-None-Match answers 304; with wait=S it parks until the session changes (200, new ETag)")
     void etagLongPoll(VertxTestContext ctx) {
         int session = DB.newSession();
