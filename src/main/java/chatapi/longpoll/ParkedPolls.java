@@ -59,6 +59,7 @@ public final class ParkedPolls implements Parking, Watching {
     private final AtomicInteger parked = new AtomicInteger();
     private final AtomicInteger streaming = new AtomicInteger();
     private final LongAdder streamsOpened = new LongAdder();
+    private final LongAdder parks = new LongAdder();
     private final LongAdder streamed = new LongAdder();
     private final LongAdder wakeups = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
@@ -122,6 +123,8 @@ public final class ParkedPolls implements Parking, Watching {
     private void bindMeters(MeterRegistry meters) {
         Gauge.builder("chat_longpoll_parked", this, ParkedPolls::parked)
                 .description("Requests parked right now on this instance").register(meters);
+        FunctionCounter.builder("chat_longpoll_parks", this, ParkedPolls::parks)
+                .description("Requests parked so far (long-polls)").register(meters);
         FunctionCounter.builder("chat_longpoll_wakeups", this, ParkedPolls::wakeups)
                 .description("Parked requests answered because a message arrived").register(meters);
         FunctionCounter.builder("chat_longpoll_timeouts", this, ParkedPolls::timeouts)
@@ -135,7 +138,7 @@ public final class ParkedPolls implements Parking, Watching {
                 .register(meters);
         Gauge.builder("chat_sse_streams", this, ParkedPolls::streams)
                 .description("Event streams open right now on this instance").register(meters);
-        FunctionCounter.builder("chat_sse_opened", this, p -> p.streamsOpened.sum())
+        FunctionCounter.builder("chat_sse_opened", this, ParkedPolls::streamsOpened)
                 .description("Event streams opened").register(meters);
         FunctionCounter.builder("chat_sse_messages", this, p -> p.streamed.sum())
                 .description("Messages written to event streams").register(meters);
@@ -161,6 +164,7 @@ public final class ParkedPolls implements Parking, Watching {
         }
         Object quota = hold(ctx);
         parked.incrementAndGet();
+        parks.increment();
         ParkedPoll waiter = new ParkedPoll(this, ctx, Vertx.currentContext(), chatSessionId, after, quota);
         waiters.add(chatSessionId, waiter);
         ctx.response().closeHandler(v -> waiter.disconnected());
@@ -635,6 +639,16 @@ public final class ParkedPolls implements Parking, Watching {
 
     void countTimeout() {
         timeouts.increment();
+    }
+
+    /** Long-polls parked on this instance so far. */
+    public long parks() {
+        return parks.sum();
+    }
+
+    /** Event streams opened on this instance so far. */
+    public long streamsOpened() {
+        return streamsOpened.sum();
     }
 
     /** Event streams open right now on this instance. */

@@ -31,11 +31,14 @@ class EventStreamTest {
     @Order(1)
     static final TestDatabase DB = new TestDatabase();
 
-    /** A one-second heartbeat, so that the test sees one without waiting 15 s; two streams per customer; pages of 50. */
+    /**
+     * A one-second heartbeat, so that the test sees one without waiting 15 s; two streams per customer; pages of
+     * 50; every Basic login checked (no cache), so that its check takes the time of a password hash.
+     */
     @RegisterExtension
     @Order(2)
     static final TestApp app = TestApp.on(DB, json -> json.put("sseHeartbeatSeconds", 1)
-            .put("maxParkedPerCustomer", 2).put("maxMessagesPerAnswer", 50));
+            .put("maxParkedPerCustomer", 2).put("maxMessagesPerAnswer", 50).put("basicCacheSeconds", 0));
 
     static Vertx vertx;
 
@@ -345,6 +348,25 @@ class EventStreamTest {
                             + ", repeat('x', 32000) FROM generate_series(1, 2000)");
                     return app.awaitCondition(() -> app.longPoll().streams() == 0, "the stream closed");
                 })
+                .eventually(net::close)
+                .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    @DisplayName("a long-poll whose client leaves while its password is checked is not left parked")
+    void leftDuringAuthentication(VertxTestContext ctx) {
+        int session = DB.newSession();
+        long parksBefore = app.longPoll().parks();
+        String request = "GET " + messages(session) + "?after=2000000000&wait=60 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Basic dGplMDpUamUw\r\n\r\n";
+        io.vertx.core.net.NetClient net = vertx.createNetClient();
+        // The request, then the connection closed at once: the password's check (PBKDF2, on a pool of its own)
+        // takes longer than the close takes to arrive, so the request parks on a closed connection, whose close
+        // handler, set after the close, never runs: it would stay parked for its 60 s.
+        net.connect(app.port(), "127.0.0.1")
+                .compose(socket -> socket.write(request).compose(v -> socket.close()))
+                .compose(v -> app.awaitCondition(() -> app.longPoll().parks() > parksBefore, "the request parked"))
+                .compose(v -> app.awaitCondition(() -> app.longPoll().parked() == 0, "nothing left parked"))
                 .eventually(net::close)
                 .onComplete(ctx.succeedingThenComplete());
     }
