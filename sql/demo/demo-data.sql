@@ -81,6 +81,12 @@ VALUES (1, 'Sales', 'Questions before you buy', 'Welcome! An agent will be with 
        (2, 'Support', 'Help with something you bought', 'Welcome to support.')
 ON CONFLICT DO NOTHING;
 
+-- tje0 administers chat and answers both topics; ann1 answers Sales.
+UPDATE associate SET is_administrator = true WHERE associate_id = 1 AND NOT is_administrator;
+INSERT INTO chat_topic_agent (topic_id, associate_id, can_listen, can_respond, can_manage, can_notify)
+VALUES (1, 1, true, true, true, true), (2, 1, true, true, true, true), (1, 2, false, true, false, true)
+ON CONFLICT DO NOTHING;
+
 -- Session 1: every related entity linked, three messages. Its customer is typing, as in the reference page's
 -- sample; here the flag never expires (a typing flag otherwise lasts typingTimeoutSeconds).
 INSERT INTO chat_session (chat_session_id, topic_id, user_associate_id, person_id, customer_alias, customer_host,

@@ -25,6 +25,7 @@ import chatapi.session.ChatSessionHandler;
 import chatapi.session.SessionActions;
 import chatapi.session.SessionRoutes;
 import chatapi.session.SessionStore;
+import chatapi.topic.TopicRoutes;
 import chatapi.widget.DevStartChat;
 import chatapi.widget.WidgetPages;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -148,6 +149,7 @@ public final class ApiVerticle extends VerticleBase {
         apiGate(router, new Security(pool, shared.security()));
         ChatSessionHandler sessionHandler = new ChatSessionHandler(sessions, new Links(config.publicBaseUrl()),
                 shared.clients(), shared.typingRate(), shared.longPoll());
+        TopicRoutes.register(router, pool, new Links(config.publicBaseUrl()));
         SessionRoutes.register(router, sessionHandler, new SessionActions(pool, sessions, messages));
         MessageRoutes.register(router,
                 new MessagesHandler(messages, shared.longPoll(), config.longPollTimeoutSeconds()), shared.postRate());

@@ -20,6 +20,7 @@ class ArchitectureTest {
     static final String[] INFRASTRUCTURE = {"chatapi.http..", "chatapi.db..", "chatapi.config..", "chatapi.ops..",
         "chatapi.auth.."};
     static final String[] FEATURES = {"chatapi.longpoll..", "chatapi.message..", "chatapi.session..", "chatapi.carrier..",
+            "chatapi.topic..",
         "chatapi.agents..", "chatapi.widget.."};
 
     private static final JavaClasses MAIN = new ClassFileImporter()
@@ -42,7 +43,7 @@ class ArchitectureTest {
     }
 
     @Test
-    @DisplayName("the features depend on each other one way: message on none, session on message and carrier, longpoll on message and session")
+    @DisplayName("the features depend on each other one way: message on none, session on message and carrier, longpoll on message and session, topic on carrier")
     void featuresOneWay() {
         noClasses().that().resideInAPackage("chatapi.message..")
                 .should().dependOnClassesThat().resideInAnyPackage(featuresBut("chatapi.message..")).check(MAIN);
@@ -50,6 +51,9 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(featuresBut("chatapi.carrier..")).check(MAIN);
         noClasses().that().resideInAPackage("chatapi.longpoll..")
                 .should().dependOnClassesThat().resideInAnyPackage(featuresBut("chatapi.longpoll..", "chatapi.message..", "chatapi.session.."))
+                .check(MAIN);
+        noClasses().that().resideInAPackage("chatapi.topic..")
+                .should().dependOnClassesThat().resideInAnyPackage(featuresBut("chatapi.topic..", "chatapi.carrier.."))
                 .check(MAIN);
         noClasses().that().resideInAPackage("chatapi.session..")
                 .should().dependOnClassesThat()

@@ -1,0 +1,396 @@
+package chatapi.topic;
+
+import chatapi.auth.Principal;
+import chatapi.http.ApiException;
+import chatapi.http.Bodies;
+import chatapi.http.Errors;
+import chatapi.http.Json;
+import chatapi.http.Links;
+import chatapi.http.Params;
+import chatapi.http.PathIds;
+import chatapi.http.Representation;
+import chatapi.http.Respond;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The ChatTopic resource. Agents read every topic and its agents; administrators and a topic's managers
+ * (CanManage) change it; only administrators create topics. A customer reads the topic of its own session
+ * (what its widget needs; the other properties null) and whether it is open.
+ */
+final class TopicHandler {
+
+    private final TopicStore store;
+    private final Links links;
+
+    TopicHandler(TopicStore store, Links links) {
+        this.store = store;
+        this.links = links;
+    }
+
+    /** GET ChatTopic/default: an unsaved topic with its defaults (id 0). */
+    void defaultEntity(RoutingContext ctx) {
+        Respond.with(ctx, store.defaultTopic(), topic -> send(ctx, topic, ChatTopicEntity.View.AGENT, "FULL", false));
+    }
+
+    /** GET ChatTopic/{id}: agents the whole entity, the session's customer the public part of its topic. */
+    void get(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        Principal caller = Principal.of(ctx);
+        if (caller.isAgent()) {
+            var answer = manages(caller, id).compose(manager -> found(id).map(topic -> new Shown(topic, manager)));
+            Respond.with(ctx, answer, shown -> send(ctx, shown.topic(), ChatTopicEntity.View.AGENT,
+                    shown.manager() ? "FULL" : "Select", true));
+            return;
+        }
+        Respond.with(ctx, ownTopic(caller, id).compose(v -> found(id)),
+                topic -> send(ctx, topic, ChatTopicEntity.View.CUSTOMER, "Select", true));
+    }
+
+    /** GET ChatTopic/{id}/IsOpen: within its opening hours now (or without any), as a bare true or false. */
+    void isOpen(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        Principal caller = Principal.of(ctx);
+        Future<Void> allowed = caller.isAgent() ? Future.succeededFuture() : ownTopic(caller, id);
+        var open = allowed.compose(v -> found(id))
+                .map(topic -> OpeningHours.isOpen(topic.openingHoursEnabled(), topic.openingHours(), Instant.now()));
+        Respond.with(ctx, open, value -> Json.send(ctx, 200, "boolean", g -> g.writeBoolean(value)));
+    }
+
+    /** GET ChatTopic/ForCurrentUser: the topics the caller has any role in. */
+    void forCurrentUser(RoutingContext ctx) {
+        Principal caller = Principal.of(ctx);
+        var topics = store.caller(caller.associateId(), caller.name(), 0)
+                .compose(me -> me.isEmpty() ? Future.succeededFuture(List.<ChatTopicEntity>of())
+                        : store.forAssociate(me.get().associateId()));
+        Respond.with(ctx, topics, list -> Json.send(ctx, 200, "ArrayOfChatTopicEntity", g -> {
+            g.writeStartArray();
+            for (ChatTopicEntity topic : list) {
+                topic.writeTo(g, ChatTopicEntity.View.AGENT, "Select", Representation.of(ctx).zone(), null);
+            }
+            g.writeEndArray();
+        }));
+    }
+
+    /** POST ChatTopic: a new topic (administrators). */
+    void create(RoutingContext ctx) {
+        List<Object> values = TopicBody.values(Bodies.tree(ctx));
+        Principal caller = Principal.of(ctx);
+        var created = store.caller(caller.associateId(), caller.name(), 0).compose(me -> {
+            if (me.isEmpty() || !me.get().administrator()) {
+                throw ApiException.forbidden();
+            }
+            return store.insert(values);
+        }).compose(this::found);
+        Respond.with(ctx, created, topic -> send(ctx, topic, ChatTopicEntity.View.AGENT, "FULL", true));
+    }
+
+    /** PUT ChatTopic/{id}: replaces every writable property (what the body leaves out takes its default). */
+    void put(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        List<Object> values = TopicBody.values(Bodies.tree(ctx));
+        Respond.with(ctx, mayManage(ctx, id).compose(v -> save(id, values)),
+                topic -> send(ctx, topic, ChatTopicEntity.View.AGENT, "FULL", true));
+    }
+
+    /**
+     * PATCH ChatTopic/{id}: a JSON Merge Patch (an object) or a JSON Patch (an array of add, replace, remove and
+     * test on the topic's properties) applied to the topic as GET writes it, then stored as PUT stores it.
+     */
+    void patch(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        JsonNode patch = Bodies.tree(ctx);
+        var saved = mayManage(ctx, id).compose(v -> found(id)).compose(topic -> {
+            ObjectNode entity = tree(Json.buffer(g -> topic.writeTo(g, ChatTopicEntity.View.AGENT, "FULL",
+                    java.time.ZoneOffset.UTC, null)));
+            apply(entity, patch);
+            return save(id, TopicBody.values(entity));
+        });
+        Respond.with(ctx, saved, topic -> send(ctx, topic, ChatTopicEntity.View.AGENT, "FULL", true));
+    }
+
+    /** DELETE ChatTopic/{id}: 204; 409 while sessions are in it. */
+    void delete(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        Respond.with(ctx, mayManage(ctx, id).compose(v -> store.delete(id)), deleted -> {
+            if (deleted) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                ctx.fail(notFound(id));
+            }
+        });
+    }
+
+    /** GET ChatTopic/UserAgents[?flat=true]: the associates who may be given roles, flat or by user group. */
+    void userAgents(RoutingContext ctx) {
+        String flatParam = Params.singleQueryParam(ctx, "flat");
+        boolean flat = flatParam == null || bool("flat", flatParam);
+        String present = Params.singleQueryParam(ctx, "onlyPresent");
+        if (present != null) {
+            bool("onlyPresent", present);
+        }
+        Respond.with(ctx, store.userAgents(), rows -> Json.send(ctx, 200, "ArrayOfMDOListItem", g -> {
+            g.writeStartArray();
+            if (flat) {
+                for (Row row : rows) {
+                    MdoItems.user(g, row);
+                }
+            } else {
+                MdoItems.groups(g, rows);
+            }
+            g.writeEndArray();
+        }));
+    }
+
+    /** GET ChatTopic/{id}/UserAgent: every agent's roles in the topic. */
+    void agents(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        Respond.with(ctx, found(id).compose(topic -> store.agents(id)), list -> sendAgents(ctx, list));
+    }
+
+    /** GET ChatTopic/{id}/UserAgent/{username}: one agent's roles (username: login name or associate id). */
+    void agent(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        String who = username(ctx);
+        var agent = found(id).compose(topic -> associate(who))
+                .compose(associate -> store.agent(id, associate))
+                .map(found -> found.orElseThrow(() -> ApiException.notFound("topic.agentNotMember", Errors.echo(who), id)));
+        Respond.with(ctx, agent, a -> sendAgent(ctx, a));
+    }
+
+    /** POST ChatTopic/{id}/UserAgent: sets the roles of the agent the body's User names. */
+    void addAgent(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        TopicAgent.Named named = TopicAgent.Roles.read(Bodies.tree(ctx));
+        if (named.who() == null) {
+            throw ApiException.badRequest("property.required", "User");
+        }
+        saveAgent(ctx, id, named.who(), named.roles());
+    }
+
+    /** PUT ChatTopic/{id}/UserAgent/{username}: sets that agent's roles (the body's User is not needed). */
+    void putAgent(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        saveAgent(ctx, id, username(ctx), TopicAgent.Roles.read(Bodies.tree(ctx)).roles());
+    }
+
+    private void saveAgent(RoutingContext ctx, int id, String who, TopicAgent.Roles roles) {
+        var saved = mayManage(ctx, id).compose(v -> found(id)).compose(topic -> associate(who))
+                .compose(associate -> store.saveAgent(id, associate, roles).compose(v -> store.agent(id, associate)))
+                .map(Optional::orElseThrow);
+        Respond.with(ctx, saved, a -> sendAgent(ctx, a));
+    }
+
+    /** PUT ChatTopic/{id}/UserAgent: replaces every role in the topic with the body's list. */
+    void replaceAgents(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        JsonNode body = Bodies.tree(ctx);
+        if (!body.isArray()) {
+            throw ApiException.badRequest("property.invalidValue", "useragents", "an array of ChatTopicAgent");
+        }
+        List<TopicAgent.Named> named = new ArrayList<>();
+        for (JsonNode item : body) {
+            TopicAgent.Named one = TopicAgent.Roles.read(item);
+            if (one.who() == null) {
+                throw ApiException.badRequest("property.required", "User");
+            }
+            named.add(one);
+        }
+        var replaced = mayManage(ctx, id).compose(v -> found(id))
+                .compose(topic -> Future.all(named.stream().map(n -> associate(n.who())).toList()))
+                .compose(all -> {
+                    List<Integer> associates = all.list();
+                    if (new HashSet<>(associates).size() != associates.size()) {
+                        throw ApiException.badRequest("property.invalidValue", "useragents", "an agent listed twice");
+                    }
+                    return store.replaceAgents(id, associates, named.stream().map(TopicAgent.Named::roles).toList());
+                })
+                .compose(v -> store.agents(id));
+        Respond.with(ctx, replaced, list -> sendAgents(ctx, list));
+    }
+
+    /** DELETE ChatTopic/{id}/UserAgent/{username}: removes the agent's roles; 404 when it had none. */
+    void deleteAgent(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        String who = username(ctx);
+        var deleted = mayManage(ctx, id).compose(v -> found(id)).compose(topic -> associate(who))
+                .compose(associate -> store.deleteAgent(id, associate));
+        Respond.with(ctx, deleted, done -> {
+            if (done) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                ctx.fail(ApiException.notFound("topic.agentNotMember", Errors.echo(who), id));
+            }
+        });
+    }
+
+    private record Shown(ChatTopicEntity topic, boolean manager) {
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREES = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The entity as GET writes it, as a tree to patch. */
+    private static ObjectNode tree(io.vertx.core.buffer.Buffer json) {
+        try {
+            return (ObjectNode) TREES.readTree(json.getBytes());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Future<ChatTopicEntity> save(int id, List<Object> values) {
+        return store.update(id, values).compose(updated -> {
+            if (!updated) {
+                throw notFound(id);
+            }
+            return found(id);
+        });
+    }
+
+    private Future<ChatTopicEntity> found(int id) {
+        return store.find(id).map(found -> found.orElseThrow(() -> notFound(id)));
+    }
+
+    private Future<Integer> associate(String who) {
+        return store.associate(who).map(found -> found.orElseThrow(
+                () -> ApiException.notFound("topic.agentUnknown", Errors.echo(who))));
+    }
+
+    /** Whether the agent may manage the topic (an administrator, or CanManage in it). */
+    private Future<Boolean> manages(Principal caller, int id) {
+        return store.caller(caller.associateId(), caller.name(), id).map(me -> me.isPresent() && me.get().mayManage());
+    }
+
+    /** Administrators and the topic's managers pass; anyone else gets 403, whether the topic exists or not. */
+    private Future<Void> mayManage(RoutingContext ctx, int id) {
+        Principal caller = Principal.of(ctx);
+        if (!caller.isAgent()) {
+            return Future.failedFuture(ApiException.forbidden());
+        }
+        return manages(caller, id).compose(manager -> manager ? Future.succeededFuture()
+                : Future.failedFuture(ApiException.forbidden()));
+    }
+
+    /** A customer reads only the topic of its own session. */
+    private Future<Void> ownTopic(Principal caller, int id) {
+        return store.topicOfSession(caller.chatSessionId()).compose(topic -> topic.isPresent() && topic.get() == id
+                ? Future.succeededFuture() : Future.failedFuture(ApiException.forbidden()));
+    }
+
+    private void send(RoutingContext ctx, ChatTopicEntity topic, ChatTopicEntity.View view, String mask, boolean withLinks) {
+        String base = withLinks ? links.baseUrl(ctx) : null;
+        Json.send(ctx, 200, "ChatTopicEntity", g -> topic.writeTo(g, view, mask, Representation.of(ctx).zone(), base));
+    }
+
+    private static void sendAgent(RoutingContext ctx, TopicAgent agent) {
+        Json.send(ctx, 200, "ChatTopicAgent", g -> agent.writeTo(g, Representation.of(ctx)));
+    }
+
+    private static void sendAgents(RoutingContext ctx, List<TopicAgent> agents) {
+        boolean xml = Representation.of(ctx).xml();
+        Json.send(ctx, 200, "ArrayOfChatTopicAgent", g -> {
+            if (xml) {
+                g.writeStartObject();
+                g.writeFieldName("ChatTopicAgent");
+            }
+            g.writeStartArray();
+            for (TopicAgent a : agents) {
+                a.writeTo(g, Representation.of(ctx));
+            }
+            g.writeEndArray();
+            if (xml) {
+                g.writeEndObject();
+            }
+        });
+    }
+
+    /** {username}: a login name (at most 50 characters) or an associate id. */
+    private static String username(RoutingContext ctx) {
+        String who = ctx.pathParam("username");
+        if (who == null || who.isBlank() || who.length() > 50) {
+            throw ApiException.badRequest("property.invalidValue", "username", Errors.echo(String.valueOf(who)));
+        }
+        return who;
+    }
+
+    private static boolean bool(String name, String raw) {
+        return switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.badRequest("property.invalidValue", name, Errors.echo(raw));
+        };
+    }
+
+    private static ApiException notFound(int id) {
+        return ApiException.notFound("topic.unknown", id);
+    }
+
+    /** Applies a merge patch (an object) or a JSON Patch (add, replace, remove, test) to the entity's properties. */
+    private static void apply(ObjectNode entity, JsonNode patch) {
+        if (patch.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String name = writable(e.getKey());
+                JsonNode current = entity.get(name);
+                if (e.getValue().isObject() && current != null && current.isObject()) {
+                    e.getValue().fields().forEachRemaining(f -> ((ObjectNode) current).set(f.getKey(), f.getValue()));
+                } else {
+                    entity.set(name, e.getValue());
+                }
+            }
+            return;
+        }
+        if (!patch.isArray()) {
+            throw ApiException.badRequest("patch.invalid", 0, "a patch is an object (merge) or an array (JSON Patch)");
+        }
+        int index = 0;
+        for (JsonNode op : patch) {
+            index++;
+            String kind = op.path("op").asText("");
+            String path = op.path("path").asText("");
+            String[] parts = (path.startsWith("/") ? path.substring(1) : path).split("/", 2);
+            String name = writable(parts[0]);
+            if (parts.length > 1) {
+                throw ApiException.badRequest("patch.invalid", index, "paths name a property: " + Errors.echo(path));
+            }
+            switch (kind.toLowerCase(java.util.Locale.ROOT)) {
+                case "add", "replace" -> {
+                    if (!op.has("value")) {
+                        throw ApiException.badRequest("patch.invalid", index, "'value' is required");
+                    }
+                    entity.set(name, op.get("value"));
+                }
+                case "remove" -> entity.set(name, JsonNodeFactory.instance.nullNode());
+                case "test" -> {
+                    if (!op.path("value").equals(entity.get(name))) {
+                        throw new ApiException(409, "Conflict", "patch.testFailed", Errors.echo(path));
+                    }
+                }
+                default -> throw ApiException.badRequest("patch.invalid", index, "unknown op " + Errors.echo(kind));
+            }
+        }
+    }
+
+    /** A property a patch may change, in its own spelling; 400 for one the server keeps or that does not exist. */
+    private static String writable(String name) {
+        TopicField field = TopicField.named(name);
+        if (field == null) {
+            throw ApiException.badRequest("property.unknown", Errors.echo(name));
+        }
+        if (!TopicField.WRITABLE.contains(field)) {
+            throw ApiException.badRequest("patch.readOnly", Errors.echo(name));
+        }
+        return field.name();
+    }
+}

@@ -1,0 +1,53 @@
+package chatapi.topic;
+
+import chatapi.auth.Access;
+import chatapi.http.Links;
+import chatapi.http.PathIds;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.SqlClient;
+
+/**
+ * The ChatTopic resource (SuperOffice's {@code /api/v1/ChatTopic}): the entity, its opening hours and its agents'
+ * roles. Agents only, but for GET {id} and {id}/IsOpen, which the customer of a session in that topic may call
+ * too (the handler checks). A topic's sessions ({id}/Sessions) are the session feature's routes. Each route is
+ * named by its OpenAPI operationId; fixed paths come before {@code :id}.
+ */
+public final class TopicRoutes {
+
+    private TopicRoutes() {
+    }
+
+    public static void register(Router router, SqlClient pool, Links links) {
+        TopicHandler topics = new TopicHandler(new TopicStore(pool), links);
+        String all = "/api/v1/ChatTopic";
+        agents(router, HttpMethod.GET, all + "/default", "getDefaultChatTopic", topics::defaultEntity);
+        agents(router, HttpMethod.GET, all + "/ForCurrentUser", "chatTopicsForCurrentUser", topics::forCurrentUser);
+        agents(router, HttpMethod.GET, all + "/UserAgents", "listChatTopicUserAgents", topics::userAgents);
+        agents(router, HttpMethod.POST, all, "createChatTopic", topics::create);
+        String one = all + "/:id";
+        router.route(HttpMethod.GET, one).setName("getChatTopic").handler(PathIds::parse).handler(topics::get);
+        router.route(HttpMethod.GET, one + "/IsOpen").setName("chatTopicIsOpen").handler(PathIds::parse)
+                .handler(topics::isOpen);
+        oneTopic(router, HttpMethod.PUT, one, "putChatTopic", topics::put);
+        oneTopic(router, HttpMethod.PATCH, one, "patchChatTopic", topics::patch);
+        oneTopic(router, HttpMethod.DELETE, one, "deleteChatTopic", topics::delete);
+        oneTopic(router, HttpMethod.GET, one + "/UserAgent", "listChatTopicAgents", topics::agents);
+        oneTopic(router, HttpMethod.PUT, one + "/UserAgent", "replaceChatTopicAgents", topics::replaceAgents);
+        oneTopic(router, HttpMethod.POST, one + "/UserAgent", "addChatTopicAgent", topics::addAgent);
+        oneTopic(router, HttpMethod.GET, one + "/UserAgent/:username", "getChatTopicAgent", topics::agent);
+        oneTopic(router, HttpMethod.PUT, one + "/UserAgent/:username", "putChatTopicAgent", topics::putAgent);
+        oneTopic(router, HttpMethod.DELETE, one + "/UserAgent/:username", "deleteChatTopicAgent", topics::deleteAgent);
+    }
+
+    private static void agents(Router router, HttpMethod method, String path, String name, Handler<RoutingContext> handler) {
+        router.route(method, path).setName(name).handler(Access::agents).handler(handler);
+    }
+
+    private static void oneTopic(Router router, HttpMethod method, String path, String name,
+            Handler<RoutingContext> handler) {
+        router.route(method, path).setName(name).handler(PathIds::parse).handler(Access::agents).handler(handler);
+    }
+}
