@@ -87,6 +87,9 @@ INSERT INTO chat_topic_agent (topic_id, associate_id, can_listen, can_respond, c
 VALUES (1, 1, true, true, true, true), (2, 1, true, true, true, true), (1, 2, false, true, false, true)
 ON CONFLICT DO NOTHING;
 
+-- tje0 is on duty; ann1 is away.
+INSERT INTO chat_presence (associate_id, present) VALUES (1, true), (2, false) ON CONFLICT DO NOTHING;
+
 -- Session 1: every related entity linked, three messages. Its customer is typing, as in the reference page's
 -- sample; here the flag never expires (a typing flag otherwise lasts typingTimeoutSeconds).
 INSERT INTO chat_session (chat_session_id, topic_id, user_associate_id, person_id, customer_alias, customer_host,

@@ -52,14 +52,21 @@ public final class SessionActions {
      * agents picking up at once get different sessions. $1 is unused (NULL).
      */
     static final String PICKUP_FIRST = pickup("SELECT chat_session_id FROM chat_session WHERE status = 'InQueue'"
-            + " AND $1::int IS NULL ORDER BY when_requested, chat_session_id LIMIT 1 FOR UPDATE SKIP LOCKED");
+            + " AND $1::int IS NULL AND topic_id IN (SELECT ta.topic_id FROM chat_topic_agent ta"
+            + " JOIN chat_presence p ON p.associate_id = ta.associate_id, me"
+            + " WHERE ta.associate_id = me.associate_id AND ta.can_respond AND p.present)"
+            + " ORDER BY when_requested, chat_session_id LIMIT 1 FOR UPDATE SKIP LOCKED");
+
+    /** Whether the caller ({@code me}) may respond in the topic of session {@code s}. */
+    static final String RESPONDS = "EXISTS (SELECT 1 FROM chat_topic_agent ta WHERE ta.topic_id = s.topic_id"
+            + " AND ta.associate_id = me.associate_id AND ta.can_respond)";
 
     private static String pickup(String target) {
         return "WITH " + ME + ", target AS (" + target + "),"
                 + " changed AS (UPDATE chat_session s SET status = 'UserLast', user_associate_id = me.associate_id,"
                 + " transfer_to_associate_id = NULL, when_started = coalesce(s.when_started, now()), when_idle = now()"
                 + " FROM me, target, chat_topic t WHERE s.chat_session_id = target.chat_session_id"
-                + " AND t.topic_id = s.topic_id AND s.status = 'InQueue'"
+                + " AND t.topic_id = s.topic_id AND s.status = 'InQueue' AND " + RESPONDS
                 + " RETURNING s.chat_session_id AS id, me.full_name AS author, 'Welcome' AS special, me.full_name AS param,"
                 + " coalesce(nullif(t.welcome_message, ''), 'You are now chatting with ' || me.full_name) AS text)"
                 + MessageStore.POST_SPECIAL;
@@ -98,10 +105,11 @@ public final class SessionActions {
             + " 'The chat is back in the queue' AS text)"
             + MessageStore.POST_SPECIAL;
 
-    private static final String STATE = "SELECT s.status, coalesce(s.user_associate_id::text, '-'),"
+    private static final String STATE = "WITH " + ME + " SELECT s.status, coalesce(s.user_associate_id::text, '-'),"
             + " coalesce(s.transfer_to_associate_id::text, '-'),"
             + " " + SessionStore.CALLER.formatted(2, 3) + ","
-            + " $4::text IS NULL OR EXISTS (" + ASSOCIATE_BY_ID_OR_NAME.replace("$1", "$4") + ")"
+            + " $4::text IS NULL OR EXISTS (" + ASSOCIATE_BY_ID_OR_NAME.replace("$1", "$4") + "),"
+            + " EXISTS (SELECT 1 FROM me WHERE " + RESPONDS + ")"
             + " FROM chat_session s WHERE s.chat_session_id = $1";
 
     private final SqlClient pool;
@@ -195,6 +203,9 @@ public final class SessionActions {
                 }
                 if (!row.getBoolean(4)) {
                     throw ApiException.notFound("associate.notFound", Errors.echo(to));
+                }
+                if (sql.equals(PICKUP) && "InQueue".equals(row.getString(0)) && !row.getBoolean(5)) {
+                    throw new ApiException(403, "Forbidden", "topic.cannotRespond", id);
                 }
                 throw new ApiException(409, "Conflict", "session.conflict", what, id, row.getString(0), row.getString(1),
                         row.getString(2));

@@ -58,7 +58,9 @@ public final class SessionStore {
     static final int SESSIONS_FOR_USER_LIMIT = 500;
     private static final String SESSIONS_FOR_USER = selectSessions((1 << RELATIONS.size()) - 1, "chat_session")
             + " WHERE s.status IN ('InQueue', 'CustomerLast', 'UserLast', 'RequestPosted')"
-            + " AND (s.status = 'InQueue'"
+            + " AND (s.status = 'InQueue' AND s.topic_id IN (SELECT ta.topic_id FROM chat_topic_agent ta"
+            + " JOIN chat_presence p ON p.associate_id = ta.associate_id"
+            + " WHERE ta.associate_id = " + CALLER.formatted(1, 2) + " AND ta.can_respond AND p.present)"
             + " OR s.user_associate_id = " + CALLER.formatted(1, 2)
             + " OR s.transfer_to_associate_id = " + CALLER.formatted(1, 2) + ")"
             + " ORDER BY s.when_requested, s.chat_session_id LIMIT " + SESSIONS_FOR_USER_LIMIT;
@@ -175,8 +177,9 @@ public final class SessionStore {
     }
 
     /**
-     * The sessions an agent is concerned with (ChatSessionsForUser): the open ones that wait in the queue,
-     * are served by the agent or are being transferred to the agent, oldest request first, at most
+     * The sessions an agent is concerned with (ChatSessionsForUser): the open ones that wait in the queue of a
+     * topic it responds in while it is present, are served by the agent or are being transferred to the agent,
+     * oldest request first, at most
      * {@value #SESSIONS_FOR_USER_LIMIT}. The agent is its associate id, or for a token without one its name.
      */
     public Future<List<ChatSessionEntity>> sessionsForUser(Integer associateId, String name) {

@@ -58,13 +58,17 @@ final class TopicHandler {
                 topic -> send(ctx, topic, ChatTopicEntity.View.CUSTOMER, "Select", true));
     }
 
-    /** GET ChatTopic/{id}/IsOpen: within its opening hours now (or without any), as a bare true or false. */
+    /**
+     * GET ChatTopic/{id}/IsOpen, as a bare true or false: within its opening hours now (or without any), and one
+     * of its responders present.
+     */
     void isOpen(RoutingContext ctx) {
         int id = PathIds.of(ctx);
         Principal caller = Principal.of(ctx);
         Future<Void> allowed = caller.isAgent() ? Future.succeededFuture() : ownTopic(caller, id);
         var open = allowed.compose(v -> found(id))
-                .map(topic -> OpeningHours.isOpen(topic.openingHoursEnabled(), topic.openingHours(), Instant.now()));
+                .compose(topic -> !OpeningHours.isOpen(topic.openingHoursEnabled(), topic.openingHours(), Instant.now())
+                        ? Future.succeededFuture(false) : store.anyoneResponding(id));
         Respond.with(ctx, open, value -> Json.send(ctx, 200, "boolean", g -> g.writeBoolean(value)));
     }
 
@@ -130,6 +134,88 @@ final class TopicHandler {
                 ctx.fail(notFound(id));
             }
         });
+    }
+
+    /**
+     * GET Presence/GetAll (the Agents' GetChatPresence): every chat user with UserId, DisplayName, OngoingChats,
+     * Present and ChatTopics.
+     */
+    void presence(RoutingContext ctx) {
+        Respond.with(ctx, store.presence(), rows -> Json.send(ctx, 200, "ArrayOfChatPresence", g -> {
+            g.writeStartArray();
+            for (Row row : rows) {
+                g.writeStartObject();
+                g.writeNumberField("UserId", row.getInteger(0));
+                g.writeStringField("DisplayName", row.getString(1));
+                g.writeNumberField("OngoingChats", row.getInteger(2));
+                g.writeBooleanField("Present", row.getBoolean(3));
+                g.writeFieldName("ChatTopics");
+                g.writeStartArray();
+                for (Integer topic : row.getArrayOfIntegers(4)) {
+                    g.writeNumber(topic);
+                }
+                g.writeEndArray();
+                g.writeNullField("TableRight");
+                g.writeNullField("FieldProperties");
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }));
+    }
+
+    /**
+     * POST Presence/SaveAll (the Agents' SaveChatPresence): sets the presence of the listed agents ({@code UserId},
+     * {@code Present}; the rest is ignored). An agent sets its own; administrators anyone's. 204.
+     */
+    void savePresence(RoutingContext ctx) {
+        JsonNode body = Bodies.tree(ctx);
+        savePresence(ctx, body.isObject() && body.has("ChatPresence") ? body.get("ChatPresence") : body);
+    }
+
+    void savePresence(RoutingContext ctx, JsonNode list) {
+        if (list == null || !list.isArray()) {
+            throw ApiException.badRequest("property.invalidValue", "ChatPresence", "an array of ChatPresence");
+        }
+        List<Integer> ids = new ArrayList<>();
+        List<Boolean> present = new ArrayList<>();
+        for (JsonNode item : list) {
+            JsonNode id = item.isObject() ? caseless(item, "UserId") : null;
+            JsonNode on = item.isObject() ? caseless(item, "Present") : null;
+            if (id == null || !id.isInt() || id.intValue() < 1) {
+                throw ApiException.badRequest("property.invalidValue", "UserId", Errors.echo(String.valueOf(id)));
+            }
+            if (on == null || !on.isBoolean()) {
+                throw ApiException.badRequest("property.invalidValue", "Present", Errors.echo(String.valueOf(on)));
+            }
+            if (ids.contains(id.intValue())) {
+                throw ApiException.badRequest("property.invalidValue", "UserId", id.intValue() + " listed twice");
+            }
+            ids.add(id.intValue());
+            present.add(on.booleanValue());
+        }
+        Principal caller = Principal.of(ctx);
+        var saved = store.caller(caller.associateId(), caller.name(), 0).compose(me -> {
+            if (me.isEmpty() || !me.get().administrator() && ids.stream().anyMatch(id -> id != me.get().associateId())) {
+                throw ApiException.forbidden();
+            }
+            return store.savePresence(ids, present);
+        }).map(stored -> {
+            ids.stream().filter(id -> !stored.contains(id)).findFirst().ifPresent(missing -> {
+                throw ApiException.badRequest("topic.agentUnknown", missing);
+            });
+            return stored;
+        });
+        Respond.with(ctx, saved, v -> ctx.response().setStatusCode(204).end());
+    }
+
+    private static JsonNode caseless(JsonNode object, String name) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     /** GET ChatTopic/UserAgents[?flat=true]: the associates who may be given roles, flat or by user group. */

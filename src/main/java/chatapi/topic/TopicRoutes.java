@@ -40,6 +40,8 @@ public final class TopicRoutes {
         oneTopic(router, HttpMethod.GET, one + "/UserAgent/:username", "getChatTopicAgent", topics::agent);
         oneTopic(router, HttpMethod.PUT, one + "/UserAgent/:username", "putChatTopicAgent", topics::putAgent);
         oneTopic(router, HttpMethod.DELETE, one + "/UserAgent/:username", "deleteChatTopicAgent", topics::deleteAgent);
+        agents(router, HttpMethod.GET, "/api/v1/Presence/GetAll", "getChatPresence", topics::presence);
+        agents(router, HttpMethod.POST, "/api/v1/Presence/SaveAll", "saveChatPresence", topics::savePresence);
     }
 
     private static void agents(Router router, HttpMethod method, String path, String name, Handler<RoutingContext> handler) {

@@ -185,6 +185,54 @@ final class TopicStore {
         });
     }
 
+    /** Whether one of the topic's responders (CanRespond) is present. */
+    Future<Boolean> anyoneResponding(int topicId) {
+        return pool.preparedQuery(ANYONE_RESPONDING).execute(Tuple.of(topicId)).map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    private static final String ANYONE_RESPONDING = "SELECT EXISTS (SELECT 1 FROM chat_topic_agent ta"
+            + " JOIN chat_presence p ON p.associate_id = ta.associate_id"
+            + " WHERE ta.topic_id = $1 AND ta.can_respond AND p.present)";
+
+    /**
+     * Every chat user (an associate with a role in some topic), by id: display name, the chats it serves now,
+     * whether it is present, and its topics.
+     */
+    private static final String PRESENCE = "SELECT a.associate_id, coalesce(nullif(a.full_name, ''), a.name),"
+            + " (SELECT count(*) FROM chat_session s WHERE s.user_associate_id = a.associate_id"
+            + " AND s.status IN ('CustomerLast', 'UserLast', 'RequestPosted'))::int,"
+            + " coalesce(p.present, false), array_agg(ta.topic_id ORDER BY ta.topic_id)"
+            + " FROM associate a JOIN chat_topic_agent ta ON ta.associate_id = a.associate_id"
+            + " AND (ta.can_listen OR ta.can_respond OR ta.can_manage OR ta.can_notify)"
+            + " LEFT JOIN chat_presence p ON p.associate_id = a.associate_id"
+            + " WHERE NOT a.deleted GROUP BY a.associate_id, p.present ORDER BY a.associate_id";
+
+    Future<List<Row>> presence() {
+        return pool.preparedQuery(PRESENCE).execute().map(rows -> {
+            List<Row> list = new ArrayList<>();
+            rows.forEach(list::add);
+            return list;
+        });
+    }
+
+    /** Sets the agents' presence (ids that are no associate are skipped); the ids stored. */
+    Future<List<Integer>> savePresence(List<Integer> ids, List<Boolean> present) {
+        return pool.preparedQuery(SAVE_PRESENCE)
+                .execute(Tuple.tuple().addArrayOfInteger(ids.toArray(Integer[]::new))
+                        .addArrayOfBoolean(present.toArray(Boolean[]::new)))
+                .map(rows -> {
+                    List<Integer> saved = new ArrayList<>();
+                    rows.forEach(row -> saved.add(row.getInteger(0)));
+                    return saved;
+                });
+    }
+
+    private static final String SAVE_PRESENCE = "INSERT INTO chat_presence (associate_id, present, changed)"
+            + " SELECT x.id, x.present, now() FROM unnest($1::int[], $2::bool[]) AS x(id, present)"
+            + " JOIN associate a ON a.associate_id = x.id"
+            + " ON CONFLICT (associate_id) DO UPDATE SET present = EXCLUDED.present, changed = now()"
+            + " RETURNING associate_id";
+
     /** The topic of a chat session (a customer's), or empty. */
     Future<Optional<Integer>> topicOfSession(int sessionId) {
         return pool.preparedQuery("SELECT topic_id FROM chat_session WHERE chat_session_id = $1")

@@ -243,10 +243,13 @@ class AgentsApiTest {
     void xml(VertxTestContext ctx) {
         String xml = "application/xml";
         Future.all(List.of(
-                        call("ChatSessionsForUser", "", "Accept", xml),
+                        // The queue is offered to a present agent who responds in its topics: tje0 (demo data).
+                        call("ChatSessionsForUser", "", "Accept", xml, "Authorization",
+                                "Bearer " + app.tokens().sign("agent", null, "tje0", 600)),
                         call("GetChatSessionEntity?chatSessionEntityId=424242", "", "Accept", xml),
                         call("GetChatMessages", "{\"ChatSessionId\":1}", "Accept", xml),
-                        app.get("/api/v1/ChatSession/ForCurrentUser", "Accept", xml),
+                        app.get("/api/v1/ChatSession/ForCurrentUser", "Accept", xml, "Authorization",
+                                "Bearer " + app.tokens().sign("agent", null, "tje0", 600)),
                         app.get("/api/v1/ChatSession?$top=1&$select=ChatSessionId", "Accept", xml)))
                 .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
                     String[] starts = {"<ArrayOfChatSessionEntity><ChatSessionEntity><ChatSessionId>",

@@ -58,9 +58,11 @@ class SessionEventsTest {
         return "Bearer " + app.tokens().sign("agent", null, "tje0", 600);
     }
 
-    /** A topic of its own, so that queue positions do not depend on other tests. */
+    /** A topic of its own, so that queue positions do not depend on other tests; tje0 responds in it. */
     private static int newTopic() {
-        return Integer.parseInt(DB.value("INSERT INTO chat_topic (name) VALUES ('live') RETURNING topic_id"));
+        int topic = Integer.parseInt(DB.value("INSERT INTO chat_topic (name) VALUES ('live') RETURNING topic_id"));
+        DB.execute("INSERT INTO chat_topic_agent (topic_id, associate_id, can_respond) VALUES (" + topic + ", 1, true)");
+        return topic;
     }
 
     private static int queued(int topic, int secondsAgo) {

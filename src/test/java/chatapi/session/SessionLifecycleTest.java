@@ -139,6 +139,7 @@ class SessionLifecycleTest {
     @DisplayName("Pickup without an id takes the session that has waited longest; an empty queue is 404")
     void pickupFirst(VertxTestContext ctx) throws SQLException {
         DB.execute("UPDATE chat_session SET status = 'Closed' WHERE status = 'InQueue'");
+        DB.execute("UPDATE chat_presence SET present = true WHERE associate_id = 2"); // ann1 takes chats too (Sales)
         int newer = DB.newSession();
         int older = DB.newSession();
         DB.execute("UPDATE chat_session SET when_requested = now() - interval '1 hour' WHERE chat_session_id = " + older);

@@ -230,12 +230,18 @@ class ChatTopicApiTest {
     }
 
     @Test
-    @DisplayName("IsOpen: always without opening hours; by the day's hours and the lunch break in the topic's zone; for its session's customer too")
+    @DisplayName("IsOpen: while a responder is present, always without opening hours, else by the day's hours and the lunch break in the topic's zone; for its session's customer too")
     void isOpen(VertxTestContext ctx) {
         int always = newTopic("Always");
         int now = newTopic("Now");
         int lunch = newTopic("Lunch");
         int closedToday = newTopic("Closed today");
+        int nobody = newTopic("Nobody present");
+        for (int topic : List.of(always, now, lunch, closedToday)) { // tje0 is present (demo data)
+            DB.execute("INSERT INTO chat_topic_agent (topic_id, associate_id, can_respond) VALUES (" + topic + ", 1, true)");
+        }
+        DB.execute("INSERT INTO chat_topic_agent (topic_id, associate_id, can_respond) VALUES (" + nobody + ", 2, true),"
+                + " (" + nobody + ", 1, false)"); // ann1 responds but is away; tje0 is present but only listed
         ZonedDateTime oslo = ZonedDateTime.now(ZoneOffset.UTC).withZoneSameInstant(java.time.ZoneId.of("Europe/Oslo"));
         String day = List.of("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun").get(oslo.getDayOfWeek().getValue() - 1);
         String allDay = "\"TzLocation\":{\"Name\":\"Europe/Oslo\"},\"" + day + "Enabled\":true,\"" + day
@@ -251,8 +257,10 @@ class ChatTopicApiTest {
         Future.all(List.of(app.get(BASE + "/" + always + "/IsOpen"), app.get(BASE + "/" + now + "/IsOpen"),
                         app.get(BASE + "/" + lunch + "/IsOpen"), app.get(BASE + "/" + closedToday + "/IsOpen"),
                         app.get(BASE + "/" + now + "/IsOpen", "Authorization", app.customerAuthorization(session)),
-                        app.get(BASE + "/" + always + "/IsOpen", "Authorization", app.customerAuthorization(session))))
+                        app.get(BASE + "/" + always + "/IsOpen", "Authorization", app.customerAuthorization(session)),
+                        app.get(BASE + "/" + nobody + "/IsOpen")))
                 .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+                    assertEquals("false", all.<Response>resultAt(6).body().toString(), "no responder present");
                     String[] expected = {"true", "true", "false", "false", "true"};
                     for (int i = 0; i < expected.length; i++) {
                         Response r = all.resultAt(i);
