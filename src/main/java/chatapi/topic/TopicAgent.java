@@ -39,7 +39,8 @@ record TopicAgent(Row row) {
                 JsonNode id = field(user, "AssociateId");
                 JsonNode name = field(user, "Name");
                 who = id != null && id.isInt() && id.intValue() > 0 ? Integer.toString(id.intValue())
-                        : name != null && name.isTextual() && !name.textValue().isBlank() ? name.textValue() : null;
+                        : name != null && name.isTextual() && !name.textValue().isBlank()
+                        ? chatapi.http.Text.optional("User/Name", name.textValue(), 50) : null;
             } else if (user != null && !user.isNull()) {
                 throw ApiException.badRequest("property.invalidValue", "User", Errors.echo(user.toString()));
             }

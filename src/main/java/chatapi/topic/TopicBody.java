@@ -91,15 +91,37 @@ final class TopicBody {
         return out;
     }
 
-    /** Opening hours name their zone in TzLocation/Name: one the server knows (an IANA name or SuperOffice code). */
+    /**
+     * Opening hours name their zone in TzLocation/Name (any case): text the server knows, an IANA name or a
+     * SuperOffice code; each day's and the lunch break's Start comes before its Stop (no range across midnight).
+     */
     private static JsonObject zoneNamed(JsonObject nested) {
         JsonObject location = nested.getValue("TzLocation") instanceof JsonObject o ? o : null;
-        Object name = location == null ? null : location.getValue("Name");
-        if (name instanceof String text && !text.isBlank() && chatapi.http.TimeZones.resolve(text) == null) {
-            throw ApiException.badRequest("property.invalidValue", "OpeningHours/TzLocation/Name", Errors.echo(text));
+        if (location != null) {
+            for (String key : List.copyOf(location.fieldNames())) {
+                if (key.equalsIgnoreCase("Name") && !key.equals("Name")) {
+                    location.put("Name", location.remove(key));
+                }
+            }
+            Object name = location.getValue("Name");
+            if (name != null && !(name instanceof String text && chatapi.http.TimeZones.resolve(text.trim()) != null)) {
+                throw ApiException.badRequest("property.invalidValue", "OpeningHours/TzLocation/Name",
+                        Errors.echo(String.valueOf(name)));
+            }
+        }
+        for (String range : List.of("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Lunch")) {
+            String start = nested.getString(range + "Start");
+            String stop = nested.getString(range + "Stop");
+            if (start != null && stop != null && !LocalTime.parse(start).isBefore(LocalTime.parse(stop))) {
+                throw ApiException.badRequest("property.invalidValue", "OpeningHours/" + range + "Stop",
+                        Errors.echo(stop) + " (not after " + start + ")");
+            }
         }
         return nested;
     }
+
+    /** A property name an object may carry, in JSON and as an XML element: a letter, then letters, digits or _. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,49}");
 
     /** An object the reference does not spell out (TzLocation, AutoFaqCategory): a few scalar properties. */
     private static JsonObject free(String path, JsonNode node) {
@@ -109,6 +131,9 @@ final class TopicBody {
         JsonObject out = new JsonObject();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
+            if (!NAME.matcher(e.getKey()).matches()) {
+                throw ApiException.badRequest("property.unknown", Errors.echo(path + "/" + e.getKey()));
+            }
             String inner = path + "/" + e.getKey();
             JsonNode v = e.getValue();
             if (v.isTextual()) {

@@ -78,12 +78,10 @@ final class TopicHandler {
         var topics = store.caller(caller.associateId(), caller.name(), 0)
                 .compose(me -> me.isEmpty() ? Future.succeededFuture(List.<ChatTopicEntity>of())
                         : store.forAssociate(me.get().associateId()));
-        Respond.with(ctx, topics, list -> Json.send(ctx, 200, "ArrayOfChatTopicEntity", g -> {
-            g.writeStartArray();
+        Respond.with(ctx, topics, list -> sendList(ctx, "ArrayOfChatTopicEntity", "ChatTopicEntity", g -> {
             for (ChatTopicEntity topic : list) {
                 topic.writeTo(g, ChatTopicEntity.View.AGENT, "Select", Representation.of(ctx).zone(), null);
             }
-            g.writeEndArray();
         }));
     }
 
@@ -141,8 +139,7 @@ final class TopicHandler {
      * Present and ChatTopics.
      */
     void presence(RoutingContext ctx) {
-        Respond.with(ctx, store.presence(), rows -> Json.send(ctx, 200, "ArrayOfChatPresence", g -> {
-            g.writeStartArray();
+        Respond.with(ctx, store.presence(), rows -> sendList(ctx, "ArrayOfChatPresence", "ChatPresence", g -> {
             for (Row row : rows) {
                 g.writeStartObject();
                 g.writeNumberField("UserId", row.getInteger(0));
@@ -159,7 +156,6 @@ final class TopicHandler {
                 g.writeNullField("FieldProperties");
                 g.writeEndObject();
             }
-            g.writeEndArray();
         }));
     }
 
@@ -226,8 +222,7 @@ final class TopicHandler {
         if (present != null) {
             bool("onlyPresent", present);
         }
-        Respond.with(ctx, store.userAgents(), rows -> Json.send(ctx, 200, "ArrayOfMDOListItem", g -> {
-            g.writeStartArray();
+        Respond.with(ctx, store.userAgents(), rows -> sendList(ctx, "ArrayOfMDOListItem", "MDOListItem", g -> {
             if (flat) {
                 for (Row row : rows) {
                     MdoItems.user(g, row);
@@ -235,7 +230,6 @@ final class TopicHandler {
             } else {
                 MdoItems.groups(g, rows);
             }
-            g.writeEndArray();
         }));
     }
 
@@ -249,7 +243,7 @@ final class TopicHandler {
     void agent(RoutingContext ctx) {
         int id = PathIds.of(ctx);
         String who = username(ctx);
-        var agent = found(id).compose(topic -> associate(who))
+        var agent = found(id).compose(topic -> associate(who, id))
                 .compose(associate -> store.agent(id, associate))
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("topic.agentNotMember", Errors.echo(who), id)));
         Respond.with(ctx, agent, a -> sendAgent(ctx, a));
@@ -272,18 +266,24 @@ final class TopicHandler {
     }
 
     private void saveAgent(RoutingContext ctx, int id, String who, TopicAgent.Roles roles) {
-        var saved = mayManage(ctx, id).compose(v -> found(id)).compose(topic -> associate(who))
-                .compose(associate -> store.saveAgent(id, associate, roles).compose(v -> store.agent(id, associate)))
+        var saved = manager(ctx, id).compose(me -> found(id).compose(topic -> target(who, id)).compose(target -> {
+                    mayChange(me, target, roles);
+                    return store.saveAgent(id, target.associateId(), roles).compose(v -> store.agent(id, target.associateId()));
+                }))
                 .map(Optional::orElseThrow);
         Respond.with(ctx, saved, a -> sendAgent(ctx, a));
     }
 
-    /** PUT ChatTopic/{id}/UserAgent: replaces every role in the topic with the body's list. */
+    /** Most roles one PUT of a topic's list may hold. */
+    static final int MAX_AGENTS = 200;
+
+    /** PUT ChatTopic/{id}/UserAgent: replaces every role in the topic with the body's list (administrators). */
     void replaceAgents(RoutingContext ctx) {
         int id = PathIds.of(ctx);
         JsonNode body = Bodies.tree(ctx);
-        if (!body.isArray()) {
-            throw ApiException.badRequest("property.invalidValue", "useragents", "an array of ChatTopicAgent");
+        if (!body.isArray() || body.size() > MAX_AGENTS) {
+            throw ApiException.badRequest("property.invalidValue", "useragents",
+                    "an array of at most " + MAX_AGENTS + " ChatTopicAgent");
         }
         List<TopicAgent.Named> named = new ArrayList<>();
         for (JsonNode item : body) {
@@ -293,8 +293,13 @@ final class TopicHandler {
             }
             named.add(one);
         }
-        var replaced = mayManage(ctx, id).compose(v -> found(id))
-                .compose(topic -> Future.all(named.stream().map(n -> associate(n.who())).toList()))
+        var replaced = manager(ctx, id).compose(me -> {
+                    if (!me.administrator()) { // replacing every role could remove the other managers'
+                        throw new ApiException(403, "Forbidden", "topic.managerLimits");
+                    }
+                    return found(id);
+                })
+                .compose(topic -> Future.all(named.stream().map(n -> associate(n.who(), id)).toList()))
                 .compose(all -> {
                     List<Integer> associates = all.list();
                     if (new HashSet<>(associates).size() != associates.size()) {
@@ -310,8 +315,10 @@ final class TopicHandler {
     void deleteAgent(RoutingContext ctx) {
         int id = PathIds.of(ctx);
         String who = username(ctx);
-        var deleted = mayManage(ctx, id).compose(v -> found(id)).compose(topic -> associate(who))
-                .compose(associate -> store.deleteAgent(id, associate));
+        var deleted = manager(ctx, id).compose(me -> found(id).compose(topic -> target(who, id)).compose(target -> {
+                    mayChange(me, target, null);
+                    return store.deleteAgent(id, target.associateId());
+                }));
         Respond.with(ctx, deleted, done -> {
             if (done) {
                 ctx.response().setStatusCode(204).end();
@@ -348,9 +355,27 @@ final class TopicHandler {
         return store.find(id).map(found -> found.orElseThrow(() -> notFound(id)));
     }
 
-    private Future<Integer> associate(String who) {
-        return store.associate(who).map(found -> found.orElseThrow(
+    private Future<Integer> associate(String who, int topicId) {
+        return target(who, topicId).map(TopicStore.Target::associateId);
+    }
+
+    private Future<TopicStore.Target> target(String who, int topicId) {
+        return store.associate(who, topicId).map(found -> found.orElseThrow(
                 () -> ApiException.notFound("topic.agentUnknown", Errors.echo(who))));
+    }
+
+    /**
+     * What a manager who is no administrator may not do: change the roles of an administrator or of another
+     * manager, or make anyone else a manager (403); an administrator may do anything.
+     */
+    private static void mayChange(TopicStore.Caller me, TopicStore.Target target, TopicAgent.Roles roles) {
+        if (me.administrator()) {
+            return;
+        }
+        boolean self = target.associateId() == me.associateId();
+        if (target.administrator() || !self && (target.manager() || roles != null && roles.canManage())) {
+            throw new ApiException(403, "Forbidden", "topic.managerLimits");
+        }
     }
 
     /** Whether the agent may manage the topic (an administrator, or CanManage in it). */
@@ -360,12 +385,17 @@ final class TopicHandler {
 
     /** Administrators and the topic's managers pass; anyone else gets 403, whether the topic exists or not. */
     private Future<Void> mayManage(RoutingContext ctx, int id) {
+        return manager(ctx, id).mapEmpty();
+    }
+
+    /** The caller, when it is an administrator or the topic's manager; else 403, whether the topic exists or not. */
+    private Future<TopicStore.Caller> manager(RoutingContext ctx, int id) {
         Principal caller = Principal.of(ctx);
         if (!caller.isAgent()) {
             return Future.failedFuture(ApiException.forbidden());
         }
-        return manages(caller, id).compose(manager -> manager ? Future.succeededFuture()
-                : Future.failedFuture(ApiException.forbidden()));
+        return store.caller(caller.associateId(), caller.name(), id).compose(me -> me.isPresent() && me.get().mayManage()
+                ? Future.succeededFuture(me.get()) : Future.failedFuture(ApiException.forbidden()));
     }
 
     /** A customer reads only the topic of its own session. */
@@ -384,16 +414,23 @@ final class TopicHandler {
     }
 
     private static void sendAgents(RoutingContext ctx, List<TopicAgent> agents) {
-        boolean xml = Representation.of(ctx).xml();
-        Json.send(ctx, 200, "ArrayOfChatTopicAgent", g -> {
-            if (xml) {
-                g.writeStartObject();
-                g.writeFieldName("ChatTopicAgent");
-            }
-            g.writeStartArray();
+        sendList(ctx, "ArrayOfChatTopicAgent", "ChatTopicAgent", g -> {
             for (TopicAgent a : agents) {
                 a.writeTo(g, Representation.of(ctx));
             }
+        });
+    }
+
+    /** A list: a JSON array, or in XML a root {@code ArrayOf…} holding one {@code element} per item. */
+    private static void sendList(RoutingContext ctx, String root, String element, Json.Body items) {
+        boolean xml = Representation.of(ctx).xml();
+        Json.send(ctx, 200, root, g -> {
+            if (xml) {
+                g.writeStartObject();
+                g.writeFieldName(element);
+            }
+            g.writeStartArray();
+            items.writeTo(g);
             g.writeEndArray();
             if (xml) {
                 g.writeEndObject();
@@ -403,9 +440,9 @@ final class TopicHandler {
 
     /** {username}: a login name (at most 50 characters) or an associate id. */
     private static String username(RoutingContext ctx) {
-        String who = ctx.pathParam("username");
-        if (who == null || who.isBlank() || who.length() > 50) {
-            throw ApiException.badRequest("property.invalidValue", "username", Errors.echo(String.valueOf(who)));
+        String who = chatapi.http.Text.optional("username", ctx.pathParam("username"), 50);
+        if (who.isBlank()) {
+            throw ApiException.badRequest("property.required", "username");
         }
         return who;
     }

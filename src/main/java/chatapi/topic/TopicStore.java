@@ -44,7 +44,7 @@ final class TopicStore {
     private static final String CALLER = "SELECT a.associate_id, a.is_administrator, ta.can_listen, ta.can_respond,"
             + " ta.can_manage, ta.can_notify FROM associate a"
             + " LEFT JOIN chat_topic_agent ta ON ta.associate_id = a.associate_id AND ta.topic_id = $3"
-            + " WHERE a.associate_id = $1 OR ($1 IS NULL AND lower(a.name) = lower($2)) LIMIT 1";
+            + " WHERE (a.associate_id = $1 OR ($1 IS NULL AND lower(a.name) = lower($2))) AND NOT a.deleted LIMIT 1";
 
     /** The topics the caller has any role in (ChatTopicsForUser), by id. */
     private static final String FOR_ASSOCIATE = SELECT + " JOIN chat_topic_agent ta ON ta.topic_id = t.topic_id"
@@ -58,9 +58,15 @@ final class TopicStore {
             + " FROM chat_topic_agent ta JOIN associate a ON a.associate_id = ta.associate_id WHERE ta.topic_id = $1";
     private static final String AGENT = AGENTS + " AND a.associate_id = $2";
 
-    /** An associate by login name (any case) or, for digits, by id. */
-    private static final String ASSOCIATE = "SELECT associate_id FROM associate"
-            + " WHERE lower(name) = lower($1) OR ($1 ~ '^[0-9]{1,9}$' AND associate_id = $1::integer) LIMIT 1";
+    /**
+     * An associate (not deleted) by login name ($1, any case) or id ($2, null when the text is no id), the id
+     * first when both match; with whether it is an administrator and whether it manages topic $3.
+     */
+    private static final String ASSOCIATE = "SELECT a.associate_id, a.is_administrator,"
+            + " coalesce((SELECT ta.can_manage FROM chat_topic_agent ta WHERE ta.topic_id = $3"
+            + " AND ta.associate_id = a.associate_id), false)"
+            + " FROM associate a WHERE (lower(a.name) = lower($1) OR a.associate_id = $2) AND NOT a.deleted"
+            + " ORDER BY a.associate_id = $2 DESC NULLS LAST LIMIT 1";
 
     private static final String UPSERT_AGENT = "INSERT INTO chat_topic_agent (topic_id, associate_id, can_listen,"
             + " can_respond, can_manage, can_notify) VALUES ($1, $2, $3, $4, $5, $6)"
@@ -129,9 +135,15 @@ final class TopicStore {
                         Boolean.TRUE.equals(row.getBoolean(4)))));
     }
 
-    /** An associate's id by login name or id; empty when there is none. */
-    Future<Optional<Integer>> associate(String nameOrId) {
-        return pool.preparedQuery(ASSOCIATE).execute(Tuple.of(nameOrId)).map(rows -> Rows.first(rows).map(r -> r.getInteger(0)));
+    /** An associate by login name or id, with its standing in a topic; empty when there is none. */
+    Future<Optional<Target>> associate(String nameOrId, int topicId) {
+        Integer id = nameOrId.matches("[0-9]{1,9}") ? Integer.valueOf(nameOrId) : null;
+        return pool.preparedQuery(ASSOCIATE).execute(Tuple.of(nameOrId, id, topicId))
+                .map(rows -> Rows.first(rows).map(r -> new Target(r.getInteger(0), r.getBoolean(1), r.getBoolean(2))));
+    }
+
+    /** An associate whose roles are to change: an administrator's or another manager's are not a manager's to change. */
+    record Target(int associateId, boolean administrator, boolean manager) {
     }
 
     Future<List<TopicAgent>> agents(int topicId) {

@@ -56,6 +56,53 @@ class ChatTopicApiTest {
         return send(method, path, json, authorization, "application/json");
     }
 
+    /** A third agent, no administrator and no manager, for the managers' limits. */
+    private static final String PER = "per3";
+
+    @org.junit.jupiter.api.BeforeAll
+    static void thirdAgent() {
+        DB.execute("INSERT INTO associate (name, full_name) VALUES ('" + PER + "', 'Per Hansen') ON CONFLICT DO NOTHING");
+    }
+
+    @Test
+    @DisplayName("hostile input: names that are no XML names, ranges that end before they start, NUL in a name, and many lookups by id then by name")
+    void hostileInput(VertxTestContext ctx) {
+        String path = BASE + "/1/UserAgent/";
+        List<Future<Response>> byId = new java.util.ArrayList<>();
+        Future<Response> chain = Future.succeededFuture();
+        for (int i = 0; i < 7; i++) { // past PostgreSQL's switch to a generic plan for the prepared statement
+            chain = chain.compose(v -> app.get(path + "2"));
+        }
+        chain.compose(v -> Future.all(List.of(app.get(path + "ann1"), app.get(path + "2147483648"), app.get(path + "a%00b"),
+                        send(HttpMethod.POST, BASE, "{\"Name\":\"x\",\"Widget\":{\"AutoFaqCategory\":{\"x><evil/\":1}}}", tje0()),
+                        send(HttpMethod.POST, BASE, "{\"Name\":\"x\",\"OpeningHours\":{\"MonStart\":\"17:00\",\"MonStop\":\"09:00\"}}", tje0()),
+                        send(HttpMethod.POST, BASE, "{\"Name\":\"x\",\"OpeningHours\":{\"TzLocation\":{\"name\":7}}}", tje0()),
+                        send(HttpMethod.POST, BASE, "{\"Name\":\"Zoned\",\"OpeningHours\":{\"TzLocation\":{\"name\":\"NO\"}}}", tje0()),
+                        app.get(BASE + "/UserAgents", "Accept", "application/xml"),
+                        app.get(BASE + "/ForCurrentUser", "Accept", "application/xml", "Authorization", tje0()),
+                        app.get("/api/v1/Presence/GetAll", "Accept", "application/xml"))))
+                .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+                    assertEquals(200, all.<Response>resultAt(0).status(), "by name after many by id");
+                    assertEquals(404, all.<Response>resultAt(1).status(), "a number no associate has");
+                    assertEquals(400, all.<Response>resultAt(2).status(), "NUL in a name");
+                    assertEquals(400, all.<Response>resultAt(3).status(), "a key that is no XML name");
+                    assertEquals(400, all.<Response>resultAt(4).status(), "Stop before Start");
+                    assertEquals(400, all.<Response>resultAt(5).status(), "a zone name that is no text");
+                    Response zoned = all.resultAt(6);
+                    assertEquals(200, zoned.status(), zoned.body().toString());
+                    assertEquals(new JsonObject().put("Name", "NO"),
+                            zoned.json().getJsonObject("OpeningHours").getJsonObject("TzLocation"), "the key in its spelling");
+                    String[] roots = {"<ArrayOfMDOListItem><MDOListItem>", "<ArrayOfChatTopicEntity><ChatTopicEntity>",
+                            "<ArrayOfChatPresence><ChatPresence>"};
+                    for (int i = 0; i < roots.length; i++) {
+                        Response xml = all.resultAt(7 + i);
+                        assertEquals(200, xml.status(), roots[i]);
+                        assertTrue(xml.body().toString().startsWith(roots[i]), roots[i]);
+                    }
+                    ctx.completeNow();
+                })));
+    }
+
     private static int newTopic(String name) {
         return Integer.parseInt(DB.value("INSERT INTO chat_topic (name) VALUES ('" + name + "') RETURNING topic_id"));
     }
@@ -287,12 +334,13 @@ class ChatTopicApiTest {
                     assertTrue(ann1s.contains(1) && !ann1s.contains(2), "ann1 is in Sales, not Support: " + ann1s);
                     assertEquals(new JsonArray(), all.<Response>resultAt(2).jsonArray(), "an agent token of no associate");
                     JsonArray flat = all.<Response>resultAt(3).jsonArray();
-                    assertEquals(List.of("ann1", "tje0"), flat.stream().map(a -> ((JsonObject) a).getString("Name")).toList(),
-                            "by group, then name");
-                    assertEquals("Thomas J. Eriksen", flat.getJsonObject(1).getString("FullName"));
-                    assertEquals(1, flat.getJsonObject(1).getInteger("Id"));
+                    assertEquals(List.of(PER, "ann1", "tje0"), flat.stream().map(a -> ((JsonObject) a).getString("Name"))
+                            .toList(), "by group (per3's 0, the demo agents' 1), then name");
+                    assertEquals("Thomas J. Eriksen", flat.getJsonObject(2).getString("FullName"));
+                    assertEquals(1, flat.getJsonObject(2).getInteger("Id"));
                     JsonArray groups = all.<Response>resultAt(4).jsonArray();
-                    assertEquals(2, groups.getJsonObject(0).getJsonArray("ChildItems").size(), "both demo agents are in group 1");
+                    assertEquals(List.of(1, 2), groups.stream().map(g -> ((JsonObject) g).getJsonArray("ChildItems").size())
+                            .toList(), "group 0: per3; group 1: both demo agents");
                     assertEquals(400, all.<Response>resultAt(5).status());
                     assertEquals(403, all.<Response>resultAt(6).status());
                     ctx.completeNow();
@@ -335,9 +383,12 @@ class ChatTopicApiTest {
                 })
                 .compose(set -> {
                     ctx.verify(() -> assertEquals(true, set.json().getBoolean("CanManage")));
-                    // Now a manager, ann1 replaces every role: tje0 responds, ann1 manages.
-                    return send(HttpMethod.PUT, path, "[{\"User\":{\"AssociateId\":1},\"CanRespond\":true},"
-                            + "{\"User\":{\"Name\":\"ann1\"},\"CanManage\":true}]", ann1());
+                    // A manager may not replace every role (it could remove the others'); an administrator may.
+                    return send(HttpMethod.PUT, path, "[]", ann1()).compose(refused -> {
+                        ctx.verify(() -> assertEquals(403, refused.status()));
+                        return send(HttpMethod.PUT, path, "[{\"User\":{\"AssociateId\":1},\"CanRespond\":true},"
+                                + "{\"User\":{\"Name\":\"ann1\"},\"CanManage\":true}]", tje0());
+                    });
                 })
                 .compose(replaced -> {
                     ctx.verify(() -> {
@@ -346,20 +397,29 @@ class ChatTopicApiTest {
                         assertEquals("1:true:false|2:false:true", DB.value("SELECT string_agg(associate_id || ':' || can_respond || ':'"
                                 + " || can_manage, '|' ORDER BY associate_id) FROM chat_topic_agent WHERE topic_id = " + id));
                     });
-                    return Future.all(send(HttpMethod.PUT, path, "[{\"User\":{\"Name\":\"ann1\"}},{\"User\":{\"AssociateId\":2}}]",
-                            tje0()), send(HttpMethod.DELETE, path + "/tje0", null, ann1()));
+                    return Future.all(List.of(
+                            send(HttpMethod.PUT, path, "[{\"User\":{\"Name\":\"ann1\"}},{\"User\":{\"AssociateId\":2}}]", tje0()),
+                            send(HttpMethod.DELETE, path + "/tje0", null, ann1()),
+                            send(HttpMethod.POST, path, "{\"User\":{\"Name\":\"" + PER + "\"},\"CanManage\":true}", ann1()),
+                            send(HttpMethod.POST, path, "{\"User\":{\"Name\":\"" + PER + "\"},\"CanRespond\":true}", ann1())));
                 })
-                .compose(both -> {
+                .compose(limits -> {
                     ctx.verify(() -> {
-                        assertEquals(400, both.<Response>resultAt(0).status(), "one agent twice");
-                        assertEquals(204, both.<Response>resultAt(1).status());
+                        assertEquals(400, limits.<Response>resultAt(0).status(), "one agent twice");
+                        assertEquals(403, limits.<Response>resultAt(1).status(), "a manager and an administrator's role");
+                        assertEquals(403, limits.<Response>resultAt(2).status(), "a manager making another manager");
+                        assertEquals(200, limits.<Response>resultAt(3).status(), "a manager adding a responder");
                     });
-                    return send(HttpMethod.DELETE, path + "/tje0", null, ann1());
+                    return send(HttpMethod.DELETE, path + "/" + PER, null, ann1());
+                })
+                .compose(deleted -> {
+                    ctx.verify(() -> assertEquals(204, deleted.status()));
+                    return send(HttpMethod.DELETE, path + "/" + PER, null, ann1());
                 })
                 .onComplete(ctx.succeeding(again -> ctx.verify(() -> {
                     assertEquals(404, again.status());
-                    assertEquals("2", DB.value("SELECT string_agg(associate_id::text, '|') FROM chat_topic_agent"
-                            + " WHERE topic_id = " + id));
+                    assertEquals("1|2", DB.value("SELECT string_agg(associate_id::text, '|' ORDER BY associate_id)"
+                            + " FROM chat_topic_agent WHERE topic_id = " + id));
                     ctx.completeNow();
                 })));
     }
