@@ -86,6 +86,54 @@ await chat.deleteChatSessionEntityAsync(created.chatSessionId);
 log('- an absent id gives null');
 assert.equal(await chat.getChatSessionEntityAsync(created.chatSessionId), null);
 assert.deepEqual(await chat.getChatMessagesAsync(created.chatSessionId, 0), []);
+
+log('- ChatTopic: CreateDefault, Save (insert), Get, Save (update), roles, ChatTopicsForUser, IsWithinOpeningHours, Delete');
+const topicDefaults = await chat.createDefaultChatTopicEntityAsync();
+assert.equal(topicDefaults.chatTopicId, 0);
+assert.equal(topicDefaults.name, '');
+topicDefaults.name = 'Official client topic';
+topicDefaults.welcomeMessage = 'Welcome, from the official client';
+topicDefaults.widgetEnableRating = true;
+const topic = await chat.saveChatTopicEntityAsync(topicDefaults);
+assert.ok(topic.chatTopicId > 2, `new topic ${topic.chatTopicId}`);
+log(`@@topic ${topic.chatTopicId}`);
+const topicBack = await chat.getChatTopicEntityAsync(topic.chatTopicId);
+assert.equal(topicBack.welcomeMessage, 'Welcome, from the official client');
+assert.equal(topicBack.widgetEnableRating, true);
+topicBack.description = 'Changed through the client';
+assert.equal((await chat.saveChatTopicEntityAsync(topicBack)).description, 'Changed through the client');
+const role = await chat.addChatTopicUserAgentAsync(topic.chatTopicId, { topicId: topic.chatTopicId,
+  user: { associateId: 2 }, canListen: false, canRespond: true, canManage: false, canNotify: true });
+assert.equal(role.user.associateId, 2);
+assert.equal(role.user.fullName, 'Ann Lindqvist');
+assert.equal(role.canRespond, true);
+const roleAgain = await chat.getChatTopicUserAgentAsync(topic.chatTopicId, 'ann1');
+assert.equal(roleAgain.canNotify, true);
+const changedRole = await chat.updateChatTopicUserAgentAsync(topic.chatTopicId, 'ann1',
+  { topicId: topic.chatTopicId, user: null, canListen: true, canRespond: true, canManage: false, canNotify: false });
+assert.equal(changedRole.canListen, true);
+assert.deepEqual((await chat.getChatTopicUserAgentListAsync(topic.chatTopicId)).map((r) => r.user.associateId), [2]);
+const replaced = await chat.updateChatTopicUserAgentsAsync(topic.chatTopicId, [
+  { topicId: topic.chatTopicId, user: { associateId: 1 }, canListen: true, canRespond: true, canManage: true, canNotify: true }]);
+assert.deepEqual(replaced.map((r) => r.user.associateId), [1]);
+assert.ok((await chat.chatTopicsForUserAsync()).some((t) => t.chatTopicId === topic.chatTopicId), 'ChatTopicsForUser lists it');
+assert.equal(await chat.isWithinOpeningHoursAsync(topic.chatTopicId), true, 'tje0 responds and is present');
+await chat.deleteChatTopicUserAgentAsync(topic.chatTopicId, 'tje0');
+assert.equal(await chat.isWithinOpeningHoursAsync(topic.chatTopicId), false, 'no responder left');
+const defaultRole = await chat.createDefaultChatTopicAgentAsync();
+assert.equal(defaultRole.canRespond, false);
+const users = await chat.getUserAgentListAsync(true, false);
+assert.ok(users.some((u) => u.name === 'ann1'), 'GetUserAgentList lists ann1');
+
+log('- Presence: GetChatPresence and SaveChatPresence');
+await chat.saveChatPresenceAsync([{ userId: 1, present: false }]);
+assert.equal((await chat.getChatPresenceAsync()).find((p) => p.userId === 1).present, false);
+await chat.saveChatPresenceAsync([{ userId: 1, present: true }]);
+const presence = (await chat.getChatPresenceAsync()).find((p) => p.userId === 1);
+assert.equal(presence.present, true);
+assert.equal(presence.displayName, 'Thomas J. Eriksen');
+await chat.deleteChatTopicEntityAsync(topic.chatTopicId);
+assert.equal(await chat.getChatTopicEntityAsync(topic.chatTopicId), null);
 log('@@passed');
 
 /** Until the server reports at least `count` parked requests (its readiness body says how many). */

@@ -46,7 +46,7 @@ final class TopicHandler {
 
     /** GET ChatTopic/{id}: agents the whole entity, the session's customer the public part of its topic. */
     void get(RoutingContext ctx) {
-        int id = PathIds.of(ctx);
+        int id = topicId(ctx);
         Principal caller = Principal.of(ctx);
         if (caller.isAgent()) {
             var answer = manages(caller, id).compose(manager -> found(id).map(topic -> new Shown(topic, manager)));
@@ -63,7 +63,7 @@ final class TopicHandler {
      * of its responders present.
      */
     void isOpen(RoutingContext ctx) {
-        int id = PathIds.of(ctx);
+        int id = topicId(ctx);
         Principal caller = Principal.of(ctx);
         Future<Void> allowed = caller.isAgent() ? Future.succeededFuture() : ownTopic(caller, id);
         var open = allowed.compose(v -> found(id))
@@ -87,7 +87,7 @@ final class TopicHandler {
 
     /** POST ChatTopic: a new topic (administrators). */
     void create(RoutingContext ctx) {
-        List<Object> values = TopicBody.values(Bodies.tree(ctx));
+        List<Object> values = TopicBody.values(body(ctx));
         Principal caller = Principal.of(ctx);
         var created = store.caller(caller.associateId(), caller.name(), 0).compose(me -> {
             if (me.isEmpty() || !me.get().administrator()) {
@@ -100,8 +100,8 @@ final class TopicHandler {
 
     /** PUT ChatTopic/{id}: replaces every writable property (what the body leaves out takes its default). */
     void put(RoutingContext ctx) {
-        int id = PathIds.of(ctx);
-        List<Object> values = TopicBody.values(Bodies.tree(ctx));
+        int id = topicId(ctx);
+        List<Object> values = TopicBody.values(body(ctx));
         Respond.with(ctx, mayManage(ctx, id).compose(v -> save(id, values)),
                 topic -> send(ctx, topic, ChatTopicEntity.View.AGENT, "FULL", true));
     }
@@ -111,7 +111,7 @@ final class TopicHandler {
      * test on the topic's properties) applied to the topic as GET writes it, then stored as PUT stores it.
      */
     void patch(RoutingContext ctx) {
-        int id = PathIds.of(ctx);
+        int id = topicId(ctx);
         JsonNode patch = Bodies.tree(ctx);
         var saved = mayManage(ctx, id).compose(v -> found(id)).compose(topic -> {
             ObjectNode entity = tree(Json.buffer(g -> topic.writeTo(g, ChatTopicEntity.View.AGENT, "FULL",
@@ -124,7 +124,7 @@ final class TopicHandler {
 
     /** DELETE ChatTopic/{id}: 204; 409 while sessions are in it. */
     void delete(RoutingContext ctx) {
-        int id = PathIds.of(ctx);
+        int id = topicId(ctx);
         Respond.with(ctx, mayManage(ctx, id).compose(v -> store.delete(id)), deleted -> {
             if (deleted) {
                 ctx.response().setStatusCode(204).end();
@@ -165,7 +165,7 @@ final class TopicHandler {
      */
     void savePresence(RoutingContext ctx) {
         JsonNode body = Bodies.tree(ctx);
-        savePresence(ctx, body.isObject() && body.has("ChatPresence") ? body.get("ChatPresence") : body);
+        savePresence(ctx, body.isObject() ? caseless(body, "ChatPresence") : body);
     }
 
     void savePresence(RoutingContext ctx, JsonNode list) {
@@ -222,6 +222,11 @@ final class TopicHandler {
         if (present != null) {
             bool("onlyPresent", present);
         }
+        userAgents(ctx, flat);
+    }
+
+    /** The agents who may be given roles, flat or by group. */
+    void userAgents(RoutingContext ctx, boolean flat) {
         Respond.with(ctx, store.userAgents(), rows -> sendList(ctx, "ArrayOfMDOListItem", "MDOListItem", g -> {
             if (flat) {
                 for (Row row : rows) {
@@ -235,13 +240,13 @@ final class TopicHandler {
 
     /** GET ChatTopic/{id}/UserAgent: every agent's roles in the topic. */
     void agents(RoutingContext ctx) {
-        int id = PathIds.of(ctx);
+        int id = topicId(ctx);
         Respond.with(ctx, found(id).compose(topic -> store.agents(id)), list -> sendAgents(ctx, list));
     }
 
     /** GET ChatTopic/{id}/UserAgent/{username}: one agent's roles (username: login name or associate id). */
     void agent(RoutingContext ctx) {
-        int id = PathIds.of(ctx);
+        int id = topicId(ctx);
         String who = username(ctx);
         var agent = found(id).compose(topic -> associate(who, id))
                 .compose(associate -> store.agent(id, associate))
@@ -251,8 +256,8 @@ final class TopicHandler {
 
     /** POST ChatTopic/{id}/UserAgent: sets the roles of the agent the body's User names. */
     void addAgent(RoutingContext ctx) {
-        int id = PathIds.of(ctx);
-        TopicAgent.Named named = TopicAgent.Roles.read(Bodies.tree(ctx));
+        int id = topicId(ctx);
+        TopicAgent.Named named = TopicAgent.Roles.read(body(ctx));
         if (named.who() == null) {
             throw ApiException.badRequest("property.required", "User");
         }
@@ -261,8 +266,8 @@ final class TopicHandler {
 
     /** PUT ChatTopic/{id}/UserAgent/{username}: sets that agent's roles (the body's User is not needed). */
     void putAgent(RoutingContext ctx) {
-        int id = PathIds.of(ctx);
-        saveAgent(ctx, id, username(ctx), TopicAgent.Roles.read(Bodies.tree(ctx)).roles());
+        int id = topicId(ctx);
+        saveAgent(ctx, id, username(ctx), TopicAgent.Roles.read(body(ctx)).roles());
     }
 
     private void saveAgent(RoutingContext ctx, int id, String who, TopicAgent.Roles roles) {
@@ -279,9 +284,9 @@ final class TopicHandler {
 
     /** PUT ChatTopic/{id}/UserAgent: replaces every role in the topic with the body's list (administrators). */
     void replaceAgents(RoutingContext ctx) {
-        int id = PathIds.of(ctx);
-        JsonNode body = Bodies.tree(ctx);
-        if (!body.isArray() || body.size() > MAX_AGENTS) {
+        int id = topicId(ctx);
+        JsonNode body = body(ctx);
+        if (body == null || !body.isArray() || body.size() > MAX_AGENTS) {
             throw ApiException.badRequest("property.invalidValue", "useragents",
                     "an array of at most " + MAX_AGENTS + " ChatTopicAgent");
         }
@@ -313,7 +318,7 @@ final class TopicHandler {
 
     /** DELETE ChatTopic/{id}/UserAgent/{username}: removes the agent's roles; 404 when it had none. */
     void deleteAgent(RoutingContext ctx) {
-        int id = PathIds.of(ctx);
+        int id = topicId(ctx);
         String who = username(ctx);
         var deleted = manager(ctx, id).compose(me -> found(id).compose(topic -> target(who, id)).compose(target -> {
                     mayChange(me, target, null);
@@ -405,7 +410,7 @@ final class TopicHandler {
     }
 
     private void send(RoutingContext ctx, ChatTopicEntity topic, ChatTopicEntity.View view, String mask, boolean withLinks) {
-        String base = withLinks ? links.baseUrl(ctx) : null;
+        String base = withLinks && ctx.get(AGENTS_API) == null ? links.baseUrl(ctx) : null;
         Json.send(ctx, 200, "ChatTopicEntity", g -> topic.writeTo(g, view, mask, Representation.of(ctx).zone(), base));
     }
 
@@ -438,9 +443,44 @@ final class TopicHandler {
         });
     }
 
+    private static final String TOPIC_ID = "chatapi.topicId";
+    private static final String USERNAME = "chatapi.username";
+    private static final String BODY = "chatapi.topicBody";
+    private static final String AGENTS_API = "chatapi.agentsApi";
+
+    /**
+     * An Agents API call served by a REST handler: the topic, the agent and the body come from the call's own
+     * body instead of the path, and answers carry no _Links.
+     */
+    static void asAgentsCall(RoutingContext ctx, Integer topicId, String username, JsonNode body) {
+        ctx.put(AGENTS_API, true);
+        if (topicId != null) {
+            ctx.put(TOPIC_ID, topicId);
+        }
+        if (username != null) {
+            ctx.put(USERNAME, username);
+        }
+        if (body != null) {
+            ctx.put(BODY, body);
+        }
+    }
+
+    /** The topic: the path's {id}, or an Agents call's ChatTopicId. */
+    private static int topicId(RoutingContext ctx) {
+        Integer given = ctx.get(TOPIC_ID);
+        return given != null ? given : PathIds.of(ctx);
+    }
+
+    /** The request's JSON body, or the part of an Agents call's body that the REST route's body is. */
+    private static JsonNode body(RoutingContext ctx) {
+        JsonNode given = ctx.get(BODY);
+        return given != null ? given : Bodies.tree(ctx);
+    }
+
     /** {username}: a login name (at most 50 characters) or an associate id. */
     private static String username(RoutingContext ctx) {
-        String who = chatapi.http.Text.optional("username", ctx.pathParam("username"), 50);
+        String given = ctx.get(USERNAME);
+        String who = chatapi.http.Text.optional("username", given != null ? given : ctx.pathParam("username"), 50);
         if (who.isBlank()) {
             throw ApiException.badRequest("property.required", "username");
         }

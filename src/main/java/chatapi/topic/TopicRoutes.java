@@ -21,7 +21,8 @@ public final class TopicRoutes {
     }
 
     public static void register(Router router, SqlClient pool, Links links) {
-        TopicHandler topics = new TopicHandler(new TopicStore(pool), links);
+        TopicStore store = new TopicStore(pool);
+        TopicHandler topics = new TopicHandler(store, links);
         String all = "/api/v1/ChatTopic";
         agents(router, HttpMethod.GET, all + "/default", "getDefaultChatTopic", topics::defaultEntity);
         agents(router, HttpMethod.GET, all + "/ForCurrentUser", "chatTopicsForCurrentUser", topics::forCurrentUser);
@@ -42,6 +43,28 @@ public final class TopicRoutes {
         oneTopic(router, HttpMethod.DELETE, one + "/UserAgent/:username", "deleteChatTopicAgent", topics::deleteAgent);
         agents(router, HttpMethod.GET, "/api/v1/Presence/GetAll", "getChatPresence", topics::presence);
         agents(router, HttpMethod.POST, "/api/v1/Presence/SaveAll", "saveChatPresence", topics::savePresence);
+        TopicAgentCalls calls = new TopicAgentCalls(topics, store);
+        agentsCall(router, "GetChatTopicEntity", calls::getChatTopicEntity);
+        agentsCall(router, "SaveChatTopicEntity", calls::saveChatTopicEntity);
+        agentsCall(router, "CreateDefaultChatTopicEntity", calls::createDefaultChatTopicEntity);
+        agentsCall(router, "DeleteChatTopicEntity", calls::deleteChatTopicEntity);
+        agentsCall(router, "IsWithinOpeningHours", calls::isWithinOpeningHours);
+        agentsCall(router, "ChatTopicsForUser", calls::chatTopicsForUser);
+        agentsCall(router, "GetUserAgentList", calls::getUserAgentList);
+        agentsCall(router, "GetChatTopicUserAgentList", calls::getChatTopicUserAgentList);
+        agentsCall(router, "GetChatTopicUserAgent", calls::getChatTopicUserAgent);
+        agentsCall(router, "AddChatTopicUserAgent", calls::addChatTopicUserAgent);
+        agentsCall(router, "UpdateChatTopicUserAgent", calls::updateChatTopicUserAgent);
+        agentsCall(router, "UpdateChatTopicUserAgents", calls::updateChatTopicUserAgents);
+        agentsCall(router, "DeleteChatTopicUserAgent", calls::deleteChatTopicUserAgent);
+        agentsCall(router, "CreateDefaultChatTopicAgent", calls::createDefaultChatTopicAgent);
+        agentsCall(router, "GetChatPresence", calls::getChatPresence);
+        agentsCall(router, "SaveChatPresence", calls::saveChatPresence);
+    }
+
+    /** SuperOffice's Agents API call {@code POST /api/v1/Agents/Chat/<name>}, agents only, named {@code agents<name>}. */
+    private static void agentsCall(Router router, String name, Handler<RoutingContext> handler) {
+        router.post("/api/v1/Agents/Chat/" + name).setName("agents" + name).handler(Access::agents).handler(handler);
     }
 
     private static void agents(Router router, HttpMethod method, String path, String name, Handler<RoutingContext> handler) {

@@ -103,6 +103,34 @@ class ChatTopicApiTest {
                 })));
     }
 
+    @Test
+    @DisplayName("the Agents API's topic calls: absent topics are null, missing arguments 400, the REST rights apply (ann1 may not save Sales)")
+    void agentsCalls(VertxTestContext ctx) {
+        String chat = "/api/v1/Agents/Chat/";
+        Future.all(List.of(app.post(chat + "GetChatTopicEntity?chatTopicEntityId=424242", ""),
+                        app.post(chat + "GetChatTopicEntity?ChatTopicEntityId=1", ""),
+                        app.post(chat + "GetChatTopicUserAgentList", "{}"),
+                        app.post(chat + "GetChatTopicUserAgent", "{\"ChatTopicId\":1}"),
+                        app.post(chat + "SaveChatTopicEntity", "{\"ChatTopicId\":1,\"Name\":\"Mine\"}", "Authorization", ann1()),
+                        app.post(chat + "SaveChatTopicEntity", "{\"ChatTopicId\":424242,\"Name\":\"Gone\"}", "Authorization", tje0()),
+                        app.post(chat + "DeleteChatTopicEntity?ChatTopicEntityId=424242", "", "Authorization", tje0()),
+                        app.post(chat + "IsWithinOpeningHours", "{\"chatTopicId\":1}")))
+                .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+                    assertEquals("null", all.<Response>resultAt(0).body().toString());
+                    JsonObject sales = all.<Response>resultAt(1).json();
+                    assertEquals("Sales", sales.getString("Name"));
+                    assertTrue(!sales.containsKey("_Links"), "the Agents API's carriers have no _Links");
+                    assertEquals(400, all.<Response>resultAt(2).status(), "no ChatTopicId");
+                    assertEquals(400, all.<Response>resultAt(3).status(), "no Username");
+                    assertEquals(403, all.<Response>resultAt(4).status(), "ann1 does not manage Sales");
+                    assertEquals("null", all.<Response>resultAt(5).body().toString());
+                    assertEquals("null", all.<Response>resultAt(6).body().toString());
+                    assertEquals("true", all.<Response>resultAt(7).body().toString());
+                    assertEquals("Sales", DB.value("SELECT name FROM chat_topic WHERE topic_id = 1"));
+                    ctx.completeNow();
+                })));
+    }
+
     private static int newTopic(String name) {
         return Integer.parseInt(DB.value("INSERT INTO chat_topic (name) VALUES ('" + name + "') RETURNING topic_id"));
     }
