@@ -41,9 +41,11 @@ CREATE INDEX chat_session_queue_idx ON chat_session (topic_id, when_requested, c
     WHERE status = 'InQueue';
 
 -- A change of a session is notified on the channel chat_session, delivered at commit: "<session id>", with
--- " <topic id>[ <previous topic id>]" when queue positions in those topics may have moved (a session joins or
--- leaves a queue, changes topic, or its request time changes while queued). Instances re-read the state of
--- the sessions they stream or that GETs wait on, and, for a queue move, of those queued in the topic.
+-- " <topic id>[ <previous topic id>]" when the topic's queue or its agents' lists may have moved (a session
+-- joins or leaves a queue, changes topic, its request time changes while queued, or its agent or transfer
+-- changes), or " -" when only its typing flags changed. Instances re-read the state of the sessions they stream
+-- or that GETs wait on, for a queue move also of those queued in the topic, and the lists of agents' queue
+-- streams that show the session or follow the topic.
 CREATE FUNCTION chat_session_notify() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -57,8 +59,12 @@ BEGIN
         PERFORM pg_notify('chat_session', NEW.chat_session_id::text || ' ' || NEW.topic_id::text || ' '
                 || OLD.topic_id::text);
     ELSIF (OLD.status = 'InQueue') <> (NEW.status = 'InQueue')
-            OR (NEW.status = 'InQueue' AND OLD.when_requested IS DISTINCT FROM NEW.when_requested) THEN
+            OR (NEW.status = 'InQueue' AND OLD.when_requested IS DISTINCT FROM NEW.when_requested)
+            OR OLD.user_associate_id IS DISTINCT FROM NEW.user_associate_id
+            OR OLD.transfer_to_associate_id IS DISTINCT FROM NEW.transfer_to_associate_id THEN
         PERFORM pg_notify('chat_session', NEW.chat_session_id::text || ' ' || NEW.topic_id::text);
+    ELSIF NEW.updated IS NOT DISTINCT FROM OLD.updated THEN -- only typing (chat_session_touch kept `updated`)
+        PERFORM pg_notify('chat_session', NEW.chat_session_id::text || ' -');
     ELSE
         PERFORM pg_notify('chat_session', NEW.chat_session_id::text);
     END IF;

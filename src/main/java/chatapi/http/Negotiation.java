@@ -23,10 +23,10 @@ public final class Negotiation implements Handler<RoutingContext> {
     private static final List<String> PRODUCED = List.of("application/json", "text/json", "application/xml",
             "text/xml", "application/json-patch+json", "application/merge-patch+json");
     private static final Set<String> ISO_LANGUAGES = Set.of(Locale.getISOLanguages());
-    /** Server-Sent Events: only the messages route streams (GET /api/v1/ChatSession/{id}/Messages). */
+    /** Server-Sent Events: a session's messages (GET ChatSession/{id}/Messages) and an agent's queue (ForCurrentUser). */
     public static final String EVENT_STREAM = "text/event-stream";
     private static final java.util.regex.Pattern STREAMING_PATH =
-            java.util.regex.Pattern.compile("/api/v1/ChatSession/[^/]+/Messages/?");
+            java.util.regex.Pattern.compile("/api/v1/ChatSession/([^/]+/Messages|ForCurrentUser)/?");
     private static final String EVENT_STREAM_KEY = "chatapi.eventStream";
 
     private final boolean compression;

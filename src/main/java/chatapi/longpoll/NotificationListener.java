@@ -78,15 +78,16 @@ public final class NotificationListener {
         return subscriber.close();
     }
 
-    /** {@code "<session id> <topic id>[ <previous topic id>]"}. */
+    /** {@code "<session id>[ <topic id>[ <previous topic id>]]"}, or {@code "<session id> -"} for typing only. */
     private void onSessionNotification(String payload) {
         try {
             String[] parts = payload.trim().split(" ");
-            int[] topics = new int[parts.length - 1];
-            for (int i = 1; i < parts.length; i++) {
-                topics[i - 1] = Integer.parseInt(parts[i]);
+            boolean typingOnly = parts.length == 2 && parts[1].equals("-");
+            int[] topics = new int[typingOnly ? 0 : parts.length - 1];
+            for (int i = 0; i < topics.length; i++) {
+                topics[i] = Integer.parseInt(parts[i + 1]);
             }
-            longPoll.sessionChanged(Integer.parseInt(parts[0]), topics);
+            longPoll.sessionChanged(Integer.parseInt(parts[0]), topics, typingOnly);
         } catch (NumberFormatException e) {
             LOG.warn("Ignoring a notification on {} that is not a session id and topics", SESSION_CHANNEL);
         }

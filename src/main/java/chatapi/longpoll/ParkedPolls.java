@@ -54,6 +54,7 @@ public final class ParkedPolls implements Parking, Watching {
     private final Groups<Integer, ParkedPoll> waiters = new Groups<>();
     private final Groups<Integer, EventStream> streams = new Groups<>();
     private final Groups<Integer, SessionWait> sessionWaits = new Groups<>();
+    private final java.util.Set<QueueStream> queues = ConcurrentHashMap.newKeySet();
     /** Parked requests and open streams: what the caps count. */
     private final AtomicInteger held = new AtomicInteger();
     private final AtomicInteger parked = new AtomicInteger();
@@ -265,6 +266,40 @@ public final class ParkedPolls implements Parking, Watching {
         releaseQuota(wait.quota);
     }
 
+    /** Opens an agent's queue stream (counted as a parked request). */
+    @Override
+    public void queue(RoutingContext ctx, long expiresAtMs,
+            java.util.function.Supplier<io.vertx.core.Future<Watching.QueueView>> read) {
+        if (draining) {
+            ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                    .putHeader("Cache-Control", "no-cache").end(EventStream.STOPPING);
+            return;
+        }
+        Object quota = hold(ctx);
+        parked.incrementAndGet();
+        QueueStream stream = new QueueStream(this, ctx, Vertx.currentContext(), quota, read, heartbeatMs, expiresAtMs);
+        queues.add(stream);
+        ctx.response().closeHandler(v -> stream.disconnected());
+        if (ctx.response().closed()) {
+            stream.disconnected();
+            return;
+        }
+        stream.open();
+    }
+
+    void remove(QueueStream stream) {
+        if (queues.remove(stream)) {
+            parked.decrementAndGet();
+            held.decrementAndGet();
+            releaseQuota(stream.quota);
+        }
+    }
+
+    /** Agents' queue streams open right now. */
+    public int queueStreams() {
+        return queues.size();
+    }
+
     /** Whether anyone here follows the session's state: a stream or a waiting GET. */
     private boolean watched(int chatSessionId) {
         return streams.has(chatSessionId) || sessionWaits.has(chatSessionId);
@@ -284,7 +319,7 @@ public final class ParkedPolls implements Parking, Watching {
 
     /** The session's state is read again (for a stream that opened, or a typing flag that expired). */
     void fetchState(int chatSessionId) {
-        sessionChanged(chatSessionId, new int[0]);
+        sessionChanged(chatSessionId, new int[0], true);
     }
 
     /**
@@ -292,10 +327,17 @@ public final class ParkedPolls implements Parking, Watching {
      * streams it, and so is the state of every session streamed here that waits in the queue of one of
      * {@code topics} (the session may have joined or left it, moving the others). Runs on the home context.
      */
-    public void sessionChanged(int chatSessionId, int[] topics) {
+    public void sessionChanged(int chatSessionId, int[] topics, boolean typingOnly) {
         if (Vertx.currentContext() != home) {
-            home.runOnContext(v -> sessionChanged(chatSessionId, topics));
+            home.runOnContext(v -> sessionChanged(chatSessionId, topics, typingOnly));
             return;
+        }
+        if (!typingOnly) { // agents' lists do not show typing
+            for (QueueStream q : queues) {
+                if (q.concerns(chatSessionId, topics)) {
+                    q.onContext(q::refresh);
+                }
+            }
         }
         if (watched(chatSessionId)) {
             statePending.add(chatSessionId);
@@ -457,6 +499,7 @@ public final class ParkedPolls implements Parking, Watching {
         statePending.addAll(streams.keys());
         statePending.addAll(sessionWaits.keys());
         fetchStates();
+        queues.forEach(q -> q.onContext(q::refresh));
     }
 
     /** SIGTERM: answers every parked request with {@code []}, ends every stream, and parks no more. */
@@ -465,6 +508,7 @@ public final class ParkedPolls implements Parking, Watching {
         waiters.forEach(w -> w.answer(MessageArray.encode(List.of(), w.representation)));
         streams.forEach(s -> s.onContext(s::stop));
         sessionWaits.forEach(w -> w.end(false));
+        queues.forEach(q -> q.onContext(q::stop));
     }
 
     private void fetchPending() {

@@ -431,8 +431,32 @@ public final class ChatSessionHandler {
      */
     public void forCurrentUser(RoutingContext ctx) {
         Principal me = Principal.of(ctx);
+        if (chatapi.http.Negotiation.eventStream(ctx)) { // the agent's queue, pushed as it changes
+            long expiry = untilExpiry(ctx);
+            watching.queue(ctx, expiry == Long.MAX_VALUE ? Long.MAX_VALUE : System.currentTimeMillis() + expiry,
+                    () -> repository.sessionsForUser(me.associateId(), me.name())
+                            .compose(list -> repository.respondingTopics(me.associateId(), me.name())
+                                    .map(topics -> queueView(list, topics, Representation.of(ctx)))));
+            return;
+        }
         Respond.with(ctx, repository.sessionsForUser(me.associateId(), me.name()),
                 found -> sendWithoutLinks(ctx, found));
+    }
+
+    /** An agent's queue as its stream writes it: the list as ForCurrentUser answers it in JSON, on one line. */
+    private static Watching.QueueView queueView(List<ChatSessionEntity> sessions, java.util.Set<Integer> topics,
+            Representation representation) {
+        CarrierWriter.Rendering how = new CarrierWriter.Rendering(true, representation, Select.ALL);
+        io.vertx.core.buffer.Buffer json = Json.buffer(representation, "ArrayOfChatSessionEntity", g -> {
+            g.writeStartArray();
+            for (ChatSessionEntity s : sessions) {
+                s.writeTo(g, how, null);
+            }
+            g.writeEndArray();
+        });
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        sessions.forEach(s -> ids.add(s.chatSessionId()));
+        return new Watching.QueueView(json, ids, topics);
     }
 
     /** Sessions as the Agents API writes a list of them: every property, no _Links; XML nests them as messages are. */

@@ -152,6 +152,17 @@ public final class SessionStore {
                 });
     }
 
+    /** The topics the agent responds in (its queue follows them). */
+    public Future<java.util.Set<Integer>> respondingTopics(Integer associateId, String name) {
+        return pool.preparedQuery("SELECT ta.topic_id FROM chat_topic_agent ta WHERE ta.can_respond"
+                        + " AND ta.associate_id = " + CALLER.formatted(1, 2))
+                .execute(Tuple.of(associateId, name)).map(rows -> {
+                    java.util.Set<Integer> topics = new java.util.HashSet<>();
+                    rows.forEach(row -> topics.add(row.getInteger(0)));
+                    return topics;
+                });
+    }
+
     /** One session's state, empty when it does not exist. */
     public Future<Optional<SessionState>> state(int id) {
         return states(List.of(id)).map(found -> Optional.ofNullable(found.get(id)));

@@ -22,6 +22,17 @@ public interface Watching {
     Watch watch(RoutingContext ctx, int chatSessionId, Set<String> etags, boolean agent, long timeoutMs,
             Handler<Boolean> done);
 
+    /**
+     * Opens an agent's queue as an event stream: {@code read} gives the list (and what it follows) whenever it may
+     * have changed. Counted as a parked request; throws 429/503 at the caps. While the server drains, the stream
+     * opens and ends at once.
+     */
+    void queue(RoutingContext ctx, long expiresAtMs, java.util.function.Supplier<io.vertx.core.Future<QueueView>> read);
+
+    /** An agent's queue as read: the list as JSON, the sessions in it, and the topics whose queues it follows. */
+    record QueueView(io.vertx.core.buffer.Buffer json, Set<Integer> sessions, Set<Integer> topics) {
+    }
+
     /** A registered wait. */
     interface Watch {
 
