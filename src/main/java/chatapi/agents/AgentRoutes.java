@@ -28,6 +28,7 @@ public final class AgentRoutes {
         call(router, "SaveChatSessionEntity", agents::saveChatSessionEntity);
         call(router, "DeleteChatSessionEntity", agents::deleteChatSessionEntity);
         call(router, "ChatSessionsForUser", sessions::forCurrentUser);
+        call(router, "CreateChatSessionForTopic", sessions::createForTopicCall);
     }
 
     private static void call(Router router, String name, Handler<RoutingContext> handler) {

@@ -257,6 +257,38 @@ public final class ChatSessionHandler {
         Respond.with(ctx, page, sessions -> sendPage(ctx, sessions, query, select));
     }
 
+    /**
+     * The Agents' CreateChatSessionForTopic {@code {"ChatTopicId": N}}: a new session in that topic's queue with
+     * nothing else set, answered as the Agents API writes an entity (no _Links); null when there is no such topic.
+     */
+    public void createForTopicCall(RoutingContext ctx) {
+        JsonNode body = Bodies.tree(ctx);
+        JsonNode id = null;
+        if (body.isObject()) {
+            for (var it = body.fields(); it.hasNext(); ) {
+                var field = it.next();
+                if (field.getKey().equalsIgnoreCase("ChatTopicId")) {
+                    id = field.getValue();
+                }
+            }
+        }
+        if (id == null || !id.isInt() || id.intValue() < 1) {
+            throw ApiException.badRequest("property.positive", "ChatTopicId");
+        }
+        NewChatSession session = new NewChatSession(id.intValue(), null, null, null, null, null, null, null, null)
+                .validated(clients.of(ctx.request()));
+        var created = repository.insertSession(session).compose(found -> found.isEmpty()
+                ? Future.succeededFuture(java.util.Optional.<ChatSessionEntity>empty())
+                : repository.findSession(found.get()));
+        Respond.with(ctx, created, entity -> {
+            if (entity.isEmpty()) {
+                Json.send(ctx, 200, "ChatSessionEntity", g -> g.writeNull());
+            } else {
+                sendWithoutLinks(ctx, entity.get());
+            }
+        });
+    }
+
     /** POST /api/v1/ChatTopic/{id}/Sessions: a new session in that topic's queue (the body's TopicId does not count). */
     public void createInTopic(RoutingContext ctx) {
         int topic = PathIds.of(ctx);

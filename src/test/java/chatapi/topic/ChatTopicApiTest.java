@@ -114,7 +114,9 @@ class ChatTopicApiTest {
                         app.post(chat + "SaveChatTopicEntity", "{\"ChatTopicId\":1,\"Name\":\"Mine\"}", "Authorization", ann1()),
                         app.post(chat + "SaveChatTopicEntity", "{\"ChatTopicId\":424242,\"Name\":\"Gone\"}", "Authorization", tje0()),
                         app.post(chat + "DeleteChatTopicEntity?ChatTopicEntityId=424242", "", "Authorization", tje0()),
-                        app.post(chat + "IsWithinOpeningHours", "{\"chatTopicId\":1}")))
+                        app.post(chat + "IsWithinOpeningHours", "{\"chatTopicId\":1}"),
+                        app.post(chat + "CreateChatSessionForTopic", "{\"ChatTopicId\":424242}"),
+                        app.post(chat + "CreateChatSessionForTopic", "{\"ChatTopicId\":0}")))
                 .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
                     assertEquals("null", all.<Response>resultAt(0).body().toString());
                     JsonObject sales = all.<Response>resultAt(1).json();
@@ -126,6 +128,8 @@ class ChatTopicApiTest {
                     assertEquals("null", all.<Response>resultAt(5).body().toString());
                     assertEquals("null", all.<Response>resultAt(6).body().toString());
                     assertEquals("true", all.<Response>resultAt(7).body().toString());
+                    assertEquals("null", all.<Response>resultAt(8).body().toString(), "no such topic");
+                    assertEquals(400, all.<Response>resultAt(9).status());
                     assertEquals("Sales", DB.value("SELECT name FROM chat_topic WHERE topic_id = 1"));
                     ctx.completeNow();
                 })));
