@@ -18,7 +18,8 @@ import java.time.ZoneId;
  *
  * <p>It ends exactly once ({@link #finish()}): when the client leaves, when its credential expires, when the
  * session is deleted ({@code event: deleted}), on SIGTERM (after a comment), or when the client stops reading
- * (its connection is closed rather than let the write queue grow; an EventSource reconnects and resumes).
+ * (a write queue still full after two heartbeats: its connection is closed rather than let the queue grow; an
+ * EventSource reconnects and resumes).
  */
 final class EventStream {
 
@@ -47,6 +48,11 @@ final class EventStream {
     private Buffer state;
     private boolean stateWritten;
     private long timerId = -1;
+    /** The connection's write queue is full: nothing more is read for the client until it drains. */
+    private boolean blocked;
+    private long drainTimerId = -1;
+    /** A catch-up page waits for the write queue to drain. */
+    private boolean catchUpWaiting;
 
     EventStream(ParkedPolls polls, RoutingContext ctx, Context context, int chatSessionId, int after, ZoneId zone,
             Object quota, long heartbeatMs, long expiresAtMs,
@@ -93,7 +99,9 @@ final class EventStream {
             if (ended) {
                 return;
             }
-            if (page.full()) {
+            if (page.full() && blocked) {
+                catchUpWaiting = true; // the next page once the client has read this one
+            } else if (page.full()) {
                 catchUp();
             } else {
                 joined = true;
@@ -144,8 +152,9 @@ final class EventStream {
     }
 
     /**
-     * Writes to the client; one that does not read, so that its connection's write queue fills, is disconnected
-     * (an EventSource reconnects and resumes) rather than buffered for.
+     * Writes to the client. When the connection's write queue fills, no further page is read for it until it
+     * drains; a client that has not drained it within two heartbeats does not read, and is disconnected (an
+     * EventSource reconnects and resumes) rather than buffered for.
      */
     private void write(Buffer data) {
         HttpServerResponse response = ctx.response();
@@ -154,8 +163,30 @@ final class EventStream {
             return;
         }
         response.write(data);
-        if (response.writeQueueFull()) {
-            close(null);
+        if (response.writeQueueFull() && !blocked) {
+            blocked = true;
+            response.drainHandler(v -> drained());
+            drainTimerId = context.owner().setTimer(2 * heartbeatMs, id -> {
+                drainTimerId = -1;
+                if (blocked) {
+                    close(null);
+                }
+            });
+        }
+    }
+
+    private void drained() {
+        if (ended || !blocked) {
+            return;
+        }
+        blocked = false;
+        if (drainTimerId >= 0) {
+            context.owner().cancelTimer(drainTimerId);
+            drainTimerId = -1;
+        }
+        if (catchUpWaiting) {
+            catchUpWaiting = false;
+            catchUp();
         }
     }
 
@@ -276,6 +307,10 @@ final class EventStream {
         if (timerId >= 0) {
             context.owner().cancelTimer(timerId);
             timerId = -1;
+        }
+        if (drainTimerId >= 0) {
+            context.owner().cancelTimer(drainTimerId);
+            drainTimerId = -1;
         }
         polls.remove(this);
         return true;

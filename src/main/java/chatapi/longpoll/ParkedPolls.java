@@ -201,6 +201,10 @@ public final class ParkedPolls implements Parking, Watching {
             stream.disconnected();
             return;
         }
+        if (draining) { // SIGTERM came while it registered: drain() may have missed it
+            stream.stop();
+            return;
+        }
         stream.catchUp();
         fetchState(chatSessionId);
     }
@@ -285,6 +289,9 @@ public final class ParkedPolls implements Parking, Watching {
             return;
         }
         stream.open();
+        if (draining) { // SIGTERM came while it registered: drain() may have missed it
+            stream.stop();
+        }
     }
 
     void remove(QueueStream stream) {

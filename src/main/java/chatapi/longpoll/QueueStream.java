@@ -34,6 +34,16 @@ final class QueueStream {
     private boolean ended;
     private Buffer last;
     private long timerId = -1;
+    /** When the last read started (ms); reads are at least {@link #MIN_INTERVAL_MS} apart. */
+    private long lastReadAt;
+    private long readTimerId = -1;
+    /** The connection's write queue is full: the newest list waits for it to drain. */
+    private boolean blocked;
+    private Buffer waiting;
+    private long drainTimerId = -1;
+
+    /** However often the list's sessions change, one stream reads it at most twice a second. */
+    static final long MIN_INTERVAL_MS = 500;
 
     QueueStream(ParkedPolls polls, RoutingContext ctx, Context context, Object quota,
             Supplier<Future<Watching.QueueView>> read, long heartbeatMs, long expiresAtMs) {
@@ -71,7 +81,10 @@ final class QueueStream {
         refresh();
     }
 
-    /** Reads the list again (once more after a read under way), writing it when it changed. */
+    /**
+     * Reads the list again (once more after a read under way, and not sooner than {@link #MIN_INTERVAL_MS} after the
+     * last: a burst of changes costs one read), writing it when it changed.
+     */
     void refresh() {
         if (ended) {
             return;
@@ -80,6 +93,17 @@ final class QueueStream {
             again = true;
             return;
         }
+        long wait = lastReadAt + MIN_INTERVAL_MS - System.currentTimeMillis();
+        if (wait > 0) {
+            if (readTimerId < 0) {
+                readTimerId = context.owner().setTimer(wait, id -> {
+                    readTimerId = -1;
+                    refresh();
+                });
+            }
+            return;
+        }
+        lastReadAt = System.currentTimeMillis();
         reading = true;
         read.get().onComplete(done -> {
             reading = false;
@@ -96,7 +120,11 @@ final class QueueStream {
             Buffer frame = Buffer.buffer("event: queue\ndata: ").appendBuffer(view.json()).appendString("\n\n");
             if (!frame.equals(last)) {
                 last = frame;
-                write(frame);
+                if (blocked) {
+                    waiting = frame; // only the newest list matters
+                } else {
+                    write(frame);
+                }
             }
             if (again && !ended) {
                 again = false;
@@ -136,6 +164,10 @@ final class QueueStream {
         finish();
     }
 
+    /**
+     * Writes to the client; when its write queue fills, the newest list waits for it to drain, and a client that
+     * has not drained it within two heartbeats is disconnected.
+     */
     private void write(Buffer data) {
         HttpServerResponse response = ctx.response();
         if (response.closed()) {
@@ -143,8 +175,29 @@ final class QueueStream {
             return;
         }
         response.write(data);
-        if (response.writeQueueFull()) {
-            close(null);
+        if (response.writeQueueFull() && !blocked) {
+            blocked = true;
+            response.drainHandler(v -> {
+                if (ended || !blocked) {
+                    return;
+                }
+                blocked = false;
+                if (drainTimerId >= 0) {
+                    context.owner().cancelTimer(drainTimerId);
+                    drainTimerId = -1;
+                }
+                if (waiting != null) {
+                    Buffer newest = waiting;
+                    waiting = null;
+                    write(newest);
+                }
+            });
+            drainTimerId = context.owner().setTimer(2 * heartbeatMs, id -> {
+                drainTimerId = -1;
+                if (blocked) {
+                    close(null);
+                }
+            });
         }
     }
 
@@ -170,10 +223,14 @@ final class QueueStream {
             return false;
         }
         ended = true;
-        if (timerId >= 0) {
-            context.owner().cancelTimer(timerId);
-            timerId = -1;
+        for (long timer : new long[] {timerId, readTimerId, drainTimerId}) {
+            if (timer >= 0) {
+                context.owner().cancelTimer(timer);
+            }
         }
+        timerId = -1;
+        readTimerId = -1;
+        drainTimerId = -1;
         polls.remove(this);
         return true;
     }

@@ -52,8 +52,8 @@ public final class SessionStore {
      * The associate who calls: by id (Basic, tickets), else by a token's login name. Format it with the
      * placeholders of the id and the name: {@code CALLER.formatted(1, 2)}.
      */
-    static final String CALLER = "(SELECT associate_id FROM associate WHERE associate_id = $%1$d"
-            + " OR ($%1$d IS NULL AND lower(name) = lower($%2$d)) LIMIT 1)";
+    static final String CALLER = "(SELECT associate_id FROM associate WHERE (associate_id = $%1$d"
+            + " OR ($%1$d IS NULL AND lower(name) = lower($%2$d))) AND NOT deleted LIMIT 1)";
 
     static final int SESSIONS_FOR_USER_LIMIT = 500;
     private static final String SESSIONS_FOR_USER = selectSessions((1 << RELATIONS.size()) - 1, "chat_session")

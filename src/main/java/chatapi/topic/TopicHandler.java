@@ -194,12 +194,12 @@ final class TopicHandler {
             if (me.isEmpty() || !me.get().administrator() && ids.stream().anyMatch(id -> id != me.get().associateId())) {
                 throw ApiException.forbidden();
             }
-            return store.savePresence(ids, present);
-        }).map(stored -> {
-            ids.stream().filter(id -> !stored.contains(id)).findFirst().ifPresent(missing -> {
+            return store.existing(ids); // every id first: nothing is stored when one is no agent
+        }).compose(found -> {
+            ids.stream().filter(id -> !found.contains(id)).findFirst().ifPresent(missing -> {
                 throw ApiException.badRequest("topic.agentUnknown", missing);
             });
-            return stored;
+            return store.savePresence(ids, present);
         });
         Respond.with(ctx, saved, v -> ctx.response().setStatusCode(204).end());
     }

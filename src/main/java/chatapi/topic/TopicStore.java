@@ -204,6 +204,7 @@ final class TopicStore {
 
     private static final String ANYONE_RESPONDING = "SELECT EXISTS (SELECT 1 FROM chat_topic_agent ta"
             + " JOIN chat_presence p ON p.associate_id = ta.associate_id"
+            + " JOIN associate a ON a.associate_id = ta.associate_id AND NOT a.deleted"
             + " WHERE ta.topic_id = $1 AND ta.can_respond AND p.present)";
 
     /**
@@ -227,6 +228,16 @@ final class TopicStore {
         });
     }
 
+    /** Which of the ids are agents (associates not deleted). */
+    Future<java.util.Set<Integer>> existing(List<Integer> ids) {
+        return pool.preparedQuery("SELECT associate_id FROM associate WHERE associate_id = ANY($1) AND NOT deleted")
+                .execute(Tuple.tuple().addArrayOfInteger(ids.toArray(Integer[]::new))).map(rows -> {
+                    java.util.Set<Integer> found = new java.util.HashSet<>();
+                    rows.forEach(row -> found.add(row.getInteger(0)));
+                    return found;
+                });
+    }
+
     /** Sets the agents' presence (ids that are no associate are skipped); the ids stored. */
     Future<List<Integer>> savePresence(List<Integer> ids, List<Boolean> present) {
         return pool.preparedQuery(SAVE_PRESENCE)
@@ -241,7 +252,7 @@ final class TopicStore {
 
     private static final String SAVE_PRESENCE = "INSERT INTO chat_presence (associate_id, present, changed)"
             + " SELECT x.id, x.present, now() FROM unnest($1::int[], $2::bool[]) AS x(id, present)"
-            + " JOIN associate a ON a.associate_id = x.id"
+            + " JOIN associate a ON a.associate_id = x.id AND NOT a.deleted"
             + " ON CONFLICT (associate_id) DO UPDATE SET present = EXCLUDED.present, changed = now()"
             + " RETURNING associate_id";
 

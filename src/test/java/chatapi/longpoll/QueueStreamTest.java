@@ -102,6 +102,24 @@ class QueueStreamTest {
     }
 
     @Test
+    @DisplayName("a long queue (far more than a socket takes at once) arrives whole, without the stream closing")
+    void longQueue(VertxTestContext ctx) {
+        int topic = Integer.parseInt(DB.value("INSERT INTO chat_topic (name) VALUES ('Busy') RETURNING topic_id"));
+        DB.execute("INSERT INTO chat_topic_agent (topic_id, associate_id, can_respond) VALUES (" + topic + ", 1, true)");
+        DB.execute("INSERT INTO chat_session (topic_id, first_message, last_message) SELECT " + topic
+                + ", repeat('f', 8000), repeat('l', 8000) FROM generate_series(1, 60)");
+        EventStreamClient.open(vertx, app.port(), "/api/v1/ChatSession/ForCurrentUser", "Authorization", agent("tje0"))
+                .compose(stream -> awaitQueue(stream, ids -> ids.size() >= 60).map(ids -> {
+                    ctx.verify(() -> {
+                        assertTrue(!stream.ended().isComplete(), "still open");
+                        assertEquals(1, app.longPoll().queueStreams());
+                    });
+                    return stream;
+                }).compose(EventStreamClient::close))
+                .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
     @DisplayName("a customer's token cannot open it (403); it counts as a parked request")
     void access(VertxTestContext ctx) {
         int before = app.longPoll().parked();

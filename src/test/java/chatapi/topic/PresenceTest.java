@@ -65,6 +65,7 @@ class PresenceTest {
                     save("[{\"UserId\":2,\"Present\":\"yes\"}]", ann1()),
                     save("[{\"UserId\":2,\"Present\":true},{\"UserId\":2,\"Present\":false}]", ann1()),
                     save("[{\"UserId\":999,\"Present\":true}]", tje0()),
+                    save("[{\"UserId\":2,\"Present\":true},{\"UserId\":999,\"Present\":true}]", tje0()),
                     save("[{\"UserId\":2,\"Present\":true}]", app.customerAuthorization(1))));
         }).compose(refused -> {
             ctx.verify(() -> {
@@ -72,7 +73,8 @@ class PresenceTest {
                 assertEquals(400, refused.<Response>resultAt(1).status());
                 assertEquals(400, refused.<Response>resultAt(2).status(), "one agent twice");
                 assertEquals(400, refused.<Response>resultAt(3).status(), "no such agent");
-                assertEquals(403, refused.<Response>resultAt(4).status(), "a customer");
+                assertEquals(400, refused.<Response>resultAt(4).status(), "one of two is no agent: nothing stored");
+                assertEquals(403, refused.<Response>resultAt(5).status(), "a customer");
                 assertEquals("1:true|2:false", DB.value("SELECT string_agg(associate_id || ':' || present, '|'"
                         + " ORDER BY associate_id) FROM chat_presence"));
             });
@@ -85,6 +87,29 @@ class PresenceTest {
             assertEquals("false", DB.value("SELECT present::text FROM chat_presence WHERE associate_id = 2"));
             ctx.completeNow();
         })));
+    }
+
+    @Test
+    @DisplayName("a deleted agent counts as nobody: its token sees no queue and picks up nothing, and its presence keeps no topic open")
+    void deletedAgent(VertxTestContext ctx) {
+        int topic = Integer.parseInt(DB.value("INSERT INTO chat_topic (name) VALUES ('Gone') RETURNING topic_id"));
+        int gone = Integer.parseInt(DB.value("INSERT INTO associate (name, deleted) VALUES ('gone5', true)"
+                + " RETURNING associate_id"));
+        DB.execute("INSERT INTO chat_topic_agent (topic_id, associate_id, can_respond) VALUES (" + topic + ", " + gone + ", true)");
+        DB.execute("INSERT INTO chat_presence (associate_id, present) VALUES (" + gone + ", true)");
+        int session = Integer.parseInt(DB.value("INSERT INTO chat_session (topic_id) VALUES (" + topic
+                + ") RETURNING chat_session_id"));
+        String token = "Bearer " + app.tokens().sign("agent", null, "gone5", 600);
+        Future.all(app.get("/api/v1/ChatSession/ForCurrentUser", "Authorization", token),
+                        app.post("/api/v1/ChatSession/" + session + "/Pickup", "", "Authorization", token),
+                        app.get("/api/v1/ChatTopic/" + topic + "/IsOpen"))
+                .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+                    assertEquals(List.of(), queued(all.<Response>resultAt(0).jsonArray()));
+                    assertEquals(403, all.<Response>resultAt(1).status());
+                    assertEquals("false", all.<Response>resultAt(2).body().toString());
+                    assertEquals("InQueue", DB.value("SELECT status FROM chat_session WHERE chat_session_id = " + session));
+                    ctx.completeNow();
+                })));
     }
 
     /** The ids of the queued sessions among ForCurrentUser's (the demo's session 1 is being transferred to ann1). */
