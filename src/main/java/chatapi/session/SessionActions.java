@@ -57,6 +57,10 @@ public final class SessionActions {
             + " WHERE ta.associate_id = me.associate_id AND ta.can_respond AND p.present)"
             + " ORDER BY when_requested, chat_session_id LIMIT 1 FOR UPDATE SKIP LOCKED");
 
+    /** Whether the agent to transfer to ({@code other}) may respond in the topic of session {@code s}. */
+    static final String TARGET_RESPONDS = "EXISTS (SELECT 1 FROM chat_topic_agent ta WHERE ta.topic_id = s.topic_id"
+            + " AND ta.associate_id = other.associate_id AND ta.can_respond)";
+
     /** Whether the caller ({@code me}) may respond in the topic of session {@code s}. */
     static final String RESPONDS = "EXISTS (SELECT 1 FROM chat_topic_agent ta WHERE ta.topic_id = s.topic_id"
             + " AND ta.associate_id = me.associate_id AND ta.can_respond)";
@@ -77,7 +81,7 @@ public final class SessionActions {
             + " other AS (" + ASSOCIATE_BY_ID_OR_NAME.replace("$1", "$4") + "),"
             + " changed AS (UPDATE chat_session s SET transfer_to_associate_id = other.associate_id FROM me, other"
             + " WHERE s.chat_session_id = $1 AND s.status IN " + ACTIVE + " AND s.user_associate_id = me.associate_id"
-            + " AND other.associate_id <> me.associate_id RETURNING s.chat_session_id)"
+            + " AND other.associate_id <> me.associate_id AND " + TARGET_RESPONDS + " RETURNING s.chat_session_id)"
             + " SELECT chat_session_id FROM changed";
 
     /** $1 session: the caller takes over the transfer pending for it. */
@@ -109,7 +113,9 @@ public final class SessionActions {
             + " coalesce(s.transfer_to_associate_id::text, '-'),"
             + " " + SessionStore.CALLER.formatted(2, 3) + ","
             + " $4::text IS NULL OR EXISTS (" + ASSOCIATE_BY_ID_OR_NAME.replace("$1", "$4") + "),"
-            + " EXISTS (SELECT 1 FROM me WHERE " + RESPONDS + ")"
+            + " EXISTS (SELECT 1 FROM me WHERE " + RESPONDS + "),"
+            + " $4::text IS NULL OR EXISTS (SELECT 1 FROM (" + ASSOCIATE_BY_ID_OR_NAME.replace("$1", "$4") + ") other"
+            + " WHERE " + TARGET_RESPONDS + ")"
             + " FROM chat_session s WHERE s.chat_session_id = $1";
 
     private final SqlClient pool;
@@ -206,6 +212,9 @@ public final class SessionActions {
                 }
                 if (sql.equals(PICKUP) && "InQueue".equals(row.getString(0)) && !row.getBoolean(5)) {
                     throw new ApiException(403, "Forbidden", "topic.cannotRespond", id);
+                }
+                if (sql.equals(TRANSFER) && !row.getBoolean(6)) {
+                    throw new ApiException(409, "Conflict", "topic.targetCannotRespond", Errors.echo(to), id);
                 }
                 throw new ApiException(409, "Conflict", "session.conflict", what, id, row.getString(0), row.getString(1),
                         row.getString(2));

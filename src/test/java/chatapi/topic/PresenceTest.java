@@ -112,6 +112,24 @@ class PresenceTest {
                 })));
     }
 
+    @Test
+    @DisplayName("a chat is transferred only to an agent who responds in its topic (409 naming it otherwise)")
+    void transferNeedsResponder(VertxTestContext ctx) {
+        int support = Integer.parseInt(DB.value("INSERT INTO chat_session (topic_id) VALUES (2) RETURNING chat_session_id"));
+        app.post("/api/v1/ChatSession/" + support + "/Pickup", "", "Authorization", tje0())
+                .compose(picked -> {
+                    ctx.verify(() -> assertEquals(200, picked.status(), picked.body().toString()));
+                    return app.post("/api/v1/ChatSession/" + support + "/TransferTo/ann1", "", "Authorization", tje0());
+                })
+                .onComplete(ctx.succeeding(refused -> ctx.verify(() -> {
+                    assertEquals(409, refused.status());
+                    assertTrue(refused.json().getString("ErrorMessage").contains("ann1"), refused.body().toString());
+                    assertEquals("-", DB.value("SELECT coalesce(transfer_to_associate_id::text, '-') FROM chat_session"
+                            + " WHERE chat_session_id = " + support));
+                    ctx.completeNow();
+                })));
+    }
+
     /** The ids of the queued sessions among ForCurrentUser's (the demo's session 1 is being transferred to ann1). */
     private static List<Integer> queued(JsonArray sessions) {
         return sessions.stream().map(JsonObject.class::cast).filter(s -> "InQueue".equals(s.getString("Status")))
