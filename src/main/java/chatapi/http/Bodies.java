@@ -42,6 +42,17 @@ public final class Bodies {
         return bind(() -> MAPPER.readTree(body));
     }
 
+    /** The object's property of this name, matched in any case (as every body's names are); null when absent. */
+    public static JsonNode field(JsonNode object, String name) {
+        for (var it = object.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
     /** A JSON tree bound to a record as {@link #read} binds a body: any case, no coercion, 400 naming the property. */
     public static <T> T convert(JsonNode tree, Class<T> type) {
         return bind(() -> MAPPER.treeToValue(tree, type));

@@ -187,7 +187,7 @@ public final class ParkedPolls implements Parking, Watching {
             java.util.function.IntFunction<io.vertx.core.Future<java.util.Optional<MessageStore.Page>>> reader) {
         if (draining) {
             ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
-                    .putHeader("Cache-Control", "no-cache").end(EventStream.STOPPING);
+                    .putHeader("Cache-Control", "no-cache").end(SseResponse.STOPPING);
             return;
         }
         Object quota = hold(ctx);
@@ -276,7 +276,7 @@ public final class ParkedPolls implements Parking, Watching {
             java.util.function.Supplier<io.vertx.core.Future<Watching.QueueView>> read) {
         if (draining) {
             ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
-                    .putHeader("Cache-Control", "no-cache").end(EventStream.STOPPING);
+                    .putHeader("Cache-Control", "no-cache").end(SseResponse.STOPPING);
             return;
         }
         Object quota = hold(ctx);

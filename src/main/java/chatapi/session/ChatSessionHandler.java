@@ -263,15 +263,7 @@ public final class ChatSessionHandler {
      */
     public void createForTopicCall(RoutingContext ctx) {
         JsonNode body = Bodies.tree(ctx);
-        JsonNode id = null;
-        if (body.isObject()) {
-            for (var it = body.fields(); it.hasNext(); ) {
-                var field = it.next();
-                if (field.getKey().equalsIgnoreCase("ChatTopicId")) {
-                    id = field.getValue();
-                }
-            }
-        }
+        JsonNode id = body.isObject() ? Bodies.field(body, "ChatTopicId") : null;
         if (id == null || !id.isInt() || id.intValue() < 1) {
             throw ApiException.badRequest("property.positive", "ChatTopicId");
         }

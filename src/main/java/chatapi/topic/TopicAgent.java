@@ -4,14 +4,13 @@ import chatapi.carrier.Carrier;
 import chatapi.carrier.CarrierWriter;
 import chatapi.carrier.Select;
 import chatapi.http.ApiException;
+import chatapi.http.Bodies;
 import chatapi.http.Errors;
 import chatapi.http.Representation;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.sqlclient.Row;
 import java.io.IOException;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * A ChatTopicAgent: an associate's roles in a topic ({@code TopicId}, {@code User} as an Associate carrier,
@@ -33,11 +32,11 @@ record TopicAgent(Row row) {
             }
             Roles roles = new Roles(flag(body, "CanListen"), flag(body, "CanRespond"), flag(body, "CanManage"),
                     flag(body, "CanNotify"));
-            JsonNode user = field(body, "User");
+            JsonNode user = Bodies.field(body, "User");
             String who = null;
             if (user != null && user.isObject()) {
-                JsonNode id = field(user, "AssociateId");
-                JsonNode name = field(user, "Name");
+                JsonNode id = Bodies.field(user, "AssociateId");
+                JsonNode name = Bodies.field(user, "Name");
                 who = id != null && id.isInt() && id.intValue() > 0 ? Integer.toString(id.intValue())
                         : name != null && name.isTextual() && !name.textValue().isBlank()
                         ? chatapi.http.Text.optional("User/Name", name.textValue(), 50) : null;
@@ -48,7 +47,7 @@ record TopicAgent(Row row) {
         }
 
         private static boolean flag(JsonNode body, String name) {
-            JsonNode v = field(body, name);
+            JsonNode v = Bodies.field(body, name);
             if (v == null || v.isNull()) {
                 return false;
             }
@@ -61,16 +60,6 @@ record TopicAgent(Row row) {
 
     /** Roles with the associate a body names (login name or id; null when none). */
     record Named(String who, Roles roles) {
-    }
-
-    private static JsonNode field(JsonNode object, String name) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equalsIgnoreCase(name)) {
-                return e.getValue();
-            }
-        }
-        return null;
     }
 
     void writeTo(JsonGenerator g, Representation representation) throws IOException {

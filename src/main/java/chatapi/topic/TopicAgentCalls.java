@@ -8,7 +8,6 @@ import chatapi.http.Params;
 import chatapi.http.Respond;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -36,7 +35,7 @@ final class TopicAgentCalls {
     /** {@code SaveChatTopicEntity}: the body is the entity; a new topic when its ChatTopicId is 0 or absent. */
     void saveChatTopicEntity(RoutingContext ctx) {
         JsonNode body = Bodies.tree(ctx);
-        JsonNode idNode = body.isObject() ? field(body, "ChatTopicId") : null;
+        JsonNode idNode = body.isObject() ? Bodies.field(body, "ChatTopicId") : null;
         int id = idNode == null || idNode.isNull() ? 0 : idNode.isInt() && idNode.intValue() >= 0 ? idNode.intValue() : -1;
         if (id < 0) {
             throw ApiException.badRequest("property.invalidValue", "ChatTopicId", Errors.echo(idNode.toString()));
@@ -73,7 +72,7 @@ final class TopicAgentCalls {
     /** {@code GetUserAgentList} {@code {"Flat": bool, "OnlyPresent": bool}}. */
     void getUserAgentList(RoutingContext ctx) {
         JsonNode body = optionalBody(ctx);
-        JsonNode flat = body == null ? null : field(body, "Flat");
+        JsonNode flat = body == null ? null : Bodies.field(body, "Flat");
         if (flat != null && !flat.isNull() && !flat.isBoolean()) {
             throw ApiException.badRequest("property.invalidValue", "Flat", Errors.echo(flat.toString()));
         }
@@ -145,13 +144,13 @@ final class TopicAgentCalls {
         if (!body.isObject()) {
             throw ApiException.badRequest("body.object");
         }
-        JsonNode id = field(body, "ChatTopicId");
+        JsonNode id = Bodies.field(body, "ChatTopicId");
         if (id == null || !id.isInt() || id.intValue() < 1) {
             throw ApiException.badRequest("property.positive", "ChatTopicId");
         }
         String username = null;
         if (usernameField != null) {
-            JsonNode name = field(body, usernameField);
+            JsonNode name = Bodies.field(body, usernameField);
             if (name == null || !name.isTextual()) {
                 throw ApiException.badRequest("property.required", usernameField);
             }
@@ -159,7 +158,7 @@ final class TopicAgentCalls {
         }
         JsonNode part = null;
         if (bodyField != null) {
-            part = field(body, bodyField);
+            part = Bodies.field(body, bodyField);
             if (part == null || part.isNull()) {
                 throw ApiException.badRequest("property.required", bodyField);
             }
@@ -191,15 +190,5 @@ final class TopicAgentCalls {
     /** The call's body, when it has one. */
     private static JsonNode optionalBody(RoutingContext ctx) {
         return ctx.body().buffer() == null || ctx.body().buffer().length() == 0 ? null : Bodies.tree(ctx);
-    }
-
-    private static JsonNode field(JsonNode object, String name) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equalsIgnoreCase(name)) {
-                return e.getValue();
-            }
-        }
-        return null;
     }
 }

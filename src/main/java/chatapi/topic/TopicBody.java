@@ -33,23 +33,12 @@ final class TopicBody {
         }
         List<Object> values = new ArrayList<>();
         for (TopicField field : TopicField.WRITABLE) {
-            values.add(value(field, find(body, field.name())));
+            values.add(value(field, chatapi.http.Bodies.field(body, field.name())));
         }
         if (((String) values.get(TopicField.WRITABLE.indexOf(TopicField.named("Name")))).isBlank()) {
             throw ApiException.badRequest("property.required", "Name");
         }
         return values;
-    }
-
-    /** The object's value for {@code name} in any case; null when absent. */
-    private static JsonNode find(JsonNode object, String name) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equalsIgnoreCase(name)) {
-                return e.getValue();
-            }
-        }
-        return null;
     }
 
     private static Object value(TopicField field, JsonNode node) {

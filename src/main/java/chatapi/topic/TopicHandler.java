@@ -165,7 +165,7 @@ final class TopicHandler {
      */
     void savePresence(RoutingContext ctx) {
         JsonNode body = Bodies.tree(ctx);
-        savePresence(ctx, body.isObject() ? caseless(body, "ChatPresence") : body);
+        savePresence(ctx, body.isObject() ? Bodies.field(body, "ChatPresence") : body);
     }
 
     void savePresence(RoutingContext ctx, JsonNode list) {
@@ -175,8 +175,8 @@ final class TopicHandler {
         List<Integer> ids = new ArrayList<>();
         List<Boolean> present = new ArrayList<>();
         for (JsonNode item : list) {
-            JsonNode id = item.isObject() ? caseless(item, "UserId") : null;
-            JsonNode on = item.isObject() ? caseless(item, "Present") : null;
+            JsonNode id = item.isObject() ? Bodies.field(item, "UserId") : null;
+            JsonNode on = item.isObject() ? Bodies.field(item, "Present") : null;
             if (id == null || !id.isInt() || id.intValue() < 1) {
                 throw ApiException.badRequest("property.invalidValue", "UserId", Errors.echo(String.valueOf(id)));
             }
@@ -202,16 +202,6 @@ final class TopicHandler {
             return store.savePresence(ids, present);
         });
         Respond.with(ctx, saved, v -> ctx.response().setStatusCode(204).end());
-    }
-
-    private static JsonNode caseless(JsonNode object, String name) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equalsIgnoreCase(name)) {
-                return e.getValue();
-            }
-        }
-        return null;
     }
 
     /** GET ChatTopic/UserAgents[?flat=true]: the associates who may be given roles, flat or by user group. */
