@@ -242,7 +242,6 @@ public class LoadGen {
         long after = Long.parseLong(arg("after", "0"));
         Vertx vertx = vertx();
         HttpClient client = client(vertx, n + 8);
-        Map<String, Long> committedAt = new ConcurrentHashMap<>();
         Map<String, Long> receivedAt = new ConcurrentHashMap<>();
         AtomicInteger errors = new AtomicInteger();
         AtomicLong received = new AtomicLong();
@@ -255,36 +254,40 @@ public class LoadGen {
         awaitParked(vertx, client(vertx, 2), n, 120_000);
         System.out.println("PARKED " + n);
         Writer writer = new Writer(vertx);
+        writeAtRate(vertx, writer, rate, rate * warmup, () -> firstSession + ThreadLocalRandom.current().nextInt(n),
+                new AtomicInteger());
+        Map<String, Long> committedAt = writeAtRate(vertx, writer, rate, rate * seconds,
+                () -> firstSession + ThreadLocalRandom.current().nextInt(n), errors);
+        // Wait for the measured messages themselves: receivedAt also holds the warm-up's, so comparing sizes
+        // would stop early and count the last messages, still on their way, as missing.
+        Delivered delivered = delivered(committedAt, receivedAt);
+        running[0] = false;
+        List<Long> latencies = delivered.latencies();
+        int missing = delivered.missing();
+        System.out.println("RESULT mode=wake target=" + arg("target", "chat") + " n=" + n + " rate=" + rate
+                + " messages=" + committedAt.size() + " received=" + latencies.size() + " missing=" + missing
+                + " errors=" + errors.get() + " p50_ms=" + ms(pct(latencies, 0.50)) + " p99_ms=" + ms(pct(latencies, 0.99))
+                + " max_ms=" + ms(latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1)));
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Commits {@code total} messages at {@code rate} per second, each to the session {@code session} picks; when each
+     * counted as committed, by its key (failures counted in {@code errors}).
+     */
+    static Map<String, Long> writeAtRate(Vertx vertx, Writer writer, int rate, int total,
+            java.util.function.IntSupplier session, AtomicInteger errors) throws InterruptedException {
+        Map<String, Long> committedAt = new ConcurrentHashMap<>();
         long interval = 1_000_000_000L / rate;
-        int warmupWrites = rate * warmup;
-        Map<String, Long> ignored = new ConcurrentHashMap<>();
-        CountDownLatch warmed = new CountDownLatch(warmupWrites);
-        long warmStart = System.nanoTime();
-        for (int i = 0; i < warmupWrites; i++) {
-            long wait = warmStart + i * interval - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
-            int session = firstSession + ThreadLocalRandom.current().nextInt(n);
-            vertx.runOnContext(v -> writer.write(session).onComplete(ar -> {
-                if (ar.succeeded()) {
-                    ignored.put(ar.result().key(), 0L);
-                }
-                warmed.countDown();
-            }));
-        }
-        warmed.await(60, TimeUnit.SECONDS);
-        long start = System.nanoTime();
-        int total = rate * seconds;
         CountDownLatch done = new CountDownLatch(total);
+        long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
-            long due = start + i * interval;
-            long wait = due - System.nanoTime();
+            long wait = start + i * interval - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            int session = firstSession + ThreadLocalRandom.current().nextInt(n);
-            vertx.runOnContext(v -> writer.write(session).onComplete(ar -> {
+            int target = session.getAsInt();
+            vertx.runOnContext(v -> writer.write(target).onComplete(ar -> {
                 if (ar.succeeded()) {
                     committedAt.put(ar.result().key(), ar.result().nanos());
                 } else {
@@ -294,13 +297,19 @@ public class LoadGen {
             }));
         }
         done.await(60, TimeUnit.SECONDS);
+        return committedAt;
+    }
+
+    /** The latencies (sorted) from commit to receipt, and how many committed messages never arrived. */
+    record Delivered(List<Long> latencies, int missing) {
+    }
+
+    /** Waits (at most 10 s) until every committed message was received, then measures. */
+    static Delivered delivered(Map<String, Long> committedAt, Map<String, Long> receivedAt) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 10_000;
-        // Wait for the measured messages themselves: receivedAt also holds the warm-up's, so comparing sizes
-        // would stop early and count the last messages, still on their way, as missing.
         while (!receivedAt.keySet().containsAll(committedAt.keySet()) && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
-        running[0] = false;
         List<Long> latencies = new ArrayList<>();
         int missing = 0;
         for (Map.Entry<String, Long> e : committedAt.entrySet()) {
@@ -312,11 +321,7 @@ public class LoadGen {
             }
         }
         latencies.sort(null);
-        System.out.println("RESULT mode=wake target=" + arg("target", "chat") + " n=" + n + " rate=" + rate
-                + " messages=" + committedAt.size() + " received=" + latencies.size() + " missing=" + missing
-                + " errors=" + errors.get() + " p50_ms=" + ms(pct(latencies, 0.50)) + " p99_ms=" + ms(pct(latencies, 0.99))
-                + " max_ms=" + ms(latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1)));
-        vertx.close().await(10, TimeUnit.SECONDS);
+        return new Delivered(latencies, missing);
     }
 
     /** The widget loop: poll after the last id seen; note when each message id arrives. */
@@ -571,42 +576,11 @@ public class LoadGen {
         int seconds = num("seconds", 0);
         if (seconds > 0) {
             int rate = num("rate", 200);
-            long interval = 1_000_000_000L / rate;
-            Map<String, Long> committedAt = new ConcurrentHashMap<>();
-            int total = rate * seconds;
-            CountDownLatch done = new CountDownLatch(total);
-            long start = System.nanoTime();
-            for (int i = 0; i < total; i++) {
-                long wait = start + i * interval - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-                int session = firstSession + ThreadLocalRandom.current().nextInt(sessions);
-                vertx.runOnContext(v -> writer.write(session).onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        committedAt.put(ar.result().key(), ar.result().nanos());
-                    } else {
-                        errors.incrementAndGet();
-                    }
-                    done.countDown();
-                }));
-            }
-            done.await(60, TimeUnit.SECONDS);
-            long until = System.currentTimeMillis() + 10_000;
-            while (!lastReceived.keySet().containsAll(committedAt.keySet()) && System.currentTimeMillis() < until) {
-                Thread.sleep(20);
-            }
-            List<Long> latencies = new ArrayList<>();
-            int missing = 0;
-            for (Map.Entry<String, Long> e : committedAt.entrySet()) {
-                Long got = lastReceived.get(e.getKey());
-                if (got == null) {
-                    missing++;
-                } else {
-                    latencies.add(Math.max(0, got - e.getValue()));
-                }
-            }
-            latencies.sort(null);
+            Map<String, Long> committedAt = writeAtRate(vertx, writer, rate, rate * seconds,
+                    () -> firstSession + ThreadLocalRandom.current().nextInt(sessions), errors);
+            Delivered delivered = delivered(committedAt, lastReceived);
+            List<Long> latencies = delivered.latencies();
+            int missing = delivered.missing();
             System.out.println("RESULT mode=streams-wake target=" + arg("target", "chat") + " n=" + n + " rate=" + rate
                     + " messages=" + committedAt.size() + " missing=" + missing + " errors=" + errors.get()
                     + " p50_ms=" + ms(pct(latencies, 0.50)) + " p99_ms=" + ms(pct(latencies, 0.99)));

@@ -43,6 +43,19 @@ public record Principal(Role role, String name, Integer associateId, Integer cha
         return isAgent() || chatSessionId == id;
     }
 
+    /**
+     * When the credential expires, in epoch milliseconds; {@link Long#MAX_VALUE} when it does not (Basic). A wait or
+     * a stream never outlives its credential.
+     */
+    public long expiresAtMillis() {
+        return expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
+    }
+
+    /** Milliseconds until the credential expires (0 when it has); {@link Long#MAX_VALUE} when it does not. */
+    public long millisUntilExpiry() {
+        return expiresAt == null ? Long.MAX_VALUE : Math.max(0, expiresAt.toEpochMilli() - System.currentTimeMillis());
+    }
+
     /** The caller of an authenticated request. */
     public static Principal of(RoutingContext ctx) {
         return ctx.get(KEY);

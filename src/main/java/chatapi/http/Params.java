@@ -39,6 +39,22 @@ public final class Params {
         ctx.next();
     }
 
+    /** Longest wait a client may ask for (a long-poll, a GET waiting on an ETag), in seconds. */
+    public static final int MAX_WAIT_SECONDS = 120;
+
+    /** The {@code wait} query parameter in seconds (0–{@value #MAX_WAIT_SECONDS}, else 400), or {@code fallback}. */
+    public static int waitSeconds(RoutingContext ctx, int fallback) {
+        String raw = singleQueryParam(ctx, "wait");
+        if (raw == null) {
+            return fallback;
+        }
+        int seconds = int32("wait", raw, 0);
+        if (seconds > MAX_WAIT_SECONDS) {
+            throw outOfRange("wait", raw, 0, MAX_WAIT_SECONDS);
+        }
+        return seconds;
+    }
+
     public static String singleQueryParam(RoutingContext ctx, String name) {
         List<String> values = ctx.queryParam(name);
         if (values.isEmpty()) {

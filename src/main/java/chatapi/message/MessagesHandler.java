@@ -23,32 +23,28 @@ import java.util.Optional;
  */
 public final class MessagesHandler {
 
-    /** Longest wait a client may ask for, in seconds. */
-    public static final int MAX_WAIT_SECONDS = 120;
-
     private final MessageStore store;
     private final Parking parking;
-    private final long defaultWaitMs;
+    private final int defaultWaitSeconds;
 
     public MessagesHandler(MessageStore store, Parking parking, int defaultWaitSeconds) {
         this.store = store;
         this.parking = parking;
-        this.defaultWaitMs = defaultWaitSeconds * 1000L;
+        this.defaultWaitSeconds = defaultWaitSeconds;
     }
 
     public void list(RoutingContext ctx) {
         int id = PathIds.of(ctx);
         String rawAfter = Params.singleQueryParam(ctx, "after");
         int after = rawAfter == null ? 0 : Params.int32("after", rawAfter, 0);
-        long waitMs = Math.min(waitMs(ctx), untilExpiry(ctx));
+        Principal caller = Principal.of(ctx);
+        long waitMs = Math.min(Params.waitSeconds(ctx, defaultWaitSeconds) * 1000L, caller.millisUntilExpiry());
         if (Negotiation.eventStream(ctx)) {
             // An EventSource that reconnects says where it was: that wins over the after it was opened with.
             String lastEventId = ctx.request().getHeader("Last-Event-ID");
             int from = lastEventId == null || lastEventId.isBlank() ? after
                     : Params.int32("Last-Event-ID", lastEventId.trim(), 0);
-            long expiry = untilExpiry(ctx);
-            parking.stream(ctx, id, from, expiry == Long.MAX_VALUE ? Long.MAX_VALUE
-                    : System.currentTimeMillis() + expiry, since -> store.page(id, since));
+            parking.stream(ctx, id, from, caller.expiresAtMillis(), since -> store.page(id, since));
             return;
         }
         Parking.Parked waiter = rawAfter == null || waitMs == 0 ? null : parking.park(ctx, id, after, waitMs);
@@ -79,27 +75,6 @@ public final class MessagesHandler {
         }
         var stored = store.insertMessage(id, message).map(found -> found.orElseThrow(() -> notFound(id)));
         Respond.with(ctx, stored, m -> Json.send(ctx, 200, "ChatMessage", g -> m.writeTo(g, Representation.of(ctx).zone())));
-    }
-
-    private long waitMs(RoutingContext ctx) {
-        String raw = Params.singleQueryParam(ctx, "wait");
-        if (raw == null) {
-            return defaultWaitMs;
-        }
-        int seconds = Params.int32("wait", raw, 0);
-        if (seconds > MAX_WAIT_SECONDS) {
-            throw Params.outOfRange("wait", raw, 0, MAX_WAIT_SECONDS);
-        }
-        return seconds * 1000L;
-    }
-
-    /** A poll never outlives its credential: a token or ticket that expires ends the wait with it. */
-    private static long untilExpiry(RoutingContext ctx) {
-        Principal principal = Principal.of(ctx);
-        if (principal == null || principal.expiresAt() == null) {
-            return Long.MAX_VALUE;
-        }
-        return Math.max(0, principal.expiresAt().toEpochMilli() - System.currentTimeMillis());
     }
 
     private static ApiException notFound(int id) {

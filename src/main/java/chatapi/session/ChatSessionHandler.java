@@ -45,9 +45,6 @@ public final class ChatSessionHandler {
         this.watching = watching;
     }
 
-    /** Longest wait a GET of a session may ask for, in seconds. */
-    static final int MAX_WAIT_SECONDS = 120;
-
     /**
      * GET /api/v1/ChatSession/{id}: the entity for agents; for the session's customer, its live state only. Sent
      * with an ETag; with a matching If-None-Match, 304. With If-None-Match and {@code wait=S} (0–120) too, the
@@ -59,7 +56,7 @@ public final class ChatSessionHandler {
         boolean agent = Principal.of(ctx).isAgent();
         Select select = select(ctx);
         java.util.Set<String> known = ifNoneMatch(ctx);
-        long waitMs = Math.min(waitSeconds(ctx) * 1000L, untilExpiry(ctx));
+        long waitMs = Math.min(Params.waitSeconds(ctx, 0) * 1000L, Principal.of(ctx).millisUntilExpiry());
         String[] lastTag = {null};
         Watching.Watch watch = known == null || waitMs == 0 ? null
                 : watching.watch(ctx, id, known, agent, waitMs, changed -> {
@@ -145,28 +142,6 @@ public final class ChatSessionHandler {
     private static boolean matches(java.util.Set<String> known, String tag) {
         return known.contains("*") || known.contains(tag);
     }
-
-    private static int waitSeconds(RoutingContext ctx) {
-        String raw = Params.singleQueryParam(ctx, "wait");
-        if (raw == null) {
-            return 0;
-        }
-        int seconds = Params.int32("wait", raw, 0);
-        if (seconds > MAX_WAIT_SECONDS) {
-            throw Params.outOfRange("wait", raw, 0, MAX_WAIT_SECONDS);
-        }
-        return seconds;
-    }
-
-    /** A wait never outlives its credential. */
-    private static long untilExpiry(RoutingContext ctx) {
-        Principal principal = Principal.of(ctx);
-        if (principal == null || principal.expiresAt() == null) {
-            return Long.MAX_VALUE;
-        }
-        return Math.max(0, principal.expiresAt().toEpochMilli() - System.currentTimeMillis());
-    }
-
     private static ApiException notFound(int id) {
         return ApiException.notFound("session.notFound", id);
     }
@@ -456,8 +431,7 @@ public final class ChatSessionHandler {
     public void forCurrentUser(RoutingContext ctx) {
         Principal me = Principal.of(ctx);
         if (chatapi.http.Negotiation.eventStream(ctx)) { // the agent's queue, pushed as it changes
-            long expiry = untilExpiry(ctx);
-            watching.queue(ctx, expiry == Long.MAX_VALUE ? Long.MAX_VALUE : System.currentTimeMillis() + expiry,
+            watching.queue(ctx, me.expiresAtMillis(),
                     () -> repository.sessionsForUser(me.associateId(), me.name())
                             .compose(list -> repository.respondingTopics(me.associateId(), me.name())
                                     .map(topics -> queueView(list, topics, Representation.of(ctx)))));
