@@ -23,6 +23,7 @@ import chatapi.message.MessagesHandler;
 import chatapi.message.PostRate;
 import chatapi.session.ChatSessionHandler;
 import chatapi.session.SessionActions;
+import chatapi.session.Ratings;
 import chatapi.session.SessionRoutes;
 import chatapi.session.SessionStore;
 import chatapi.topic.TopicRoutes;
@@ -145,12 +146,15 @@ public final class ApiVerticle extends VerticleBase {
                     .handler(new Negotiation(config.httpCompression()))
                     .handler(new DevStartChat(sessions, shared.security().tokens(),
                             config.auth().ticketTtlSeconds(), shared.clients())::handle);
+            TopicRoutes.registerWidgetTopic(router, pool, new Links(config.publicBaseUrl()),
+                    new Negotiation(config.httpCompression()));
         }
         apiGate(router, new Security(pool, shared.security()));
         ChatSessionHandler sessionHandler = new ChatSessionHandler(sessions, new Links(config.publicBaseUrl()),
                 shared.clients(), shared.typingRate(), shared.longPoll());
         TopicRoutes.register(router, pool, new Links(config.publicBaseUrl()));
-        SessionRoutes.register(router, sessionHandler, new SessionActions(pool, sessions, messages));
+        SessionRoutes.register(router, sessionHandler, new SessionActions(pool, sessions, messages),
+                new Ratings(pool));
         MessageRoutes.register(router,
                 new MessagesHandler(messages, shared.longPoll(), config.longPollTimeoutSeconds()), shared.postRate());
         AgentRoutes.register(router, new ChatAgentHandler(sessions, messages), sessionHandler, shared.postRate());

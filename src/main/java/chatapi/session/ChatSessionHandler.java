@@ -242,7 +242,7 @@ public final class ChatSessionHandler {
         if (id == null || !id.isInt() || id.intValue() < 1) {
             throw ApiException.badRequest("property.positive", "ChatTopicId");
         }
-        NewChatSession session = new NewChatSession(id.intValue(), null, null, null, null, null, null, null, null)
+        NewChatSession session = new NewChatSession(id.intValue(), null, null, null, null, null, null, null, null, null)
                 .validated(clients.of(ctx.request()));
         var created = repository.insertSession(session).compose(found -> found.isEmpty()
                 ? Future.succeededFuture(java.util.Optional.<ChatSessionEntity>empty())

@@ -6,8 +6,9 @@ import chatapi.http.Text;
 
 /**
  * The body of POST /api/v1/ChatSession: the customer-supplied fields of a ChatSessionEntity. The
- * server sets Status (InQueue), WhenRequested, SessionKey and InitialQueuePos; other sent properties
- * are ignored.
+ * server sets WhenRequested, SessionKey and InitialQueuePos, and Status: {@code InQueue}, or
+ * {@code OfflineForm} when the body asks for it (a visitor's message left while the topic was closed: it
+ * never enters the queue). Other sent properties, and any other Status, are ignored.
  */
 public record NewChatSession(
         Integer topicId,
@@ -18,12 +19,20 @@ public record NewChatSession(
         String customerPhone,
         Boolean customerConsented,
         String customerCompanyName,
-        Boolean chatbotIsActive) {
+        Boolean chatbotIsActive,
+        String status) {
+
+    static final String OFFLINE_FORM = "OfflineForm";
 
     /** The same session in another topic (POST ChatTopic/{id}/Sessions: the path names the topic). */
     public NewChatSession inTopic(int topic) {
         return new NewChatSession(topic, customerAlias, customerHost, customerName, customerEmail, customerPhone,
-                customerConsented, customerCompanyName, chatbotIsActive);
+                customerConsented, customerCompanyName, chatbotIsActive, status);
+    }
+
+    /** The status the session is stored with: OfflineForm when asked for, else InQueue. */
+    public String storedStatus() {
+        return OFFLINE_FORM.equals(status) ? OFFLINE_FORM : "InQueue";
     }
 
     /** Checked against the column lengths of the catalogue; CustomerHost defaults to {@code remoteHost}. */
@@ -43,7 +52,8 @@ public record NewChatSession(
                 text("CustomerPhone", customerPhone),
                 Boolean.TRUE.equals(customerConsented),
                 text("CustomerCompanyName", customerCompanyName),
-                Boolean.TRUE.equals(chatbotIsActive));
+                Boolean.TRUE.equals(chatbotIsActive),
+                storedStatus());
     }
 
     private static String text(String property, String value) {

@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * The lifecycle of a chat session, as an agent console drives it: pick up (one session, or the first in the
- * queue), transfer to another agent, accept or reject a transfer, reset to the queue. Each action is one
+ * queue), transfer to another agent, accept or reject a transfer, reset to the queue, end the chat. Each action is one
  * SQL statement, hence one transaction: the state change guarded by the state it needs, and the Special
  * message SuperOffice posts (its insert wakes the session's parked polls on every instance). When the
  * guard does not hold, nothing changes and the answer is 409 naming the state (404 when the session does
@@ -109,6 +109,18 @@ public final class SessionActions {
             + " 'The chat is back in the queue' AS text)"
             + MessageStore.POST_SPECIAL;
 
+    /**
+     * $1 session: its agent ends the chat: {@code Closed}, {@code WhenEnded} now, a pending transfer dropped, and the
+     * {@code ClosedByUser} message the customer's widget shows.
+     */
+    static final String CLOSE = "WITH " + ME + ","
+            + " changed AS (UPDATE chat_session s SET status = 'Closed', transfer_to_associate_id = NULL,"
+            + " when_ended = now(), when_idle = now() FROM me WHERE s.chat_session_id = $1 AND s.status IN " + ACTIVE
+            + " AND s.user_associate_id = me.associate_id"
+            + " RETURNING s.chat_session_id AS id, me.full_name AS author, 'ClosedByUser' AS special,"
+            + " me.full_name AS param, me.full_name || ' ended the chat' AS text)"
+            + MessageStore.POST_SPECIAL;
+
     private static final String STATE = "WITH " + ME + " SELECT s.status, coalesce(s.user_associate_id::text, '-'),"
             + " coalesce(s.transfer_to_associate_id::text, '-'),"
             + " " + SessionStore.CALLER.formatted(2, 3) + ","
@@ -167,6 +179,11 @@ public final class SessionActions {
     /** POST …/{id}/Reset. */
     public void reset(RoutingContext ctx) {
         run(ctx, RESET, PathIds.of(ctx), null, "reset");
+    }
+
+    /** POST …/{id}/Close. */
+    public void close(RoutingContext ctx) {
+        run(ctx, CLOSE, PathIds.of(ctx), null, "close");
     }
 
     /** POST …/{id}/Transcript?html=true|false: the conversation as text or HTML, in a JSON string. */

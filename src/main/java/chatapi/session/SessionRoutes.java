@@ -17,7 +17,8 @@ public final class SessionRoutes {
     private SessionRoutes() {
     }
 
-    public static void register(Router router, ChatSessionHandler sessions, SessionActions actions) {
+    public static void register(Router router, ChatSessionHandler sessions, SessionActions actions,
+            Ratings ratings) {
         String all = "/api/v1/ChatSession";
         agents(router, HttpMethod.POST, all, "createChatSession", sessions::create);
         agents(router, HttpMethod.GET, all, "listChatSessions", sessions::list);
@@ -34,6 +35,9 @@ public final class SessionRoutes {
         oneSession(router, HttpMethod.POST, one + "/AcceptTransfer", "acceptChatSessionTransfer", actions::accept);
         oneSession(router, HttpMethod.POST, one + "/RejectTransfer", "rejectChatSessionTransfer", actions::reject);
         oneSession(router, HttpMethod.POST, one + "/Reset", "resetChatSession", actions::reset);
+        oneSession(router, HttpMethod.POST, one + "/Close", "closeChatSession", actions::close);
+        participants(router, HttpMethod.GET, one + "/Rating", "getChatSessionRating", ratings::get);
+        participants(router, HttpMethod.PUT, one + "/Rating", "rateChatSession", ratings::put);
         oneSession(router, HttpMethod.POST, one + "/Transcript", "chatSessionTranscript", actions::transcript);
         participants(router, HttpMethod.GET, one, "getChatSession", sessions::get);
         oneSession(router, HttpMethod.PUT, one, "putChatSession", sessions::put);

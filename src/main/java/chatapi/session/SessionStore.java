@@ -41,8 +41,8 @@ public final class SessionStore {
     static final String INSERT_SESSION = "INSERT INTO chat_session (topic_id, customer_alias, customer_host,"
             + " customer_name, customer_email, customer_phone, customer_consented, customer_company_name,"
             + " chatbot_is_active, status, when_requested, session_key, initial_queue_pos)"
-            + " SELECT t.topic_id, $2, $3, $4, $5, $6, $7, $8, $9, 'InQueue', now(), $10,"
-            + " (SELECT count(*) FROM chat_session WHERE status = 'InQueue') + 1"
+            + " SELECT t.topic_id, $2, $3, $4, $5, $6, $7, $8, $9, $11, now(), $10,"
+            + " CASE WHEN $11 = 'InQueue' THEN (SELECT count(*) FROM chat_session WHERE status = 'InQueue') + 1 ELSE 0 END"
             + " FROM chat_topic t WHERE t.topic_id = $1"
             + " RETURNING chat_session_id";
 
@@ -314,7 +314,7 @@ public final class SessionStore {
         return pool.preparedQuery(INSERT_SESSION)
                 .execute(Tuple.tuple(List.of(s.topicId(), s.customerAlias(), s.customerHost(), s.customerName(),
                         s.customerEmail(), s.customerPhone(), s.customerConsented(), s.customerCompanyName(),
-                        s.chatbotIsActive(), sessionKey)))
+                        s.chatbotIsActive(), sessionKey, s.storedStatus())))
                 .map(rows -> Rows.first(rows).map(row -> row.getInteger(0)));
     }
 

@@ -66,10 +66,31 @@ final class TopicHandler {
         int id = topicId(ctx);
         Principal caller = Principal.of(ctx);
         Future<Void> allowed = caller.isAgent() ? Future.succeededFuture() : ownTopic(caller, id);
-        var open = allowed.compose(v -> found(id))
-                .compose(topic -> !OpeningHours.isOpen(topic.openingHoursEnabled(), topic.openingHours(), Instant.now())
-                        ? Future.succeededFuture(false) : store.anyoneResponding(id));
+        var open = allowed.compose(v -> found(id)).compose(this::open);
         Respond.with(ctx, open, value -> Json.send(ctx, 200, "boolean", g -> g.writeBoolean(value)));
+    }
+
+    /**
+     * GET /dev/ChatTopic/{id}, only with devStartChat: what the reference widget shows before a chat starts, which it
+     * has no credential for yet: {@code {"Topic": <the customer's view of the topic>, "IsOpen": true|false}}. In
+     * production a site's backend reads the same with its own credential (GET ChatTopic/{id} and IsOpen).
+     */
+    void widgetTopic(RoutingContext ctx) {
+        int id = PathIds.of(ctx);
+        var answer = found(id).compose(topic -> open(topic).map(open -> new WidgetTopic(topic, open)));
+        Respond.with(ctx, answer, widget -> Json.send(ctx, 200, "WidgetTopic", g -> {
+            g.writeStartObject();
+            g.writeFieldName("Topic");
+            widget.topic().writeTo(g, ChatTopicEntity.View.CUSTOMER, "Select", Representation.of(ctx).zone(), null);
+            g.writeBooleanField("IsOpen", widget.open());
+            g.writeEndObject();
+        }));
+    }
+
+    /** Within its opening hours now (or without any), and one of its responders present. */
+    private Future<Boolean> open(ChatTopicEntity topic) {
+        return OpeningHours.isOpen(topic.openingHoursEnabled(), topic.openingHours(), Instant.now())
+                ? store.anyoneResponding(topic.id()) : Future.succeededFuture(false);
     }
 
     /** GET ChatTopic/ForCurrentUser: the topics the caller has any role in. */
@@ -324,6 +345,9 @@ final class TopicHandler {
     }
 
     private record Shown(ChatTopicEntity topic, boolean manager) {
+    }
+
+    private record WidgetTopic(ChatTopicEntity topic, boolean open) {
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper TREES = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -20,6 +20,17 @@ public final class TopicRoutes {
     private TopicRoutes() {
     }
 
+    /**
+     * GET /dev/ChatTopic/{id}, which the server mounts only with devStartChat (beside POST /dev/StartChat): the topic
+     * as the reference widget shows it before a chat starts, without credentials. {@code prepare} handles the
+     * request first (content negotiation).
+     */
+    public static void registerWidgetTopic(Router router, SqlClient pool, Links links, Handler<RoutingContext> prepare) {
+        TopicHandler topics = new TopicHandler(new TopicStore(pool), links);
+        router.route(HttpMethod.GET, "/dev/ChatTopic/:id").setName("devChatTopic").handler(PathIds::parse)
+                .handler(prepare).handler(topics::widgetTopic);
+    }
+
     public static void register(Router router, SqlClient pool, Links links) {
         TopicStore store = new TopicStore(pool);
         TopicHandler topics = new TopicHandler(store, links);

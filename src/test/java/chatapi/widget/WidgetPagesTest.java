@@ -139,6 +139,32 @@ class WidgetPagesTest {
     }
 
     @Test
+    @DisplayName("GET /dev/ChatTopic/{id} answers what the widget shows before a chat starts (the customer's view of the topic and IsOpen) without credentials; 404/400 for a bad id; without devStartChat it does not exist")
+    void widgetTopic(VertxTestContext ctx) {
+        Future.all(java.util.List.of(
+                        dev.get("/dev/ChatTopic/1", NO_CREDENTIALS, null),
+                        dev.get("/dev/ChatTopic/424242", NO_CREDENTIALS, null),
+                        dev.get("/dev/ChatTopic/x", NO_CREDENTIALS, null),
+                        plain.get("/dev/ChatTopic/1", NO_CREDENTIALS, null)))
+                .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+                    TestApp.Response topic = all.resultAt(0);
+                    assertEquals(200, topic.status());
+                    JsonObject body = topic.json();
+                    assertEquals(java.util.List.of("Topic", "IsOpen"), java.util.List.copyOf(body.fieldNames()));
+                    assertEquals(true, body.getBoolean("IsOpen"), "tje0 responds in Sales and is present");
+                    assertEquals("Welcome! An agent will be with you shortly.", body.getJsonObject("Topic").getString("WelcomeMessage"));
+                    assertEquals(false, body.getJsonObject("Topic").getBoolean("WidgetEnableRating"));
+                    assertTrue(body.getJsonObject("Topic").containsKey("AlertRecipient"));
+                    assertNull(body.getJsonObject("Topic").getValue("AlertRecipient"), "an agent-only property");
+                    assertNull(body.getJsonObject("Topic").getValue("_Links"));
+                    assertEquals(404, all.<TestApp.Response>resultAt(1).status());
+                    assertEquals(400, all.<TestApp.Response>resultAt(2).status());
+                    assertEquals(404, all.<TestApp.Response>resultAt(3).status());
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
     @DisplayName("POST /dev/StartChat refuses a bad body with a 400 naming the problem; without devStartChat it does not exist")
     void refusals(VertxTestContext ctx) {
         Future.all(java.util.List.of(
