@@ -5,28 +5,15 @@
 //
 // Environment: BASE_URL (the server), CHROMIUM (the browser binary), SCREENSHOTS (a directory).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import readline from 'node:readline';
-import { chromium } from 'playwright-core';
+import {
+  api, exchange, launch, log, shot, startChat, typingShows, WITHIN_MS,
+} from './browser.mjs';
 
-const BASE_URL = required('BASE_URL');
-const SCREENSHOTS = required('SCREENSHOTS');
-const WITHIN_MS = 1000; // the issue's bound: a message shows up on the other side within 1 s
 const RECONNECT_MS = 20_000; // the widget's back-off tops out at 10 s
 
 const lines = readline.createInterface({ input: process.stdin });
 const input = lines[Symbol.asyncIterator]();
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
-
-function log(line) {
-  console.log(line);
-}
 
 /** Asks the Java side to do something and waits for its answer. */
 async function ask(command, expected) {
@@ -36,74 +23,11 @@ async function ask(command, expected) {
   assert.equal(value.trim(), expected, `answer to ${command}`);
 }
 
-mkdirSync(SCREENSHOTS, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: required('CHROMIUM'),
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const pageErrors = [];
-
-async function newPage(path, { withoutEventSource = false } = {}) {
-  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 720, height: 720 } });
-  if (withoutEventSource) await context.addInitScript(() => { delete window.EventSource; });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${path}: ${e.message}`));
-  await page.goto(path);
-  return page;
-}
-
-/** Sends text from one page and measures until it shows on the other; fails beyond WITHIN_MS. */
-async function exchange(from, to, text) {
-  await from.fill('#text', text);
-  const started = Date.now();
-  await from.click('#compose button');
-  await to.locator('#messages .message', { hasText: text }).waitFor({ timeout: WITHIN_MS });
-  const ms = Date.now() - started;
-  log(`  "${text}" arrived after ${ms} ms`);
-  assert.ok(ms <= WITHIN_MS, `"${text}" took ${ms} ms`);
-  await from.locator('#messages .message', { hasText: text }).waitFor({ timeout: WITHIN_MS });
-  assert.equal(await from.inputValue('#text'), '', 'the sent text is cleared');
-}
-
-/** The API as an agent (tje0, Basic), from this script: what the console of the agent-side work will do. */
-async function api(method, path, body) {
-  const response = await fetch(`${BASE_URL}${path}`, {
-    method,
-    headers: { Authorization: `Basic ${Buffer.from('tje0:Tje0').toString('base64')}`, Accept: 'application/json',
-      ...(body === undefined ? {} : { 'Content-Type': 'application/merge-patch+json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
-  return response.status === 204 ? null : response.json();
-}
-
-/** Starts a chat on the customer's page; its session id. */
-async function startChat(page, name) {
-  await page.fill('#name', name);
-  await page.click('#start button');
-  await page.locator('#status[data-state="live"]').waitFor({ timeout: 5000 });
-  return Number(await page.textContent('#session-id'));
-}
-
-/** Waits (at most WITHIN_MS) until the page's #typing says `text`, or is hidden for null. */
-async function typingShows(page, text) {
-  if (text === null) {
-    await page.locator('#typing').waitFor({ state: 'hidden', timeout: WITHIN_MS });
-  } else {
-    await page.locator('#typing', { hasText: text }).waitFor({ state: 'visible', timeout: WITHIN_MS });
-  }
-}
+const { browser, pageErrors, newPage } = await launch();
 
 /** Waits until the customer's page shows its queue position as `position`. */
 function queuePosition(page, position) {
   return page.locator(`#notice[data-kind="queue"][data-position="${position}"]`).waitFor({ timeout: WITHIN_MS });
-}
-
-/** A screenshot of the page's chat panel, under SCREENSHOTS. */
-function shot(page, name) {
-  return page.locator('main').screenshot({ path: join(SCREENSHOTS, name) });
 }
 
 /** The texts and sides of a page's message list, in order. */

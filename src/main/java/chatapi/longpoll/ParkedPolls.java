@@ -489,6 +489,11 @@ public final class ParkedPolls implements Parking, Watching {
             statePending.add(chatSessionId);
             fetchStates();
         }
+        for (QueueStream q : queues) { // a waiting visitor's message shows in the queue (FirstMessage, LastMessage)
+            if (q.queued.contains(chatSessionId)) {
+                q.onContext(q::refresh);
+            }
+        }
     }
 
     /**

@@ -26,6 +26,8 @@ final class QueueStream {
     private final Supplier<Future<Watching.QueueView>> read;
     /** What the last read showed: its sessions and the topics it follows (read by the home context). */
     volatile Set<Integer> sessions = Set.of();
+    /** Those of them waiting in the queue: their messages change the list (FirstMessage, LastMessage). */
+    volatile Set<Integer> queued = Set.of();
     volatile Set<Integer> topics = null;
     // Confined to the stream's context.
     private boolean reading;
@@ -113,6 +115,7 @@ final class QueueStream {
             }
             Watching.QueueView view = done.result();
             sessions = view.sessions();
+            queued = view.waiting();
             topics = view.topics();
             Buffer frame = Buffer.buffer("event: queue\ndata: ").appendBuffer(view.json()).appendString("\n\n");
             if (!frame.equals(last)) {

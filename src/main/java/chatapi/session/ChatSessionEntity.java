@@ -17,6 +17,11 @@ public record ChatSessionEntity(Row row) {
         return row.getInteger(0);
     }
 
+    /** Its Status (the session's own columns come first, so the first column of that name is its). */
+    public String status() {
+        return row.getString(row.getColumnIndex("status"));
+    }
+
     /** The entity as GET writes it (JSON, UTC, every property, without _Links), as a tree to patch. */
     public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
         CarrierWriter.Rendering how = new CarrierWriter.Rendering(true, chatapi.http.Representation.DEFAULT, Select.ALL);

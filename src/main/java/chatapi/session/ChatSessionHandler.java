@@ -453,8 +453,14 @@ public final class ChatSessionHandler {
             g.writeEndArray();
         });
         java.util.Set<Integer> ids = new java.util.HashSet<>();
-        sessions.forEach(s -> ids.add(s.chatSessionId()));
-        return new Watching.QueueView(json, ids, topics);
+        java.util.Set<Integer> waiting = new java.util.HashSet<>();
+        for (ChatSessionEntity s : sessions) {
+            ids.add(s.chatSessionId());
+            if ("InQueue".equals(s.status())) {
+                waiting.add(s.chatSessionId());
+            }
+        }
+        return new Watching.QueueView(json, ids, waiting, topics);
     }
 
     /** Sessions as the Agents API writes a list of them: every property, no _Links; XML nests them as messages are. */

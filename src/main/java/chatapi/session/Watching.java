@@ -29,8 +29,11 @@ public interface Watching {
      */
     void queue(RoutingContext ctx, long expiresAtMs, java.util.function.Supplier<io.vertx.core.Future<QueueView>> read);
 
-    /** An agent's queue as read: the list as JSON, the sessions in it, and the topics whose queues it follows. */
-    record QueueView(io.vertx.core.buffer.Buffer json, Set<Integer> sessions, Set<Integer> topics) {
+    /**
+     * An agent's queue as read: the list as JSON, the sessions in it, those of them waiting in the queue (whose
+     * messages change the list: FirstMessage, LastMessage), and the topics whose queues it follows.
+     */
+    record QueueView(io.vertx.core.buffer.Buffer json, Set<Integer> sessions, Set<Integer> waiting, Set<Integer> topics) {
     }
 
     /** A registered wait. */

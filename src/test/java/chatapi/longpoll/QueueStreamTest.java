@@ -102,6 +102,37 @@ class QueueStreamTest {
     }
 
     @Test
+    @DisplayName("a waiting visitor's first message shows in the queue (FirstMessage), pushed without any other change")
+    void waitingVisitorWrites(VertxTestContext ctx) {
+        int sales = queued(1);
+        EventStreamClient.open(vertx, app.port(), "/api/v1/ChatSession/ForCurrentUser", "Authorization", agent("ann1"))
+                .compose(stream -> awaitQueue(stream, ids -> ids.contains(sales))
+                        .compose(listed -> app.post("/api/v1/ChatSession/" + sales + "/Messages",
+                                "{\"Message\":\"Do you deliver to Bergen?\",\"Type\":\"ToUser\"}",
+                                "Authorization", app.customerAuthorization(sales)))
+                        .compose(posted -> {
+                            ctx.verify(() -> assertEquals(200, posted.status()));
+                            return stream.await(all -> {
+                                List<Event> queues = EventStreamClient.named(all, "queue");
+                                return queues.get(queues.size() - 1).data().contains("Do you deliver to Bergen?");
+                            });
+                        })
+                        .map(all -> {
+                            JsonObject shown = new JsonArray(EventStreamClient.named(all, "queue").get(
+                                    EventStreamClient.named(all, "queue").size() - 1).data()).stream()
+                                    .map(JsonObject.class::cast).filter(s -> s.getInteger("ChatSessionId") == sales)
+                                    .findFirst().orElseThrow();
+                            ctx.verify(() -> {
+                                assertEquals("Do you deliver to Bergen?", shown.getString("FirstMessage"));
+                                assertEquals("InQueue", shown.getString("Status"));
+                            });
+                            return stream;
+                        })
+                        .compose(EventStreamClient::close))
+                .onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
     @DisplayName("a long queue (far more than a socket takes at once) arrives whole, without the stream closing")
     void longQueue(VertxTestContext ctx) {
         int topic = Integer.parseInt(DB.value("INSERT INTO chat_topic (name) VALUES ('Busy') RETURNING topic_id"));
