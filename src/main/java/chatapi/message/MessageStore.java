@@ -71,15 +71,20 @@ public final class MessageStore {
     public record Woken(Map<Integer, List<ChatMessage>> messages, Set<Integer> full, Set<Integer> gone) {
     }
 
+    /** Statuses in which a chat is over: its customer writes no more. */
+    static final String ENDED = "('Closed', 'Finished', 'ClosedFromQueue', 'Deleted')";
+
     /**
      * Stores a message and updates its session (LastMessage, WhenIdle, FirstMessage when it has none)
-     * in one statement, hence one transaction. No row when the session does not exist. The insert
-     * trigger draws the id under the session's row lock, so ids follow commit order per session.
+     * in one statement, hence one transaction. No row when the session does not exist, or when $8 (only while
+     * open: a customer's message) and the chat has ended. The insert trigger draws the id under the session's
+     * row lock, so ids follow commit order per session.
      */
     static final String INSERT_MESSAGE = "WITH s AS ("
             + " UPDATE chat_session SET last_message = $3, when_idle = now(),"
             + " first_message = CASE WHEN first_message = '' THEN $3 ELSE first_message END"
-            + " WHERE chat_session_id = $1 RETURNING chat_session_id)"
+            + " WHERE chat_session_id = $1 AND (NOT $8::boolean OR status NOT IN " + ENDED + ")"
+            + " RETURNING chat_session_id)"
             + " INSERT INTO chat_message AS m (chat_session_id, type, message, author, read_by_customer,"
             + " special_type, special_param)"
             + " SELECT s.chat_session_id, $2, $3, $4, $5, $6, $7 FROM s"
@@ -183,10 +188,25 @@ public final class MessageStore {
 
     /** The stored message, or empty when the session does not exist. */
     public Future<Optional<ChatMessage>> insertMessage(int chatSessionId, NewChatMessage m) {
+        return insertMessage(chatSessionId, m, false);
+    }
+
+    /**
+     * The stored message, or empty when the session does not exist or, with {@code onlyWhileOpen} (a customer's
+     * message), when its chat has ended ({@link #hasEnded} tells which).
+     */
+    public Future<Optional<ChatMessage>> insertMessage(int chatSessionId, NewChatMessage m, boolean onlyWhileOpen) {
         return pool.preparedQuery(INSERT_MESSAGE)
-                .execute(Tuple.of(chatSessionId, m.type().name(), m.message(), m.author(), m.readByCustomer(),
-                        m.specialType().name(), m.specialParam()))
+                .execute(Tuple.tuple(java.util.Arrays.asList(chatSessionId, m.type().name(), m.message(), m.author(),
+                        m.readByCustomer(), m.specialType().name(), m.specialParam(), onlyWhileOpen)))
                 .map(rows -> Rows.first(rows).map(row -> ChatMessage.from(row, 0)));
+    }
+
+    /** Whether the session exists and its chat has ended (empty when it does not exist). */
+    public Future<Optional<Boolean>> hasEnded(int chatSessionId) {
+        return pool.preparedQuery("SELECT status IN " + ENDED + " FROM chat_session WHERE chat_session_id = $1")
+                .execute(Tuple.of(chatSessionId))
+                .map(rows -> Rows.first(rows).map(row -> row.getBoolean(0)));
     }
 
     /**

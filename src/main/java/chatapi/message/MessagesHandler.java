@@ -73,7 +73,15 @@ public final class MessagesHandler {
             // A customer writes to the agent; posting as the agent or as the system is not theirs to do.
             throw new ApiException(403, "Forbidden", "message.customerType");
         }
-        var stored = store.insertMessage(id, message).map(found -> found.orElseThrow(() -> notFound(id)));
+        boolean customer = !Principal.of(ctx).isAgent();
+        var stored = store.insertMessage(id, message, customer).compose(found -> found.isPresent() || !customer
+                ? Future.succeededFuture(found.orElseThrow(() -> notFound(id)))
+                : store.hasEnded(id).map(ended -> { // a customer's message was refused: say why
+                    if (ended.isPresent() && ended.get()) {
+                        throw new ApiException(409, "Conflict", "message.chatEnded", id);
+                    }
+                    throw notFound(id);
+                }));
         Respond.with(ctx, stored, m -> Json.send(ctx, 200, "ChatMessage", g -> m.writeTo(g, Representation.of(ctx).zone())));
     }
 

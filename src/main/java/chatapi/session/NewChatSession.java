@@ -30,9 +30,9 @@ public record NewChatSession(
                 customerConsented, customerCompanyName, chatbotIsActive, status);
     }
 
-    /** The status the session is stored with: OfflineForm when asked for, else InQueue. */
+    /** The status the session is stored with: OfflineForm when asked for (in any case, as enums are read), else InQueue. */
     public String storedStatus() {
-        return OFFLINE_FORM.equals(status) ? OFFLINE_FORM : "InQueue";
+        return OFFLINE_FORM.equalsIgnoreCase(status) ? OFFLINE_FORM : "InQueue";
     }
 
     /** Checked against the column lengths of the catalogue; CustomerHost defaults to {@code remoteHost}. */

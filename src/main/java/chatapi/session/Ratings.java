@@ -9,7 +9,9 @@ import chatapi.http.PathIds;
 import chatapi.http.Representation;
 import chatapi.http.Respond;
 import chatapi.http.Text;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -73,7 +75,9 @@ public final class Ratings {
         }
         String comment = Text.optional("Comment", body.comment(), MAX_COMMENT);
         var stored = pool.preparedQuery(RATE).execute(Tuple.of(id, body.rating().shortValue(), comment == null ? "" : comment))
-                .map(rows -> {
+                .recover(failure -> Future.failedFuture(failure instanceof PgException pg
+                        && "23503".equals(pg.getSqlState()) ? ApiException.notFound("session.notFound", id) : failure))
+                .map(rows -> { // (23503: the session was deleted between the statement's read and its insert)
                     if (!rows.iterator().hasNext()) {
                         throw ApiException.notFound("session.notFound", id);
                     }

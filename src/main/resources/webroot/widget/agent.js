@@ -16,7 +16,7 @@ const USER_KEY = 'chat-api.agent';
 const ACTIVE = new Set(['CustomerLast', 'UserLast']);
 const $ = (id) => document.getElementById(id);
 
-const me = { login: null, associateId: null };
+const me = { login: null, associateId: null, fullName: null };
 const topics = new Map(); // topic id → { name, responders: [{ associateId, fullName }] }
 const chats = new Map(); // session id → Chat
 let present = false;
@@ -161,7 +161,10 @@ async function loadDirectory() {
   await Promise.all(mine.map(async (topic) => {
     const agents = await api('GET', `/api/v1/ChatTopic/${topic.ChatTopicId}/UserAgent`);
     for (const a of agents) {
-      if (a.User && String(a.User.Name).toLowerCase() === me.login.toLowerCase()) me.associateId = a.User.AssociateId;
+      if (a.User && String(a.User.Name).toLowerCase() === me.login.toLowerCase()) {
+        me.associateId = a.User.AssociateId;
+        me.fullName = a.User.FullName;
+      }
     }
     topics.set(topic.ChatTopicId, {
       name: topic.Name,
@@ -507,7 +510,8 @@ composer({
   errors: $('send-error'),
   send: async (text) => {
     const chat = active;
-    const stored = await postMessage(chat.id, auth, { Message: text, Type: 'ToCustomer', Author: me.login });
+    // The display name, never the login name (half of a Basic credential), as the server's own messages do.
+    const stored = await postMessage(chat.id, auth, { Message: text, Type: 'ToCustomer', Author: me.fullName || 'Agent' });
     chat.list.add([stored]);
     chat.typing.stopped();
   },

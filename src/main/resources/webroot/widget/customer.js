@@ -32,7 +32,8 @@ function fromFragment() {
   const token = params.get('token');
   if (!Number.isInteger(sessionId) || sessionId < 1 || !token) return null;
   history.replaceState(null, '', location.pathname); // keep the token out of the address bar
-  return { sessionId, token, name: params.get('name') || '' };
+  const topic = Number(params.get('topic'));
+  return { sessionId, token, name: params.get('name') || '', ...(Number.isInteger(topic) && topic > 0 ? { topic } : {}) };
 }
 
 function saved() {
@@ -217,12 +218,18 @@ $('offline-form').addEventListener('submit', async (e) => {
   button.disabled = true;
   showError($('offline-error'), '');
   const name = $('offline-name').value.trim();
+  const text = $('offline-text').value.trim();
+  if (!name || !text) {
+    showError($('offline-error'), 'Please give your name and a message.');
+    button.disabled = false;
+    return;
+  }
   try {
     const started = await call('POST', '/dev/StartChat', {
       body: { TopicId: TOPIC_ID, CustomerName: name, CustomerEmail: $('offline-email').value.trim(), Status: 'OfflineForm' },
     });
     await postMessage(started.ChatSessionId, () => ({ Authorization: `Bearer ${started.Token}` }),
-      { Message: $('offline-text').value.trim(), Type: 'ToUser', Author: name });
+      { Message: text, Type: 'ToUser', Author: name });
     $('offline-form').hidden = true;
     $('offline-sent').hidden = false;
   } catch (error) {

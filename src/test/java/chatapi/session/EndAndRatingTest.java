@@ -87,9 +87,19 @@ class EndAndRatingTest {
                                 + " WHERE chat_session_id = " + id + " ORDER BY chat_message_id DESC LIMIT 1"));
                 assertEquals("InQueue", DB.value("SELECT status FROM chat_session WHERE chat_session_id = " + other));
             });
-            return app.post(path, "", "Authorization", tje0());
-        }).onComplete(ctx.succeeding(again -> ctx.verify(() -> {
-            assertEquals(409, again.status(), "closed once");
+            return Future.all(app.post(path, "", "Authorization", tje0()),
+                    app.post("/api/v1/ChatSession/" + id + "/Messages", "{\"Message\":\"Hello?\",\"Type\":\"ToUser\"}",
+                            "Authorization", app.customerAuthorization(id)),
+                    app.post("/api/v1/ChatSession/" + id + "/Messages", "{\"Message\":\"Note\",\"Type\":\"ToCustomer\"}",
+                            "Authorization", tje0()));
+        }).onComplete(ctx.succeeding(after -> ctx.verify(() -> {
+            assertEquals(409, after.<Response>resultAt(0).status(), "closed once");
+            Response customerWrites = after.resultAt(1);
+            assertEquals(409, customerWrites.status(), "the customer writes no more");
+            assertTrue(customerWrites.json().getString("ErrorMessage").contains("has ended"), customerWrites.body().toString());
+            assertEquals(200, after.<Response>resultAt(2).status(), "an agent still may (a note after the end)");
+            assertEquals("0", DB.value("SELECT count(*) FROM chat_message WHERE chat_session_id = " + id
+                    + " AND type = 'ToUser'"));
             assertEquals("1", DB.value("SELECT count(*) FROM chat_message WHERE chat_session_id = " + id
                     + " AND special_type = 'ClosedByUser'"));
             ctx.completeNow();
@@ -113,6 +123,9 @@ class EndAndRatingTest {
             return Future.all(List.of(rate(id, "{\"Rating\":4}", tje0()),
                     rate(id, "{\"Rating\":6}", customer),
                     rate(id, "{\"Rating\":\"5\"}", customer),
+                    rate(id, "{\"Rating\":4.5}", customer),
+                    rate(id, "{\"Rating\":2147483648}", customer),
+                    rate(id, "[]", customer),
                     rate(id, "{\"Comment\":\"no number\"}", customer),
                     rate(id, "{\"Rating\":3,\"Comment\":\"" + "x".repeat(2001) + "\"}", customer),
                     rate(id, "{\"Rating\":3}", app.customerAuthorization(unrated)),
@@ -124,12 +137,15 @@ class EndAndRatingTest {
                 assertEquals(400, refused.<Response>resultAt(1).status());
                 assertTrue(refused.<Response>resultAt(1).json().getString("ErrorMessage").contains("1 to 5"));
                 assertEquals(400, refused.<Response>resultAt(2).status(), "a string is no number");
-                assertEquals(400, refused.<Response>resultAt(3).status(), "Rating is required");
-                assertEquals(400, refused.<Response>resultAt(4).status(), "comment too long");
-                assertEquals(403, refused.<Response>resultAt(5).status(), "another session's customer");
-                assertEquals(409, refused.<Response>resultAt(6).status(), "its topic takes no ratings");
-                assertTrue(refused.<Response>resultAt(6).json().getString("ErrorMessage").contains("WidgetEnableRating"));
-                assertEquals(404, refused.<Response>resultAt(7).status(), "no rating yet");
+                assertEquals(400, refused.<Response>resultAt(3).status(), "4.5 is no whole number");
+                assertEquals(400, refused.<Response>resultAt(4).status(), "beyond int32");
+                assertEquals(400, refused.<Response>resultAt(5).status(), "not an object");
+                assertEquals(400, refused.<Response>resultAt(6).status(), "Rating is required");
+                assertEquals(400, refused.<Response>resultAt(7).status(), "comment too long");
+                assertEquals(403, refused.<Response>resultAt(8).status(), "another session's customer");
+                assertEquals(409, refused.<Response>resultAt(9).status(), "its topic takes no ratings");
+                assertTrue(refused.<Response>resultAt(9).json().getString("ErrorMessage").contains("WidgetEnableRating"));
+                assertEquals(404, refused.<Response>resultAt(10).status(), "no rating yet");
                 assertEquals("0", DB.value("SELECT count(*) FROM chat_session_rating"));
             });
             return rate(id, "{\"rating\":4,\"comment\":\"Quick and kind\"}", customer);
@@ -161,6 +177,8 @@ class EndAndRatingTest {
         Future.all(app.post("/api/v1/ChatSession", "{\"TopicId\":1,\"CustomerName\":\"Late\",\"Status\":\"OfflineForm\"}",
                         "Authorization", tje0()),
                 app.post("/api/v1/ChatSession", "{\"TopicId\":1,\"CustomerName\":\"Early\",\"Status\":\"Closed\"}",
+                        "Authorization", tje0()),
+                app.post("/api/v1/ChatSession", "{\"TopicId\":1,\"CustomerName\":\"Lower\",\"status\":\"offlineform\"}",
                         "Authorization", tje0()))
                 .compose(created -> {
                     ctx.verify(() -> {
@@ -169,6 +187,7 @@ class EndAndRatingTest {
                         assertEquals("OfflineForm", offline.json().getString("Status"));
                         assertEquals(0, offline.json().getInteger("InitialQueuePos"));
                         assertEquals("InQueue", created.<Response>resultAt(1).json().getString("Status"));
+                        assertEquals("OfflineForm", created.<Response>resultAt(2).json().getString("Status"), "any case");
                     });
                     int offlineId = created.<Response>resultAt(0).json().getInteger("ChatSessionId");
                     return app.get("/api/v1/ChatSession/ForCurrentUser", "Authorization", tje0())

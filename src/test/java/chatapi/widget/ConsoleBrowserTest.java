@@ -83,8 +83,9 @@ class ConsoleBrowserTest {
                         + " workshop.,ToCustomer|Workshop here: bring it by today.",
                 DB.value("SELECT string_agg(type || '|' || message, ',' ORDER BY chat_message_id) FROM chat_message"
                         + " WHERE chat_session_id = " + a + " AND type <> 'Special'"));
-        assertEquals(winner + "," + loser, DB.value("SELECT string_agg(author, ',' ORDER BY chat_message_id)"
-                + " FROM chat_message WHERE chat_session_id = " + a + " AND type = 'ToCustomer'"));
+        assertEquals(fullName(winner) + "," + fullName(loser), DB.value("SELECT string_agg(author, ',' ORDER BY"
+                + " chat_message_id) FROM chat_message WHERE chat_session_id = " + a + " AND type = 'ToCustomer'"),
+                "agents write under their display names, never their login names");
         assertEquals("UserLast|" + loser + "|false|", session(b), "the oldest left, picked up next by the loser");
         assertEquals("UserLast|" + winner + "|false|", session(c));
         assertEquals("Do you sell helmets?", DB.value("SELECT message FROM chat_message WHERE chat_session_id = " + c
@@ -98,6 +99,10 @@ class ConsoleBrowserTest {
                 "customer-offline.png")) {
             assertTrue(Files.size(SCREENSHOTS.resolve(shot)) > 1000, shot);
         }
+    }
+
+    private static String fullName(String login) {
+        return login.equals("tje0") ? "Thomas J. Eriksen" : "Ann Lindqvist";
     }
 
     /** Status | the agent's login | whether it has ended | its pending transfer's login (empty for none). */

@@ -81,15 +81,15 @@ class WidgetBrowserTest {
         assertNotNull(sessionId, "the script named the session it started");
         assertEquals(List.of(
                 "ToUser|Ola Nordmann|Hello, my order has not arrived",
-                "ToCustomer|tje0|Sorry to hear that! Let me look it up.",
+                "ToCustomer|Thomas J. Eriksen|Sorry to hear that! Let me look it up.",
                 "ToUser|Ola Nordmann|Still there?",
-                "ToCustomer|tje0|Yes: it ships today.",
+                "ToCustomer|Thomas J. Eriksen|Yes: it ships today.",
                 "Special|Thomas J. Eriksen|Welcome! An agent will be with you shortly."), messages(sessionId));
         assertEquals("Ola Nordmann|ola@example.com|UserLast", session(sessionId));
         assertNotNull(closedId, "the script named the session it closed");
         assertEquals("Kari||Closed", session(closedId));
         assertNotNull(fallbackId, "the script named the long-polling page's session");
-        assertEquals(List.of("ToUser|Nils|Polling here", "ToCustomer|tje0|Heard you"), messages(fallbackId));
+        assertEquals(List.of("ToUser|Nils|Polling here", "ToCustomer|Thomas J. Eriksen|Heard you"), messages(fallbackId));
         assertEquals("0", DB.value("SELECT chat_session_live_flags(flags, customer_typing_until, user_typing_until)"
                 + " FROM chat_session WHERE chat_session_id = " + sessionId), "typing cleared");
         for (String shot : List.of("customer.png", "agent.png", "customer-reconnecting.png", "customer-after-restart.png",
