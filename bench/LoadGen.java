@@ -415,8 +415,9 @@ public class LoadGen {
             AtomicLong last = new AtomicLong();
             CountDownLatch all = new CountDownLatch(n);
             long roundAfter = after;
-            // nchan hands a channel's stored message to new subscribers at once: a fresh channel per round.
-            int target = nchan() ? 1_000_000 + round : session;
+            // nchan hands a channel's stored message to new subscribers at once: a fresh channel per round (and per
+            // run: --channel-base differs between runs against one nchan).
+            int target = nchan() ? num("channel-base", 1_000_000) + round : session;
             vertx.runOnContext(v -> {
                 for (int i = 0; i < n; i++) {
                     send(client, poll(target, i, roundAfter, 60, null)).onComplete(ar -> {
@@ -602,6 +603,7 @@ public class LoadGen {
             case "session" -> (String) statement.invoke(null, all);
             case "messages" -> field(messages, "SELECT_MESSAGES_AFTER");
             case "insert" -> field(messages, "INSERT_MESSAGE");
+            case "notify" -> field(messages, "NOTIFY");
             default -> throw new IllegalArgumentException(which);
         };
         System.out.println(text);

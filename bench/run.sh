@@ -4,11 +4,18 @@
 # It builds the jar, starts it against a fresh database filled with generated data, drives load from
 # separate processes over loopback (bench/LoadGen.java on Vert.x's HttpClient; wrk; pgbench), runs
 # the same long-poll figures against nchan when it is installed, and prints and writes a results
-# table (target/bench/results-<mode>.md). Traffic goes to 127.0.0.1 only.
+# table (target/bench/results-<mode>.md). Traffic goes to 127.0.0.1 only. `bench/run.sh fanout` runs only
+# the fan-out figures (1,000 and 5,000 waiters on one session, chat-api and nchan), with each generator's CPU;
+# `bench/run.sh notify` only the notification ceiling (N1: POST Messages at 64 connections with the NOTIFY trigger
+# and without it, beside pgbench's INSERT with and without it).
+#
+# The server runs as shipped: the README's command (no JVM flags) with its access log on, written to a file
+# as a container's log would be. SERVER_JAVA_OPTS adds JVM flags (a tuned variant, reported as such).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-smoke}"
-case "$MODE" in smoke|all) ;; *) echo "usage: bench/run.sh smoke|all" >&2; exit 2 ;; esac
+case "$MODE" in smoke|all|fanout|notify) ;; *) echo "usage: bench/run.sh smoke|all|fanout|notify" >&2; exit 2 ;; esac
+SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS-}"
 
 ulimit -n "$(ulimit -Hn)"
 OUT=target/bench
@@ -21,11 +28,11 @@ NCHAN_PORT=18090
 export CHAT_JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 if [ "$MODE" = smoke ]; then # every step, small and short; P5's idle window (40 s with the stats delay) is skipped
-  SESSIONS=500; MESSAGES_PER=10; PARK_NS="300"; HOLD=1; WAKE_N=200; WAKE_SECONDS=1; WARMUP=0; FAN_N=100; ROUNDS=1; FAN_WARMUP=0
-  IDLE_SECONDS=0; WRK_SECONDS=1; WRK_WARMUP=1; PG_SECONDS=1; CONC=8; SSE_N=200; SSE_WAKE_N=200
+  SESSIONS=500; MESSAGES_PER=10; PARK_NS="300"; HOLD=1; WAKE_N=200; WAKE_SECONDS=1; WARMUP=0; ROUNDS=1; FAN_WARMUP=0
+  FAN_NS="100"; IDLE_SECONDS=0; WRK_SECONDS=1; WRK_WARMUP=1; PG_SECONDS=1; CONC=8; SSE_N=200; SSE_WAKE_N=200
 else
   SESSIONS=10000; MESSAGES_PER=10; PARK_NS="1000 5000 10000 19000"; HOLD=5; WAKE_N=10000; WAKE_SECONDS=20; WARMUP=5
-  FAN_N=1000; ROUNDS=5; FAN_WARMUP=3; IDLE_SECONDS=30; WRK_SECONDS=10; WRK_WARMUP=5; PG_SECONDS=10; CONC=16
+  ROUNDS=5; FAN_WARMUP=3; FAN_NS="1000 5000"; IDLE_SECONDS=30; WRK_SECONDS=10; WRK_WARMUP=5; PG_SECONDS=10; CONC=16
   SSE_N=5000; SSE_WAKE_N=5000
 fi
 
@@ -55,8 +62,9 @@ start_server() { # sets SERVER_PID and START_MS (launch to first ready answer)
     echo "port $PORT is taken: stop whatever listens there first" >&2; exit 1
   fi
   local t0; t0=$(now_ms)
-  PGDATABASE=$DB HTTP_HOST=127.0.0.1 HTTP_PORT=$PORT CHAT_DEMO_DATA=true CHAT_LOG_LEVEL=WARN \
-    java -Xms512m -Xmx512m -XX:+UseG1GC -jar target/chat-api.jar >"$OUT/server.log" 2>&1 &
+  # shellcheck disable=SC2086 # SERVER_JAVA_OPTS is a list of flags
+  PGDATABASE=$DB HTTP_HOST=127.0.0.1 HTTP_PORT=$PORT CHAT_DEMO_DATA=true \
+    java $SERVER_JAVA_OPTS -jar target/chat-api.jar >"$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   until curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; do
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/server.log" >&2; exit 1; }
@@ -116,6 +124,35 @@ if command -v nginx >/dev/null && [ -f /usr/lib/nginx/modules/ngx_nchan_module.s
 fi
 nchan_worker() { pgrep -P "$(cat "$NGINX_DIR/logs/nginx.pid")" | head -n 1; }
 
+# --- P4 (fan-out) in its own mode ------------------------------------------------------------------
+cpu_of() { # command... -> runs it; sets CPU_S to its user+system CPU seconds
+  TIMEFORMAT='%U %S'; { time "$@" 2>&3 ; } 3>&2 2>"$OUT/cpu.time"
+  CPU_S=$(tail -n 1 "$OUT/cpu.time" | awk '{printf "%.2f", $1 + $2}')
+}
+fanout_pair() { # n -> one row: chat-api against nchan, each with its generator's CPU seconds
+  local n=$1
+  cpu_of "${GEN[@]}" fanout --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$n" --session 1 --after "$AFTER" \
+      --pgdatabase $DB --rounds "$ROUNDS" --warmup-rounds "$FAN_WARMUP" >"$OUT/fanout-$n.log" 2>&1 || true
+  local gcpu=$CPU_S f fm fb nfm="-" ngcpu="-" ratio="-"
+  f=$(grep RESULT "$OUT/fanout-$n.log" || echo "RESULT failed")
+  fm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$f"); fb=$(sed -n 's/.* best_ms=\([0-9.]*\).*/\1/p' <<<"$f")
+  AFTER=$(psql -d "$DB" -tAc "SELECT max(chat_message_id) FROM chat_message")
+  if [ "$NCHAN" = yes ]; then
+    cpu_of "${GEN[@]}" fanout --target nchan --port $NCHAN_PORT --n "$n" --session 1 --channel-base $(( 1000000 + n * 100 )) --rounds "$ROUNDS" \
+        --warmup-rounds "$FAN_WARMUP" >"$OUT/nchan-fanout-$n.log" 2>&1 || true
+    ngcpu=$CPU_S
+    nfm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$(grep RESULT "$OUT/nchan-fanout-$n.log" || echo)")
+    [ -n "$fm" ] && [ -n "$nfm" ] && ratio=$(awk -v a="$fm" -v b="$nfm" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')
+  fi
+  row "P4 fan-out to $n waiters on one session, last answered (median of $ROUNDS after $FAN_WARMUP warm-up; best) [generator CPU s] | ${fm} ms (${fb}) [${gcpu}] | ${nfm} ms [${ngcpu}] | ${ratio} | <= 1.5x nchan"
+}
+if [ "$MODE" = fanout ]; then
+  for n in $FAN_NS; do fanout_pair "$n"; done
+  echo "Mode fanout, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, server: java ${SERVER_JAVA_OPTS:-(no flags, as the README)} -jar, access log on" | tee -a "$RESULTS"
+  exit 0
+fi
+
+if [ "$MODE" != notify ]; then # P1 … S3; the notify mode goes straight to the request rates
 # --- P1, P2: parked polls and memory per poll ----------------------------------------------------
 for N in $PARK_NS; do
   base_rss=$(rss_kb "$SERVER_PID"); base_heap=$(heap_kb "$SERVER_PID")
@@ -179,17 +216,8 @@ fi
 row "P3 wake latency, $WAKE_N parked, 200 msg/s after ${WARMUP}s warm-up: p50 / p99 (missing) | ${p50} / ${p99} ms (${missing}) | ${np50} / ${np99} ms | | p50 <= 2 ms, p99 <= 10 ms"
 row "P5 wake queries per woken request during P3 | $(awk -v q=$(( ${q1%.*} - ${q0%.*} )) -v w=$(( ${w1%.*} - ${w0%.*} )) 'BEGIN{ if (w > 0) printf "%.3f (%d / %d)", q/w, q, w; else print "n/a" }') | | | <= 1"
 
-# --- P4: fan-out -----------------------------------------------------------------------------------
-"${GEN[@]}" fanout --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$FAN_N" --session 1 --after "$AFTER" --pgdatabase $DB --rounds "$ROUNDS" --warmup-rounds "$FAN_WARMUP" \
-    >"$OUT/fanout.log" 2>&1 || true
-f=$(grep RESULT "$OUT/fanout.log" || echo "RESULT failed")
-fm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$f"); fb=$(sed -n 's/.* best_ms=\([0-9.]*\).*/\1/p' <<<"$f")
-nfm="-"
-if [ "$NCHAN" = yes ]; then
-  "${GEN[@]}" fanout --target nchan --port $NCHAN_PORT --n "$FAN_N" --session 1 --rounds "$ROUNDS" --warmup-rounds "$FAN_WARMUP" >"$OUT/nchan-fanout.log" 2>&1 || true
-  nfm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$(grep RESULT "$OUT/nchan-fanout.log" || echo)")
-fi
-row "P4 fan-out to $FAN_N waiters, last answered (median of $ROUNDS after $FAN_WARMUP warm-up rounds; best) | ${fm} ms (${fb}) | ${nfm} ms | | <= 25 ms"
+# --- P4: fan-out (defined above) -------------------------------------------------------------------
+for n in $FAN_NS; do fanout_pair "$n"; done
 
 # --- S1, S2, S3: event streams (SSE) against nchan's EventSource subscribers ---------------------------
 # S1/S2: SSE_N streams on one session: memory per open stream (as P2), then fan-out rounds (as P4).
@@ -240,6 +268,8 @@ if [ "$NCHAN" = yes ]; then
 fi
 row "S3 stream wake latency, $SSE_WAKE_N streams on as many sessions, 200 msg/s: p50 / p99 (missing) | ${sw50} / ${sw99} ms (${swm}) | ${nsw50} / ${nsw99} ms | | as P3"
 
+fi # P1 … S3
+
 # --- P6, P7: request rates against pgbench ---------------------------------------------------------
 SQLDIR="$OUT/sql"; mkdir -p "$SQLDIR"
 FIRST=3; LAST=$(( SESSIONS + 2 ))
@@ -250,7 +280,9 @@ FIRST=3; LAST=$(( SESSIONS + 2 ))
 # second), spread over every session as widgets are.
 "${GEN[@]}" tokens --first "$FIRST" --last "$LAST" --jwt-secret "$CHAT_JWT_SECRET" >"$SQLDIR/tokens.lua"
 { echo "\\set id random($FIRST, $LAST)"; "${GEN[@]}" sql --statement insert \
-    | sed "s/\$1/:id/; s/\$2/'ToCustomer'/; s/\$3/'bench post'/g; s/\$4/'bench'/; s/\$5/0/; s/\$6/'None'/; s/\$7/''/"; echo ";"; } >"$SQLDIR/insert.sql"
+    | sed "s/\$1/:id/; s/\$2/'ToCustomer'/; s/\$3/'bench post'/g; s/\$4/'bench'/; s/\$5/0/; s/\$6/'None'/; s/\$7/''/; s/\$8/false/"; echo ";"; } >"$SQLDIR/insert.sql"
+# What the API does for a POST: the insert, then (committed) its notification, committed without a flush wait.
+{ cat "$SQLDIR/insert.sql"; "${GEN[@]}" sql --statement notify | sed "s/\$1/:id::text/"; echo ";"; } >"$SQLDIR/insert-notify.sql"
 cat >"$SQLDIR/wrk.lua" <<LUA
 local first, last = $FIRST, $LAST
 local path = os.getenv("WRK_PATH") or "/api/v1/ChatSession/%d"
@@ -283,9 +315,46 @@ compare() { # name, wrk path, post?, sql
   row "$1 at $CONC connections: chat-api req/s (p99, non-2xx) vs pgbench tps | ${rps} (${p99}, ${bad}) | pgbench ${tps} | ${ratio} | >= 0.5x pgbench"
 }
 if command -v wrk >/dev/null && command -v pgbench >/dev/null; then
-  compare "P6 GET ChatSession/{id}" "/api/v1/ChatSession/%d" "" "$SQLDIR/session.sql"
-  compare "P7 GET Messages?after=0&wait=0" "/api/v1/ChatSession/%d/Messages?after=0&wait=0" "" "$SQLDIR/messages.sql"
-  compare "P7 POST Messages" "/api/v1/ChatSession/%d/Messages" post "$SQLDIR/insert.sql"
+  if [ "$MODE" != notify ]; then
+    compare "P6 GET ChatSession/{id}" "/api/v1/ChatSession/%d" "" "$SQLDIR/session.sql"
+    compare "P7 GET Messages?after=0&wait=0" "/api/v1/ChatSession/%d/Messages?after=0&wait=0" "" "$SQLDIR/messages.sql"
+    compare "P7 POST Messages" "/api/v1/ChatSession/%d/Messages" post "$SQLDIR/insert.sql"
+  fi
+  # N1: PostgreSQL serialises the commits of notifying transactions (one lock held until the commit is flushed). The
+  # API notifies after its commit, in a statement that does not wait for the flush (V11). Measured side by side, the
+  # server restarted before each (same warm-up): the POSTs as shipped; with the NOTIFY inside the writing
+  # transaction as before V11 (the trigger function's V4 body, which ignores the API's setting); and with no
+  # notification at all (the trigger dropped and pg_notify shadowed by a no-op). Changed in this benchmark database
+  # only, then put back. pgbench runs the same statements beside each.
+  n1_posts() { CONC=64 wrk_run "/api/v1/ChatSession/%d/Messages" post; }
+  stop_server; start_server
+  read -r n_rps n_p99 n_bad <<<"$(n1_posts)"
+  n_tps=$(CONC=64 pg_run "$SQLDIR/insert-notify.sql")
+  SHIPPED_FN=$(psql -d "$DB" -tAc "SELECT pg_get_functiondef('chat_message_notify'::regproc)")
+  psql -d "$DB" -q <<'SQL'
+CREATE OR REPLACE FUNCTION chat_message_notify() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+    PERFORM pg_notify('chat_message', NEW.chat_session_id::text || ' '
+            || (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text);
+    RETURN NULL;
+END
+$fn$;
+SQL
+  stop_server; start_server
+  read -r o_rps o_p99 o_bad <<<"$(n1_posts)"
+  o_tps=$(CONC=64 pg_run "$SQLDIR/insert.sql")
+  psql -d "$DB" -q -c "$SHIPPED_FN"
+  NOTIFY_DEF=$(psql -d "$DB" -tAc "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'chat_message_notify'")
+  psql -d "$DB" -q -c "DROP TRIGGER chat_message_notify ON chat_message" \
+      -c "CREATE FUNCTION public.pg_notify(text, text) RETURNS void LANGUAGE sql AS ''" \
+      -c "ALTER DATABASE $DB SET search_path = public, pg_catalog"
+  stop_server; start_server
+  read -r q_rps q_p99 q_bad <<<"$(n1_posts)"
+  q_tps=$(CONC=64 pg_run "$SQLDIR/insert.sql")
+  psql -d "$DB" -q -c "ALTER DATABASE $DB RESET search_path" -c "DROP FUNCTION public.pg_notify(text, text)" -c "$NOTIFY_DEF"
+  stop_server; start_server
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
+  row "N1 POST Messages at 64 connections: as shipped / NOTIFY inside the transaction (before V11) / no NOTIFY (p99) | ${n_rps} / ${o_rps} / ${q_rps} (${n_p99} / ${o_p99} / ${q_p99}) | pgbench ${n_tps} / ${o_tps} / ${q_tps} | shipped/before $(ratio "$n_rps" "$o_rps"), shipped/none $(ratio "$n_rps" "$q_rps") (pgbench $(ratio "$n_tps" "$o_tps"), $(ratio "$n_tps" "$q_tps")) | notifying costs <= 15% (shipped/none >= 0.85)"
 else
   row "P6, P7 | skipped: install wrk and pgbench (apt-get install wrk postgresql-client) | | |"
 fi
@@ -293,6 +362,6 @@ fi
 {
   echo
   echo "Mode $MODE, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo),"
-  echo "$(java -version 2>&1 | head -n 1), server -Xms512m -Xmx512m G1, one instance, generators on the same machine, nchan: $NCHAN"
+  echo "$(java -version 2>&1 | head -n 1), server: java ${SERVER_JAVA_OPTS:-(no flags, as the README)} -jar, access log on, one instance, generators on the same machine, nchan: $NCHAN"
 } | tee -a "$RESULTS"
 log "results in $RESULTS"

@@ -22,6 +22,8 @@ import java.util.Set;
  */
 public final class MessageStore {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MessageStore.class);
+
     /** What a message costs an answer: its text, author and special parameter, in bytes. */
     private static final String SIZE = "octet_length(<m>.message) + octet_length(<m>.author) + octet_length(<m>.special_param)";
 
@@ -78,12 +80,14 @@ public final class MessageStore {
      * Stores a message and updates its session (LastMessage, WhenIdle, FirstMessage when it has none)
      * in one statement, hence one transaction. No row when the session does not exist, or when $8 (only while
      * open: a customer's message) and the chat has ended. The insert trigger draws the id under the session's
-     * row lock, so ids follow commit order per session.
+     * row lock, so ids follow commit order per session. Its NOTIFY trigger is told to stay quiet: {@link #NOTIFY}
+     * follows the commit (V11 says why).
      */
     static final String INSERT_MESSAGE = "WITH s AS ("
             + " UPDATE chat_session SET last_message = $3, when_idle = now(),"
             + " first_message = CASE WHEN first_message = '' THEN $3 ELSE first_message END"
             + " WHERE chat_session_id = $1 AND (NOT $8::boolean OR status NOT IN " + ENDED + ")"
+            + " AND set_config('chatapi.notify_after_commit', 'on', true) = 'on'"
             + " RETURNING chat_session_id)"
             + " INSERT INTO chat_message AS m (chat_session_id, type, message, author, read_by_customer,"
             + " special_type, special_param)"
@@ -186,6 +190,12 @@ public final class MessageStore {
         return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
+    /**
+     * The notification of a committed message, as the trigger would have sent it ($1: "<session> <micros written>"),
+     * in a transaction that commits without waiting for its flush: it holds the notify lock only briefly.
+     */
+    static final String NOTIFY = "SELECT set_config('synchronous_commit', 'off', true), pg_notify('chat_message', $1)";
+
     /** The stored message, or empty when the session does not exist. */
     public Future<Optional<ChatMessage>> insertMessage(int chatSessionId, NewChatMessage m) {
         return insertMessage(chatSessionId, m, false);
@@ -199,7 +209,20 @@ public final class MessageStore {
         return pool.preparedQuery(INSERT_MESSAGE)
                 .execute(Tuple.tuple(java.util.Arrays.asList(chatSessionId, m.type().name(), m.message(), m.author(),
                         m.readByCustomer(), m.specialType().name(), m.specialParam(), onlyWhileOpen)))
-                .map(rows -> Rows.first(rows).map(row -> ChatMessage.from(row, 0)));
+                .map(rows -> Rows.first(rows).map(row -> ChatMessage.from(row, 0)))
+                .onSuccess(stored -> stored.ifPresent(this::notifyCommitted));
+    }
+
+    /**
+     * Wakes the session's waiters on every instance, once its message has committed. Not awaited: the answer to the
+     * POST does not wait on it, and should it fail (the database away), the waiters find the message when their
+     * wait ends and they poll again, or when the listener reconnects; nothing is lost.
+     */
+    private void notifyCommitted(ChatMessage m) {
+        long micros = m.whenPosted().toEpochSecond() * 1_000_000 + m.whenPosted().getNano() / 1_000;
+        pool.preparedQuery(NOTIFY).execute(Tuple.of(m.chatSessionId() + " " + micros))
+                .onFailure(e -> LOG.warn("Could not notify the waiters of session {} (they find the message when they"
+                        + " poll again): {}", m.chatSessionId(), e.toString()));
     }
 
     /** Whether the session exists and its chat has ended (empty when it does not exist). */

@@ -87,6 +87,44 @@ class MigrationsTest {
     }
 
     @Test
+    @Order(11)
+    @DisplayName("the message trigger notifies every writer's insert but the API's, which says so for its own transaction only (it notifies after its commit)")
+    void messageTriggerStaysQuietOnlyWhenTold() throws Exception {
+        int session = DB.newSession();
+        try (Connection listener = DB.connect(); Connection writer = DB.connect()) {
+            listener.createStatement().execute("LISTEN chat_message");
+            writer.setAutoCommit(false);
+            writer.createStatement().execute("SELECT set_config('chatapi.notify_after_commit', 'on', true)");
+            writer.createStatement().execute("INSERT INTO chat_message (chat_session_id, message) VALUES (" + session + ", 'quiet')");
+            writer.commit();
+            // The setting was the transaction's: the next insert on the same connection notifies.
+            writer.createStatement().execute("INSERT INTO chat_message (chat_session_id, message) VALUES (" + session + ", 'loud')");
+            writer.commit();
+            List<String> payloads = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 5_000;
+            org.postgresql.PGConnection pg = listener.unwrap(org.postgresql.PGConnection.class);
+            while (payloads.isEmpty() && System.currentTimeMillis() < deadline) {
+                var notifications = pg.getNotifications(500);
+                if (notifications != null) {
+                    for (var n : notifications) {
+                        payloads.add(n.getParameter());
+                    }
+                }
+            }
+            // Both commits happened before the wait: a notification for the first would have arrived with the second.
+            listener.createStatement().execute("SELECT 1");
+            var late = pg.getNotifications(200);
+            if (late != null) {
+                for (var n : late) {
+                    payloads.add(n.getParameter());
+                }
+            }
+            assertEquals(1, payloads.size(), "one notification, for the second insert: " + payloads);
+            assertTrue(payloads.get(0).startsWith(session + " "), payloads.get(0));
+        }
+    }
+
+    @Test
     @Order(2)
     @DisplayName("loading the demo data again changes no row and moves no sequence")
     void demoDataIsIdempotent() throws SQLException {
