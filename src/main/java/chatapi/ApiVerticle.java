@@ -17,6 +17,7 @@ import chatapi.http.Negotiation;
 import chatapi.http.Params;
 import chatapi.http.TokenBuckets;
 import chatapi.longpoll.ParkedPolls;
+import chatapi.message.CommitNotifier;
 import chatapi.message.MessageStore;
 import chatapi.message.MessageRoutes;
 import chatapi.message.MessagesHandler;
@@ -78,6 +79,7 @@ public final class ApiVerticle extends VerticleBase {
     private final Shared shared;
     private final IntConsumer onListening;
     private SqlClient pool;
+    private CommitNotifier notifier;
     private HttpServer server;
     private ConnectionGuard guard;
 
@@ -123,7 +125,8 @@ public final class ApiVerticle extends VerticleBase {
     public Future<?> stop() {
         Future<Void> closed = server == null ? Future.succeededFuture()
                 : server.shutdown(SHUTDOWN_GRACE_MS, TimeUnit.MILLISECONDS);
-        return closed.eventually(() -> pool.close());
+        return closed.eventually(() -> notifier == null ? Future.succeededFuture() : notifier.settled(SHUTDOWN_GRACE_MS))
+                .eventually(() -> pool.close());
     }
 
     /**
@@ -133,7 +136,8 @@ public final class ApiVerticle extends VerticleBase {
     Router router(SqlClient pool, Buffer openApi) {
         Router router = Router.router(vertx);
         SessionStore sessions = new SessionStore(pool, config.live().typingTimeoutSeconds());
-        MessageStore messages = new MessageStore(pool, config.limits().maxMessagesPerAnswer());
+        notifier = new CommitNotifier(vertx, pool, shared.longPoll()::notified);
+        MessageStore messages = new MessageStore(pool, config.limits().maxMessagesPerAnswer(), notifier);
         guard = new ConnectionGuard(vertx, config.httpReadTimeoutSeconds(), config.httpIdleTimeoutSeconds());
         router.route().handler(guard::requestStarted);
         router.route().handler(new AccessLog());

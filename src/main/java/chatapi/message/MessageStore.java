@@ -1,6 +1,7 @@
 package chatapi.message;
 
 import chatapi.db.Rows;
+import chatapi.db.Unavailable;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -21,8 +22,6 @@ import java.util.Set;
  * statement per call.
  */
 public final class MessageStore {
-
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MessageStore.class);
 
     /** What a message costs an answer: its text, author and special parameter, in bytes. */
     private static final String SIZE = "octet_length(<m>.message) + octet_length(<m>.author) + octet_length(<m>.special_param)";
@@ -80,8 +79,8 @@ public final class MessageStore {
      * Stores a message and updates its session (LastMessage, WhenIdle, FirstMessage when it has none)
      * in one statement, hence one transaction. No row when the session does not exist, or when $8 (only while
      * open: a customer's message) and the chat has ended. The insert trigger draws the id under the session's
-     * row lock, so ids follow commit order per session. Its NOTIFY trigger is told to stay quiet: {@link #NOTIFY}
-     * follows the commit (V11 says why).
+     * row lock, so ids follow commit order per session. Its NOTIFY trigger is told to stay quiet: the
+     * {@link CommitNotifier} notifies once it has committed (V11 says why), with the time the last column holds.
      */
     static final String INSERT_MESSAGE = "WITH s AS ("
             + " UPDATE chat_session SET last_message = $3, when_idle = now(),"
@@ -92,7 +91,7 @@ public final class MessageStore {
             + " INSERT INTO chat_message AS m (chat_session_id, type, message, author, read_by_customer,"
             + " special_type, special_param)"
             + " SELECT s.chat_session_id, $2, $3, $4, $5, $6, $7 FROM s"
-            + " RETURNING " + ChatMessage.COLUMNS;
+            + " RETURNING " + ChatMessage.COLUMNS + ", (extract(epoch FROM clock_timestamp()) * 1000000)::bigint";
 
     /**
      * Posts a Special message for each row of a CTE named {@code changed} (columns id = chat_session_id, author,
@@ -108,15 +107,21 @@ public final class MessageStore {
 
     private final SqlClient pool;
     private final int maxMessages;
+    private final CommitNotifier notifier;
 
-    public MessageStore(SqlClient pool) {
-        this(pool, DEFAULT_MAX_MESSAGES);
+    /** A store that only reads (the wake-up's). */
+    public MessageStore(SqlClient pool, int maxMessages) {
+        this(pool, maxMessages, null);
     }
 
-    /** @param maxMessages most messages one answer (a GET, a wake-up, the Agents' GetChatMessages) carries */
-    public MessageStore(SqlClient pool, int maxMessages) {
+    /**
+     * @param maxMessages most messages one answer (a GET, a wake-up, the Agents' GetChatMessages) carries
+     * @param notifier    what tells the waiters of a stored message, on every instance
+     */
+    public MessageStore(SqlClient pool, int maxMessages, CommitNotifier notifier) {
         this.pool = pool;
         this.maxMessages = maxMessages;
+        this.notifier = notifier;
     }
 
     /**
@@ -190,12 +195,6 @@ public final class MessageStore {
         return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
-    /**
-     * The notification of a committed message, as the trigger would have sent it ($1: "<session> <micros written>"),
-     * in a transaction that commits without waiting for its flush: it holds the notify lock only briefly.
-     */
-    static final String NOTIFY = "SELECT set_config('synchronous_commit', 'off', true), pg_notify('chat_message', $1)";
-
     /** The stored message, or empty when the session does not exist. */
     public Future<Optional<ChatMessage>> insertMessage(int chatSessionId, NewChatMessage m) {
         return insertMessage(chatSessionId, m, false);
@@ -206,23 +205,23 @@ public final class MessageStore {
      * message), when its chat has ended ({@link #hasEnded} tells which).
      */
     public Future<Optional<ChatMessage>> insertMessage(int chatSessionId, NewChatMessage m, boolean onlyWhileOpen) {
+        if (notifier == null) {
+            throw new IllegalStateException("this message store only reads");
+        }
         return pool.preparedQuery(INSERT_MESSAGE)
                 .execute(Tuple.tuple(java.util.Arrays.asList(chatSessionId, m.type().name(), m.message(), m.author(),
                         m.readByCustomer(), m.specialType().name(), m.specialParam(), onlyWhileOpen)))
-                .map(rows -> Rows.first(rows).map(row -> ChatMessage.from(row, 0)))
-                .onSuccess(stored -> stored.ifPresent(this::notifyCommitted));
-    }
-
-    /**
-     * Wakes the session's waiters on every instance, once its message has committed. Not awaited: the answer to the
-     * POST does not wait on it, and should it fail (the database away), the waiters find the message when their
-     * wait ends and they poll again, or when the listener reconnects; nothing is lost.
-     */
-    private void notifyCommitted(ChatMessage m) {
-        long micros = m.whenPosted().toEpochSecond() * 1_000_000 + m.whenPosted().getNano() / 1_000;
-        pool.preparedQuery(NOTIFY).execute(Tuple.of(m.chatSessionId() + " " + micros))
-                .onFailure(e -> LOG.warn("Could not notify the waiters of session {} (they find the message when they"
-                        + " poll again): {}", m.chatSessionId(), e.toString()));
+                .onFailure(e -> {
+                    // Not an error of the statement (which rolls it back) but the connection lost or the backend
+                    // ended under it: it may have committed, or may yet.
+                    if (Unavailable.is(e)) {
+                        notifier.mayHaveCommitted(chatSessionId);
+                    }
+                })
+                .map(rows -> Rows.first(rows).map(row -> {
+                    notifier.committed(chatSessionId, row.getLong(ChatMessage.COLUMN_COUNT));
+                    return ChatMessage.from(row, 0);
+                }));
     }
 
     /** Whether the session exists and its chat has ended (empty when it does not exist). */

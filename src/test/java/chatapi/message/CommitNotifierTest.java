@@ -1,0 +1,182 @@
+package chatapi.message;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chatapi.db.Database;
+import chatapi.db.Migrations;
+import chatapi.db.Unavailable;
+import chatapi.support.TestDatabase;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The notification that follows a committed message (V11) when the database does not take it at once, or when
+ * the connection is lost under the insert: the local waiters are woken, and the other instances hear of it once
+ * the database takes the notification.
+ */
+@DisplayName("Notifying after the commit")
+class CommitNotifierTest {
+
+    @RegisterExtension
+    static final TestDatabase DB = new TestDatabase();
+
+    private Vertx vertx;
+    private Context context;
+    private Pool pool;
+    private CommitNotifier notifier;
+    private MessageStore store;
+    private final CompletableFuture<long[]> localWake = new CompletableFuture<>();
+
+    @BeforeAll
+    static void migrate() {
+        Migrations.migrate(DB.config());
+        Migrations.loadDemoData(DB.config());
+    }
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        context = vertx.getOrCreateContext();
+        PgConnectOptions options = Database.connectOptions(DB.config());
+        // Functions of schema notify_fault come before PostgreSQL's own: the tests shadow pg_notify with one that fails.
+        options.getProperties().put("search_path", "notify_fault, pg_catalog, public");
+        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(options).using(vertx).build();
+        notifier = new CommitNotifier(vertx, pool, (session, micros) -> localWake.complete(new long[] {session, micros}));
+        store = new MessageStore(pool, MessageStore.DEFAULT_MAX_MESSAGES, notifier);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        DB.execute("DROP SCHEMA IF EXISTS notify_fault CASCADE");
+        DB.execute("DROP TRIGGER IF EXISTS slow_insert ON chat_message");
+        onContext(() -> pool.close());
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @DisplayName("a notification the database refuses wakes this instance's waiters at once and reaches the others once it is taken")
+    void refusedNotificationIsRetried() throws Exception {
+        int session = DB.newSession();
+        DB.execute("CREATE SCHEMA notify_fault");
+        DB.execute("CREATE FUNCTION notify_fault.pg_notify(text, text) RETURNS void LANGUAGE plpgsql"
+                + " AS $$ BEGIN RAISE EXCEPTION 'notifications refused'; END $$");
+        try (Connection listener = DB.connect()) {
+            listener.createStatement().execute("LISTEN chat_message");
+            long before = System.currentTimeMillis() * 1_000;
+            Optional<ChatMessage> stored = onContext(() -> store.insertMessage(session, message("refused"), false));
+            assertTrue(stored.isPresent(), "the message is stored whatever becomes of its notification");
+
+            long[] woken = localWake.get(10, TimeUnit.SECONDS);
+            assertEquals(session, woken[0], "the local waiters of the session are woken");
+            assertTrue(woken[1] >= before && woken[1] <= System.currentTimeMillis() * 1_000,
+                    "with the time the message was written: " + woken[1]);
+            assertEquals(List.of(), notifications(listener, 300), "nothing reached the other instances yet");
+
+            DB.execute("DROP SCHEMA notify_fault CASCADE");
+            List<String> arrived = notifications(listener, 10_000);
+            assertEquals(List.of(session + " " + woken[1]), arrived, "one notification, once the database took it");
+            onContext(() -> notifier.settled(10_000));
+        }
+    }
+
+    @Test
+    @DisplayName("an insert whose connection is lost under it may have committed: every instance is told to look")
+    void lostConnectionNotifies() throws Exception {
+        int session = DB.newSession();
+        DB.execute("CREATE FUNCTION test_slow_insert() RETURNS trigger LANGUAGE plpgsql"
+                + " AS $$ BEGIN IF NEW.message = 'slow' THEN PERFORM pg_sleep(60); END IF; RETURN NEW; END $$");
+        DB.execute("CREATE TRIGGER slow_insert BEFORE INSERT ON chat_message FOR EACH ROW EXECUTE FUNCTION test_slow_insert()");
+        try (Connection listener = DB.connect()) {
+            listener.createStatement().execute("LISTEN chat_message");
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            context.runOnContext(v -> store.insertMessage(session, message("slow"), false).onComplete(ar -> {
+                failure.set(ar.cause());
+                done.complete(null);
+            }));
+            // The insert sleeps in its trigger; its connection is cut there.
+            String pid = awaitValue(() -> DB.value("SELECT max(pid)::text FROM pg_stat_activity WHERE query LIKE 'WITH s AS%'"
+                    + " AND wait_event = 'PgSleep'"));
+            DB.value("SELECT pg_terminate_backend(" + pid + ")");
+            done.get(10, TimeUnit.SECONDS);
+            assertTrue(Unavailable.is(failure.get()), "the insert's answer is lost with its backend: " + failure.get());
+
+            assertEquals(List.of(Integer.toString(session)), notifications(listener, 10_000),
+                    "the session is notified without a time");
+            long first = System.nanoTime();
+            // A backend whose client went away may commit later: the session is notified once more.
+            assertEquals(List.of(Integer.toString(session)), notifications(listener, 10_000), "and again");
+            assertTrue(System.nanoTime() - first >= TimeUnit.MILLISECONDS.toNanos(CommitNotifier.AGAIN_MS / 2),
+                    "a while later");
+            assertEquals("0", DB.value("SELECT count(*) FROM chat_message WHERE message = 'slow'"));
+        } finally {
+            DB.execute("DROP TRIGGER IF EXISTS slow_insert ON chat_message");
+            DB.execute("DROP FUNCTION IF EXISTS test_slow_insert()");
+        }
+    }
+
+    private static NewChatMessage message(String text) {
+        return new NewChatMessage(text, null, "visitor", null, null, null).validated();
+    }
+
+    /** Runs {@code action} on the test's context and waits for its result. */
+    private <T> T onContext(Supplier<Future<T>> action) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        context.runOnContext(v -> action.get().onComplete(ar -> {
+            if (ar.succeeded()) {
+                result.complete(ar.result());
+            } else {
+                result.completeExceptionally(ar.cause());
+            }
+        }));
+        return result.get(20, TimeUnit.SECONDS);
+    }
+
+    private static String awaitValue(Supplier<String> query) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        String value = query.get();
+        while (value == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+            value = query.get();
+        }
+        assertTrue(value != null, "the insert never reached its trigger");
+        return value;
+    }
+
+    /** The notifications that arrive within {@code waitMs}, stopping at the first batch. */
+    private static List<String> notifications(Connection listener, long waitMs) throws Exception {
+        org.postgresql.PGConnection pg = listener.unwrap(org.postgresql.PGConnection.class);
+        List<String> payloads = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + waitMs;
+        while (payloads.isEmpty() && System.currentTimeMillis() < deadline) {
+            var batch = pg.getNotifications((int) Math.max(1, Math.min(200, deadline - System.currentTimeMillis())));
+            if (batch != null) {
+                for (var n : batch) {
+                    payloads.add(n.getParameter());
+                }
+            }
+        }
+        return payloads;
+    }
+}
