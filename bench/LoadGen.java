@@ -603,7 +603,7 @@ public class LoadGen {
             case "session" -> (String) statement.invoke(null, all);
             case "messages" -> field(messages, "SELECT_MESSAGES_AFTER");
             case "insert" -> field(messages, "INSERT_MESSAGE");
-            case "notify" -> field(messages, "NOTIFY");
+            case "notify" -> field(Class.forName("chatapi.message.CommitNotifier"), "NOTIFY");
             default -> throw new IllegalArgumentException(which);
         };
         System.out.println(text);

@@ -7,14 +7,16 @@
 # table (target/bench/results-<mode>.md). Traffic goes to 127.0.0.1 only. `bench/run.sh fanout` runs only
 # the fan-out figures (1,000 and 5,000 waiters on one session, chat-api and nchan), with each generator's CPU;
 # `bench/run.sh notify` only the notification ceiling (N1: POST Messages at 64 connections with the NOTIFY trigger
-# and without it, beside pgbench's INSERT with and without it).
+# and without it, beside pgbench's INSERT with and without it); `bench/run.sh memory` only start-up (P8) and
+# memory per parked poll (P2 at 1,000 and 5,000, with the heap histogram of a parked request).
 #
-# The server runs as shipped: the README's command (no JVM flags) with its access log on, written to a file
-# as a container's log would be. SERVER_JAVA_OPTS adds JVM flags (a tuned variant, reported as such).
+# The server runs as shipped: the README's command (`java @conf/jvm.options -jar`: its class-data sharing archive
+# and heap size) with its access log on, written to a file as a container's log would be. SERVER_JAVA_OPTS adds
+# JVM flags after those (a tuned variant, reported as such).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-smoke}"
-case "$MODE" in smoke|all|fanout|notify) ;; *) echo "usage: bench/run.sh smoke|all|fanout|notify" >&2; exit 2 ;; esac
+case "$MODE" in smoke|all|fanout|notify|memory) ;; *) echo "usage: bench/run.sh smoke|all|fanout|notify|memory" >&2; exit 2 ;; esac
 SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS-}"
 
 ulimit -n "$(ulimit -Hn)"
@@ -29,17 +31,20 @@ export CHAT_JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 if [ "$MODE" = smoke ]; then # every step, small and short; P5's idle window (40 s with the stats delay) is skipped
   SESSIONS=500; MESSAGES_PER=10; PARK_NS="300"; HOLD=1; WAKE_N=200; WAKE_SECONDS=1; WARMUP=0; ROUNDS=1; FAN_WARMUP=0
-  FAN_NS="100"; IDLE_SECONDS=0; WRK_SECONDS=1; WRK_WARMUP=1; PG_SECONDS=1; CONC=8; SSE_N=200; SSE_WAKE_N=200
+  FAN_NS="100"; IDLE_SECONDS=0; WRK_SECONDS=1; WRK_WARMUP=1; PG_SECONDS=1; CONC=8; SSE_N=200; SSE_WAKE_N=200; STARTS=1
 else
   SESSIONS=10000; MESSAGES_PER=10; PARK_NS="1000 5000 10000 19000"; HOLD=5; WAKE_N=10000; WAKE_SECONDS=20; WARMUP=5
   ROUNDS=5; FAN_WARMUP=3; FAN_NS="1000 5000"; IDLE_SECONDS=30; WRK_SECONDS=10; WRK_WARMUP=5; PG_SECONDS=10; CONC=16
-  SSE_N=5000; SSE_WAKE_N=5000
+  SSE_N=5000; SSE_WAKE_N=5000; STARTS=5
+  [ "$MODE" = memory ] && PARK_NS="1000 5000"
 fi
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 row() { printf '| %s |\n' "$*" | tee -a "$RESULTS"; }
 
-[ -f target/chat-api.jar ] || mvn -B -q package -DskipTests
+[ -f target/chat-api.jar ] && [ -f target/chat-api.jsa ] || mvn -B -q package -DskipTests
+# The archive conf/jvm.options names must map (else the JVM would start without it, silently, and slower).
+CDS=yes; java @conf/jvm.options -Xshare:on -jar target/chat-api.jar --help >/dev/null 2>&1 || CDS=no
 mvn -B -q dependency:build-classpath -Dmdep.outputFile="$OUT/classpath" >/dev/null
 CP="$(cat "$OUT/classpath"):target/classes"
 javac -q -d "$OUT/classes" -cp "$CP" bench/LoadGen.java 2>/dev/null || javac -d "$OUT/classes" -cp "$CP" bench/LoadGen.java
@@ -64,7 +69,7 @@ start_server() { # sets SERVER_PID and START_MS (launch to first ready answer)
   local t0; t0=$(now_ms)
   # shellcheck disable=SC2086 # SERVER_JAVA_OPTS is a list of flags
   PGDATABASE=$DB HTTP_HOST=127.0.0.1 HTTP_PORT=$PORT CHAT_DEMO_DATA=true \
-    java $SERVER_JAVA_OPTS -jar target/chat-api.jar >"$OUT/server.log" 2>&1 &
+    java @conf/jvm.options $SERVER_JAVA_OPTS -jar target/chat-api.jar >"$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   until curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; do
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/server.log" >&2; exit 1; }
@@ -85,6 +90,14 @@ heap_kb() { # used heap after a full GC
 xacts() { psql -d "$DB" -tAc "SELECT xact_commit FROM pg_stat_database WHERE datname = '$DB'"; }
 metric() { curl -fsS "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
 
+footer() {
+  {
+    echo
+    echo "Mode $MODE, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo),"
+    echo "$(java -version 2>&1 | head -n 1), server: java @conf/jvm.options (as the README: $(grep -v '^#' conf/jvm.options | tr '\n' ' '))${SERVER_JAVA_OPTS:+ plus $SERVER_JAVA_OPTS} -jar, access log on, one instance, generators on the same machine, nchan: $NCHAN"
+  } | tee -a "$RESULTS"
+}
+
 # --- database -------------------------------------------------------------------------------------
 log "fresh database $DB with $SESSIONS sessions x $MESSAGES_PER messages"
 psql -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
@@ -99,14 +112,23 @@ FROM generate_series(3, $SESSIONS + 2) s, generate_series(1, $MESSAGES_PER) m;
 ANALYZE;
 SQL
 stop_server
-start_server; P8=$START_MS
+P8_ALL=""
+for _ in $(seq "$STARTS"); do start_server; P8_ALL="$P8_ALL $START_MS"; stop_server; done
+median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+P8=$(median "$P8_ALL")
+# The same without the archive (a JVM given an archive file that does not exist starts without one).
+P8_NOCDS_ALL=""; saved_opts=$SERVER_JAVA_OPTS; SERVER_JAVA_OPTS="-XX:SharedArchiveFile=$OUT/none.jsa $SERVER_JAVA_OPTS"
+for _ in $(seq "$STARTS"); do start_server; P8_NOCDS_ALL="$P8_NOCDS_ALL $START_MS"; stop_server; done
+SERVER_JAVA_OPTS=$saved_opts; P8_NOCDS=$(median "$P8_NOCDS_ALL")
+start_server
 AFTER=$(psql -d "$DB" -tAc "SELECT max(chat_message_id) FROM chat_message")
 TOKEN=$(PGDATABASE=$DB java -jar target/chat-api.jar token --role agent --sub bench --ttl 7200)
 
 : >"$RESULTS"
 row "figure | chat-api | nchan | ratio chat/nchan | goal"
 row "--- | --- | --- | --- | ---"
-row "P8 start to ready (migrated db / fresh db) | ${P8} ms / ${P8_FRESH} ms | | | <= 2000 ms"
+row "P8 start to ready, migrated db: median of $STARTS (each) / fresh db; class-data sharing archive in use | ${P8} ms (${P8_ALL# }) / ${P8_FRESH} ms; CDS ${CDS} | | | <= 1000 ms"
+row "P8 without the archive, migrated db: median of $STARTS (each) | ${P8_NOCDS} ms (${P8_NOCDS_ALL# }) | | with/without $(awk -v a="$P8" -v b="$P8_NOCDS" 'BEGIN{ printf "%.2f", a/b }') | |"
 
 # --- nchan ----------------------------------------------------------------------------------------
 NCHAN=no
@@ -148,14 +170,19 @@ fanout_pair() { # n -> one row: chat-api against nchan, each with its generator'
 }
 if [ "$MODE" = fanout ]; then
   for n in $FAN_NS; do fanout_pair "$n"; done
-  echo "Mode fanout, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, server: java ${SERVER_JAVA_OPTS:-(no flags, as the README)} -jar, access log on" | tee -a "$RESULTS"
+  footer
   exit 0
 fi
 
 if [ "$MODE" != notify ]; then # P1 … S3; the notify mode goes straight to the request rates
 # --- P1, P2: parked polls and memory per poll ----------------------------------------------------
+histo() { # pid -> "class instances bytes" per line, live objects only (the command runs a full GC first)
+  jcmd "$1" GC.class_histogram | awk '$1 ~ /^[0-9]+:$/ { print $4, $2, $3 }'
+}
+LAST_N=${PARK_NS##* }
 for N in $PARK_NS; do
   base_rss=$(rss_kb "$SERVER_PID"); base_heap=$(heap_kb "$SERVER_PID")
+  [ "$N" = "$LAST_N" ] && histo "$SERVER_PID" >"$OUT/histo-before.txt"
   rm -f "$OUT/park-$N.log" "$OUT/nchan-park-$N.log" # the wait below must not find an earlier run's PARKED
   "${GEN[@]}" park --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$N" --sessions "$SESSIONS" --first-session 3 --after "$AFTER" \
       --hold "$HOLD" >"$OUT/park-$N.log" 2>&1 &
@@ -163,6 +190,7 @@ for N in $PARK_NS; do
   until grep -q PARKED "$OUT/park-$N.log" 2>/dev/null; do kill -0 $gen 2>/dev/null || break; sleep 0.1; done
   sleep 1
   rss=$(rss_kb "$SERVER_PID"); heap=$(heap_kb "$SERVER_PID")
+  [ "$N" = "$LAST_N" ] && histo "$SERVER_PID" >"$OUT/histo-parked.txt"
   wait $gen || true
   result=$(grep RESULT "$OUT/park-$N.log" || echo "RESULT held=0 errors=failed")
   held=$(sed -n 's/.* held=\([0-9]*\).*/\1/p' <<<"$result"); errors=$(sed -n 's/.* errors=\([0-9a-z]*\).*/\1/p' <<<"$result")
@@ -183,6 +211,21 @@ for N in $PARK_NS; do
   row "P2 memory per parked poll at $N: heap after GC / RSS | ${heap_per} B / ${rss_per} B | - / ${n_rss_per} B | RSS ${ratio} | heap <= 8192 B; RSS <= 2x nchan"
   sleep 1
 done
+# What a parked request's heap is made of: the live objects the last size added, per poll, largest first.
+{
+  echo
+  echo "Heap of one parked poll at $LAST_N (live objects while parked minus before, per poll; top 15 classes):"
+  echo
+  echo "| class | objects per poll | bytes per poll |"
+  echo "| --- | --- | --- |"
+  awk -v n="$LAST_N" 'NR == FNR { i[$1] = $2; b[$1] = $3; next }
+       { di = $2 - i[$1]; db = $3 - b[$1]; if (db > 0) printf "%s %.2f %d\n", $1, di / n, db / n }' \
+      "$OUT/histo-before.txt" "$OUT/histo-parked.txt" | sort -k3,3nr | head -n 15 | awk '{ printf "| %s | %s | %s |\n", $1, $2, $3 }'
+  awk -v n="$LAST_N" 'NR == FNR { b[$1] = $3; next } { d = $3 - b[$1]; if (d > 0) t += d } END { printf "| all classes that grew | | %d |\n", t / n }' \
+      "$OUT/histo-before.txt" "$OUT/histo-parked.txt"
+  echo
+} | tee -a "$RESULTS"
+if [ "$MODE" = memory ]; then footer; exit 0; fi
 
 # --- P5: database statements while parked and idle -------------------------------------------------
 IDLE_N=$(( WAKE_N ))
@@ -359,9 +402,5 @@ else
   row "P6, P7 | skipped: install wrk and pgbench (apt-get install wrk postgresql-client) | | |"
 fi
 
-{
-  echo
-  echo "Mode $MODE, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo),"
-  echo "$(java -version 2>&1 | head -n 1), server: java ${SERVER_JAVA_OPTS:-(no flags, as the README)} -jar, access log on, one instance, generators on the same machine, nchan: $NCHAN"
-} | tee -a "$RESULTS"
+footer
 log "results in $RESULTS"

@@ -123,6 +123,11 @@ uid=$("${PODMAN[@]}" exec "$NAME" id -u) || fail "cannot run id -u in the contai
 [ "$uid" != 0 ] || fail "the server runs as root"
 log "runs as uid $uid"
 
+# -Xshare:on fails instead of starting without the archive: the image's archive maps with its own JVM and jar.
+"${PODMAN[@]}" exec "$NAME" sh -c 'exec java $JAVA_OPTS -Xshare:on -jar /app/chat-api.jar --help' >/dev/null \
+  || fail "the class-data sharing archive does not map in the container"
+log "the class-data sharing archive maps"
+
 "${PODMAN[@]}" healthcheck run "$NAME" >/dev/null || fail "the image's HEALTHCHECK command failed inside the container"
 log "HEALTHCHECK passed inside the container"
 

@@ -42,6 +42,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.SqlClient;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
@@ -82,12 +83,22 @@ public final class ApiVerticle extends VerticleBase {
     private CommitNotifier notifier;
     private HttpServer server;
     private ConnectionGuard guard;
+    private final CompletionStage<?> serve;
 
     /** @param onListening told the port actually bound (the configured one, or a free one for port 0) */
     public ApiVerticle(AppConfig config, Shared shared, IntConsumer onListening) {
+        this(config, shared, onListening, java.util.concurrent.CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * @param serve completes when the server may accept requests (the schema migrated, the listener subscribed):
+     *              the verticle builds its router meanwhile and listens then, or fails with it
+     */
+    public ApiVerticle(AppConfig config, Shared shared, IntConsumer onListening, CompletionStage<?> serve) {
         this.config = config;
         this.shared = shared;
         this.onListening = onListening;
+        this.serve = serve;
     }
 
     @Override
@@ -104,16 +115,21 @@ public final class ApiVerticle extends VerticleBase {
                 // Every request and response is handled on its own event loop (parked answers go through
                 // runOnContext), so a connection needs no cross-thread outbound queue: Vert.x otherwise
                 // allocates one per connection, about 4 KB of a parked poll's 12.6 KB of heap.
-                .setStrictThreadMode(true);
+                .setStrictThreadMode(true)
+                // No WebSockets: without these, every connection carries the handshakers of WebSocket compression.
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false);
         return vertx.fileSystem().readFile(OPENAPI)
-                .compose(openApi -> {
-                    Router router = router(pool, openApi);
-                    return vertx.createHttpServer(options)
-                            .connectionHandler(guard::connected)
-                            .invalidRequestHandler(Errors::invalidRequest)
-                            .requestHandler(router)
-                            .listen();
-                })
+                .map(openApi -> router(pool, openApi))
+                // Listens once allowed to serve; meanwhile the pool opens a first connection, so that the first
+                // request does not wait for one (its failure is ignored: requests meet the database's state).
+                .compose(router -> Future.all(Future.fromCompletionStage(serve, context),
+                        pool.query("SELECT 1").execute().otherwiseEmpty()).map(router))
+                .compose(router -> vertx.createHttpServer(options)
+                        .connectionHandler(guard::connected)
+                        .invalidRequestHandler(Errors::invalidRequest)
+                        .requestHandler(router)
+                        .listen())
                 .onSuccess(s -> {
                     server = s;
                     onListening.accept(s.actualPort());

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,9 +51,43 @@ public final class Application {
 
     /** Starts, serving {@code registry} at /metrics; pass the one {@code vertx} reports into (Main does). */
     public static Future<Application> start(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry) {
+        return start(vertx, config, registry, migrate(config));
+    }
+
+    /**
+     * Brings the schema up to date (and loads the demo data when configured) on a thread of its own: Main starts it
+     * before it builds Vert.x and the metrics, which takes as long (start-up is CPU-bound: both overlap).
+     */
+    public static CompletableFuture<Void> migrate(AppConfig config) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread migrations = new Thread(() -> {
+            try {
+                Migrations.migrate(config);
+                if (config.demoData()) {
+                    Migrations.loadDemoData(config);
+                }
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "chat-api-migrations");
+        migrations.setDaemon(true);
+        migrations.start();
+        return done;
+    }
+
+    /** As {@link #start(Vertx, AppConfig, PrometheusMeterRegistry)}, with the migrations already under way. */
+    public static Future<Application> start(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry,
+            CompletableFuture<Void> migrations) {
         if (config.devStartChat()) {
             LOG.warn("devStartChat is on: POST /dev/StartChat starts chats for anyone who reaches {} "
                     + "(development only)", config.httpHost());
+        }
+        long heapHolds = AppConfig.parkedHeapHolds(Runtime.getRuntime().maxMemory());
+        if (config.maxParked() > heapHolds) {
+            LOG.warn("maxParked is {}, but the heap ({} MB) holds about {} parked requests: a flood of them could exhaust"
+                    + " it before they are refused; raise -Xmx or lower maxParked (README, Sizing)", config.maxParked(),
+                    Runtime.getRuntime().maxMemory() >> 20, heapHolds);
         }
         AtomicInteger port = new AtomicInteger();
         ParkedPolls longPoll = new ParkedPolls(config.maxParked(), config.limits().maxParkedPerCustomer(),
@@ -62,29 +97,34 @@ public final class Application {
         ApiVerticle.Shared shared = ApiVerticle.Shared.create(vertx, config, longPoll, appTokens,
                 () -> listener.listener().listening(), registry);
         Security.Shared security = shared.security();
-        Future<Object> migrated = vertx.executeBlocking(() -> {
-            Migrations.migrate(config);
-            if (config.demoData()) {
-                Migrations.loadDemoData(config);
-            }
-            return null;
-        }, false);
-        // LISTEN needs no schema: the listener connects while Flyway works, which shortens start-up.
+        Future<Void> migrated = Future.fromCompletionStage(migrations, vertx.getOrCreateContext());
+        // LISTEN needs no schema: the listener connects while Flyway works, and the API verticles build their
+        // routers meanwhile; they accept requests once both are done (start-up is CPU-bound: all of it overlaps).
         Future<String> listening = vertx.deployVerticle(listener);
-        return Future.all(migrated, listening)
-                .recover(err -> listening.succeeded()
-                        ? vertx.undeploy(listening.result()).transform(v -> Future.failedFuture(err))
-                        : Future.failedFuture(err))
-                .map(all -> listening.result())
-                .compose(listenerId -> vertx.deployVerticle(
-                                () -> new ApiVerticle(config, shared, port::set),
-                                new DeploymentOptions().setInstances(config.instances()))
-                        .map(apiId -> {
-                            LOG.info("chat-api listening on {}:{} with {} verticle instance(s)",
-                                    config.httpHost(), port.get(), config.instances());
-                            return new Application(vertx, longPoll, appTokens, security, listenerId, apiId,
-                                    port.get());
-                        }));
+        CompletableFuture<Void> serve = new CompletableFuture<>();
+        Future.all(migrated, listening).onComplete(all -> {
+            if (all.succeeded()) {
+                serve.complete(null);
+            } else {
+                serve.completeExceptionally(all.cause());
+            }
+        });
+        Future<String> api = vertx.deployVerticle(() -> new ApiVerticle(config, shared, port::set, serve),
+                new DeploymentOptions().setInstances(config.instances()));
+        return Future.join(migrated, listening, api).transform(done -> {
+            if (done.succeeded()) {
+                LOG.info("chat-api listening on {}:{} with {} verticle instance(s)",
+                        config.httpHost(), port.get(), config.instances());
+                return Future.succeededFuture(new Application(vertx, longPoll, appTokens, security,
+                        listening.result(), api.result(), port.get()));
+            }
+            // The migrations' failure first: the verticles fail with it too.
+            Throwable cause = migrated.failed() ? migrated.cause() : listening.failed() ? listening.cause() : api.cause();
+            Future<Void> undeployed = Future.join(
+                    listening.succeeded() ? vertx.undeploy(listening.result()) : Future.succeededFuture(),
+                    api.succeeded() ? vertx.undeploy(api.result()) : Future.succeededFuture()).mapEmpty();
+            return undeployed.transform(v -> Future.failedFuture(cause));
+        });
     }
 
     /** The HTTP port the server listens on. */

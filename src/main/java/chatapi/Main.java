@@ -64,10 +64,11 @@ public final class Main {
     private static void start(AppConfig config) {
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("Starting with {}", config);
+        var migrations = Application.migrate(config);
         PrometheusMeterRegistry registry = Metrics.registry();
         Vertx vertx = Metrics.vertx(registry);
         AtomicReference<Application> running = new AtomicReference<>();
-        Application.start(vertx, config, registry)
+        Application.start(vertx, config, registry, migrations)
                 .onSuccess(running::set)
                 .onFailure(err -> {
                     log.error("chat-api failed to start", err);

@@ -175,10 +175,29 @@ public record AppConfig(
                 list(json, "trustedProxies"),
                 list(json, "allowedOrigins"),
                 integer(json, "longPollTimeoutSeconds", 25),
-                integer(json, "maxParked", 50_000),
+                integer(json, "maxParked", defaultMaxParked(Runtime.getRuntime().maxMemory())),
                 Limits.fromJson(json),
                 Live.fromJson(json),
                 AuthConfig.fromJson(json));
+    }
+
+    /** Heap a parked request may need, with the collector's headroom: 7.8 KB live (BENCHMARKS.md, P2) × 1.5. */
+    public static final long HEAP_PER_PARKED_BYTES = 12 * 1024;
+    /** Heap the server needs besides its parked requests (about 40 MB live after start), with headroom. */
+    public static final long HEAP_BASE_BYTES = 96L * 1024 * 1024;
+
+    /**
+     * The default of {@code maxParked}: as many parked requests as the heap holds ({@link #HEAP_BASE_BYTES} +
+     * {@link #HEAP_PER_PARKED_BYTES} each), at least 1,000 and at most 50,000, so that a flood of parked requests
+     * is refused with 503 before it can exhaust the heap (35,498 with the shipped -Xmx512m).
+     */
+    public static int defaultMaxParked(long maxHeapBytes) {
+        return (int) Math.max(1_000, Math.min(50_000, parkedHeapHolds(maxHeapBytes)));
+    }
+
+    /** How many parked requests a heap of that size holds, by the estimate above. */
+    public static long parkedHeapHolds(long maxHeapBytes) {
+        return Math.max(0, (maxHeapBytes - HEAP_BASE_BYTES) / HEAP_PER_PARKED_BYTES);
     }
 
     public AppConfig withInstances(int count) {

@@ -1,7 +1,6 @@
 package chatapi.http;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.ParsedHeaderValue;
 import io.vertx.ext.web.RoutingContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -54,12 +53,21 @@ public final class Compression {
     }
 
     private static boolean acceptsGzip(RoutingContext ctx) {
-        for (ParsedHeaderValue encoding : ctx.parsedHeaders().acceptEncoding()) {
-            String name = encoding.rawValue().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-            if ((name.equals("gzip") || name.equals("x-gzip") || name.equals("*")) && encoding.weight() > 0) {
-                return true;
+        return acceptsGzip(ctx.request().getHeader("Accept-Encoding"));
+    }
+
+    /** Whether the header accepts gzip: named with a weight above 0, or else {@code *} with one. */
+    static boolean acceptsGzip(String acceptEncoding) {
+        float gzip = -1;
+        float any = -1;
+        for (Weighted encoding : Weighted.parse(acceptEncoding)) {
+            String name = encoding.value().toLowerCase(Locale.ROOT);
+            if (name.equals("gzip") || name.equals("x-gzip")) {
+                gzip = Math.max(gzip, encoding.q());
+            } else if (name.equals("*")) {
+                any = Math.max(any, encoding.q());
             }
         }
-        return false;
+        return gzip >= 0 ? gzip > 0 : any > 0;
     }
 }

@@ -1,8 +1,6 @@
 package chatapi.http;
 
 import io.vertx.core.Handler;
-import io.vertx.ext.web.LanguageHeader;
-import io.vertx.ext.web.MIMEHeader;
 import io.vertx.ext.web.RoutingContext;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -39,7 +37,7 @@ public final class Negotiation implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         String language = language(ctx);
         ctx.response().putHeader("Content-Language", language);
-        List<MIMEHeader> accept = ctx.parsedHeaders().accept();
+        List<Weighted> accept = Weighted.parse(ctx.request().getHeader("Accept"));
         String mediaType = mediaType(accept);
         if (streams(ctx, accept, mediaType)) {
             ctx.put(EVENT_STREAM_KEY, true);
@@ -75,7 +73,7 @@ public final class Negotiation implements Handler<RoutingContext> {
      * Whether the request asked for an event stream, and may have one: {@code text/event-stream} with a higher
      * q-value than any representation chat-api writes (a tie goes to JSON), on the messages route.
      */
-    private static boolean streams(RoutingContext ctx, List<MIMEHeader> accept, String best) {
+    private static boolean streams(RoutingContext ctx, List<Weighted> accept, String best) {
         float streamQ = accept.isEmpty() ? 0 : quality(accept, EVENT_STREAM);
         return streamQ > 0 && (best == null || streamQ > quality(accept, best))
                 && ctx.request().method() == io.vertx.core.http.HttpMethod.GET
@@ -121,7 +119,7 @@ public final class Negotiation implements Handler<RoutingContext> {
     }
 
     /** The produced media type with the highest q-value (most specific range decides), or null: none acceptable. */
-    static String mediaType(List<MIMEHeader> accept) {
+    static String mediaType(List<Weighted> accept) {
         if (accept.isEmpty()) {
             return PRODUCED.get(0);
         }
@@ -137,20 +135,22 @@ public final class Negotiation implements Handler<RoutingContext> {
         return best;
     }
 
-    private static float quality(List<MIMEHeader> accept, String produced) {
+    private static float quality(List<Weighted> accept, String produced) {
         String[] parts = produced.split("/");
         int bestSpecificity = -1;
         float q = 0;
-        for (MIMEHeader range : accept) {
-            String type = range.component().toLowerCase(Locale.ROOT);
-            String subtype = range.subComponent().toLowerCase(Locale.ROOT);
+        for (Weighted range : accept) {
+            String value = range.value().toLowerCase(Locale.ROOT);
+            int slash = value.indexOf('/');
+            String type = slash < 0 ? value : value.substring(0, slash).trim(); // a bare "*" is "*/*"
+            String subtype = slash < 0 ? "*" : value.substring(slash + 1).trim();
             boolean typeMatches = type.equals("*") || type.equals(parts[0]);
             boolean subtypeMatches = subtype.equals("*") || subtype.equals(parts[1]);
             if (typeMatches && subtypeMatches) {
                 int specificity = (type.equals("*") ? 0 : 1) + (subtype.equals("*") ? 0 : 1);
                 if (specificity > bestSpecificity) {
                     bestSpecificity = specificity;
-                    q = range.weight();
+                    q = range.q();
                 }
             }
         }
@@ -167,8 +167,8 @@ public final class Negotiation implements Handler<RoutingContext> {
             String supported = Texts.supported(soLanguage.trim());
             return supported != null ? supported : Texts.ENGLISH;
         }
-        for (LanguageHeader header : ctx.parsedHeaders().acceptLanguage()) {
-            if (header.weight() > 0 && !header.value().equals("*")) {
+        for (Weighted header : Weighted.parse(ctx.request().getHeader("Accept-Language"))) {
+            if (header.q() > 0 && !header.value().equals("*")) {
                 String supported = Texts.supported(header.value());
                 if (supported != null) {
                     return supported;

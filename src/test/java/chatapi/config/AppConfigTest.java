@@ -39,6 +39,18 @@ class AppConfigTest {
     }
 
     @Test
+    @DisplayName("maxParked defaults to what the heap holds: 1,000 to 50,000, 35,498 with the shipped 512 MB")
+    void maxParkedFollowsTheHeap() {
+        long mb = 1024L * 1024;
+        assertEquals(35_498, AppConfig.defaultMaxParked(512 * mb));
+        assertEquals(50_000, AppConfig.defaultMaxParked(6 * 1024 * mb));
+        assertEquals(1_000, AppConfig.defaultMaxParked(64 * mb));
+        assertEquals(AppConfig.defaultMaxParked(Runtime.getRuntime().maxMemory()),
+                AppConfig.load(null, Map.of()).maxParked(), "this JVM's heap decides");
+        assertEquals(70_000, AppConfig.load(null, Map.of("CHAT_MAX_PARKED", "70000")).maxParked(), "unless set");
+    }
+
+    @Test
     @DisplayName("the shipped conf/config.json is valid and matches the defaults")
     void shippedFile() {
         assertEquals(AppConfig.fromJson(new io.vertx.core.json.JsonObject()),

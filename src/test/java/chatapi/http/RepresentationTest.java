@@ -131,6 +131,9 @@ class RepresentationTest {
         "application/json;q=0.5, text/xml|text/xml",
         "application/json;q=0, */*|text/json",
         "image/png, application/xml;q=0.1|application/xml",
+        "'application/xml;profile=\"a,b;c\";q=0.9, application/json;q=0.1'|application/xml",
+        "'text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2'|application/json",
+        "application/json;q=abc, application/xml;q=0.5|application/json",
     })
     @DisplayName("Accept with q-values picks the representation, and Content-Type says which")
     void negotiation(String accept, String contentType, VertxTestContext ctx) {

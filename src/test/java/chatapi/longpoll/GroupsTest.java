@@ -28,6 +28,39 @@ class GroupsTest {
     }
 
     @Test
+    @DisplayName("a group keeps set semantics and its order-free contents as it grows past the small form and shrinks again")
+    void growsAndShrinks() {
+        Groups<Integer, Integer> registry = new Groups<>();
+        int many = Groups.SMALL * 3;
+        for (int i = 0; i < many; i++) {
+            registry.add(5, i);
+            registry.add(5, i); // a value is in a group once
+            assertEquals(i + 1, registry.values(5).size());
+        }
+        List<Integer> snapshot = registry.values(5);
+        registry.add(5, 1000);
+        assertEquals(many, snapshot.size(), "a snapshot does not change with the group");
+        registry.remove(5, 1000);
+        List<Integer> seen = new java.util.ArrayList<>();
+        registry.forEach(seen::add);
+        assertEquals(java.util.stream.IntStream.range(0, many).boxed().toList(), seen.stream().sorted().toList());
+        for (int i = many - 1; i >= 0; i--) {
+            registry.remove(5, i);
+            registry.remove(5, i); // removing an absent value changes nothing
+            assertEquals(i, registry.values(5).size());
+        }
+        assertFalse(registry.has(5));
+        // The small form: removing from the middle keeps the others.
+        registry.add(6, 1);
+        registry.add(6, 2);
+        registry.add(6, 3);
+        List<Integer> before = registry.values(6);
+        registry.remove(6, 2);
+        assertEquals(List.of(1, 3), registry.values(6));
+        assertEquals(List.of(1, 2, 3), before, "an earlier snapshot keeps what it held");
+    }
+
+    @Test
     @DisplayName("a value added while another thread removes the key's last value is never lost")
     void concurrentAddAndRemove() throws InterruptedException {
         // The regression: add() as computeIfAbsent(...).add(...) could put a value into a group that a
