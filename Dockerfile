@@ -31,10 +31,10 @@ RUN java -Xshare:dump -Xlog:cds=off -Xlog:cds+map=off -XX:SharedClassListFile=/t
  && rm /tmp/classes.txt
 USER chat
 # The heap as conf/jvm.options sizes it (README, Sizing: maxParked follows it); raise both -Xmx and the container's
-# memory limit together. Leave the archive out when you add a Java agent or start Flight Recorder at launch.
+# memory limit together. Leave the archive out when you start Flight Recorder or a Java agent at launch (README).
 ENV HTTP_HOST=0.0.0.0 \
     HTTP_PORT=8080 \
-    JAVA_OPTS="-XX:SharedArchiveFile=/app/chat-api.jsa -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError"
+    JAVA_OPTS="-XX:SharedArchiveFile=/app/chat-api.jsa -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC"
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${HTTP_PORT}/health/ready" > /dev/null || exit 1

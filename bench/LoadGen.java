@@ -9,6 +9,10 @@
 //   streams N event streams (chat-api's SSE, or nchan's EventSource subscribers) over S sessions: held open
 //           (the harness measures memory), then rounds of one message to the first session (fan-out: the
 //           time until the last stream has it), then messages at a rate to random sessions (wake latency)
+//   chat    the chat workload (C1): S sessions, each with a customer's and an agent's long-poll loop (or event
+//           stream, --transport sse), writers POSTing over HTTP to random sessions at stepped rates; per step the
+//           delivery latency (POST sent -> both sides have it), lost, duplicated, out of order, and CPU seconds per
+//           1,000 delivered messages of the server (--server-pid) and of PostgreSQL (every postgres process)
 //   sql     print the server's own statements (for pgbench: P6, P7)
 //   tokens  print a Lua table of each session's customer token (wrk's posts: P7)
 import io.vertx.core.Future;
@@ -53,6 +57,7 @@ public class LoadGen {
                 case "wake" -> wake();
                 case "fanout" -> fanout();
                 case "streams" -> streams();
+                case "chat" -> chat();
                 case "sql" -> sql();
                 case "tokens" -> tokens();
                 default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
@@ -586,6 +591,304 @@ public class LoadGen {
                     + " messages=" + committedAt.size() + " missing=" + missing + " errors=" + errors.get()
                     + " p50_ms=" + ms(pct(latencies, 0.50)) + " p99_ms=" + ms(pct(latencies, 0.99)));
         }
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    // --- chat (C1) -----------------------------------------------------------------------------------
+
+    /** What the two sides of the chat workload received: per message key, when each side first had it. */
+    static final class Receipts {
+        final Map<String, long[]> at = new ConcurrentHashMap<>();
+        final AtomicLong duplicated = new AtomicLong();
+        final AtomicLong outOfOrder = new AtomicLong();
+
+        void got(String key, int side, long now) {
+            at.compute(key, (k, sides) -> {
+                long[] both = sides != null ? sides : new long[2];
+                if (both[side] != 0) {
+                    duplicated.incrementAndGet();
+                } else {
+                    both[side] = now;
+                }
+                return both;
+            });
+        }
+    }
+
+    /** Side 0 is the session's customer (its own token), side 1 its agent (an agent token per 400 sessions). */
+    static String sideAuthorization(int session, int side, int index) {
+        if (side == 0) {
+            return authorization(session, index);
+        }
+        String key = "agent-" + index / 400;
+        return TOKENS.computeIfAbsent(key, k -> "Bearer " + jwt(arg("jwt-secret", ""),
+                new JsonObject().put("role", "agent").put("sub", "bench-" + k)));
+    }
+
+    /** The widget's (or the console's) loop on one session: poll after the last id seen, note each bench message. */
+    static void chatLoop(Vertx vertx, HttpClient client, int session, int side, int index, long after,
+            Map<String, String> nchanState, Receipts receipts, AtomicInteger errors, boolean[] running) {
+        if (!running[0]) {
+            return;
+        }
+        RequestOptions o = poll(session, index, after, 60, nchanState);
+        if (!nchan()) {
+            o.putHeader("Authorization", sideAuthorization(session, side, index));
+        }
+        send(client, o).onComplete(ar -> {
+            long now = System.nanoTime();
+            long next = after;
+            if (ar.failed() || (ar.result().status() != 200 && ar.result().status() != 304)) {
+                if (running[0]) {
+                    errors.incrementAndGet();
+                    // A refused poll is not retried at once: the loop would spin.
+                    vertx.setTimer(100, t -> chatLoop(vertx, client, session, side, index, after, nchanState,
+                            receipts, errors, running));
+                }
+                return;
+            }
+            if (nchan()) {
+                nchanState.put("lm", ar.result().lastModified());
+                nchanState.put("etag", ar.result().etag());
+                String key = ar.result().body().toString().trim();
+                if (key.startsWith("c")) {
+                    receipts.got(key, side, now);
+                }
+            } else if (ar.result().status() == 200) {
+                for (Object m : ar.result().body().toJsonArray()) {
+                    JsonObject message = (JsonObject) m;
+                    int id = message.getInteger("ChatMessageId");
+                    if (id <= next) {
+                        receipts.outOfOrder.incrementAndGet();
+                    }
+                    next = Math.max(next, id);
+                    String text = message.getString("Message", "");
+                    if (text.startsWith("c")) {
+                        receipts.got(text, side, now);
+                    }
+                }
+            }
+            chatLoop(vertx, client, session, side, index, next, nchanState, receipts, errors, running);
+        });
+    }
+
+    /** The same side as an event stream: the data: lines' messages (chat: JSON; nchan: the key). */
+    static void chatStream(HttpClient client, int session, int side, int index, long after, Receipts receipts,
+            AtomicInteger open, AtomicInteger errors) {
+        RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setTimeout(0)
+                .addHeader("Accept", "text/event-stream");
+        if (nchan()) {
+            o.setURI("/ev/s" + session);
+        } else {
+            o.setURI("/api/v1/ChatSession/" + session + "/Messages?after=" + after)
+                    .addHeader("Authorization", sideAuthorization(session, side, index));
+        }
+        StringBuilder partial = new StringBuilder();
+        long[] last = {after};
+        client.request(o).compose(req -> req.send()).onSuccess(resp -> {
+            if (resp.statusCode() != 200) {
+                errors.incrementAndGet();
+                return;
+            }
+            open.incrementAndGet();
+            resp.handler(chunk -> {
+                long now = System.nanoTime();
+                partial.append(chunk.toString(java.nio.charset.StandardCharsets.UTF_8));
+                int end;
+                while ((end = partial.indexOf("\n")) >= 0) {
+                    String line = partial.substring(0, end);
+                    partial.delete(0, end + 1);
+                    if (!line.startsWith("data: ")) {
+                        continue;
+                    }
+                    String data = line.substring(6);
+                    if (nchan()) {
+                        if (data.startsWith("c")) {
+                            receipts.got(data, side, now);
+                        }
+                    } else if (data.startsWith("{")) {
+                        JsonObject message = new JsonObject(data);
+                        Integer id = message.getInteger("ChatMessageId");
+                        if (id != null) {
+                            if (id <= last[0]) {
+                                receipts.outOfOrder.incrementAndGet();
+                            }
+                            last[0] = Math.max(last[0], id);
+                        }
+                        String text = message.getString("Message", "");
+                        if (text.startsWith("c")) {
+                            receipts.got(text, side, now);
+                        }
+                    }
+                }
+            });
+            resp.exceptionHandler(e -> errors.incrementAndGet());
+        }).onFailure(e -> errors.incrementAndGet());
+    }
+
+    /** CPU time of a process, or of every process named {@code postgres} (pid 0), in clock ticks (1/100 s). */
+    static long cpuTicks(int pid) {
+        long ticks = 0;
+        java.io.File[] procs = pid > 0 ? new java.io.File[] {new java.io.File("/proc/" + pid)}
+                : new java.io.File("/proc").listFiles(f -> f.getName().chars().allMatch(Character::isDigit));
+        for (java.io.File proc : procs == null ? new java.io.File[0] : procs) {
+            try {
+                String stat = java.nio.file.Files.readString(proc.toPath().resolve("stat"));
+                int close = stat.lastIndexOf(')');
+                if (pid == 0 && !stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) {
+                    continue;
+                }
+                String[] f = stat.substring(close + 2).split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+            } catch (java.io.IOException | RuntimeException e) {
+                // the process ended meanwhile
+            }
+        }
+        return ticks;
+    }
+
+    static void chat() throws Exception {
+        int sessions = num("sessions", 5000);
+        int first = num("first-session", 3);
+        long after = Long.parseLong(arg("after", "0"));
+        int seconds = num("seconds", 10);
+        boolean sse = arg("transport", "poll").equals("sse");
+        double maxP99Ms = Double.parseDouble(arg("max-p99-ms", "50"));
+        int serverPid = num("server-pid", 0);
+        int[] rates = java.util.Arrays.stream(arg("rates", "100,200,400,800,1600,3200").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        Vertx vertx = vertx();
+        HttpClient client = client(vertx, 2 * sessions + 8);
+        Receipts receipts = new Receipts();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicInteger open = new AtomicInteger();
+        boolean[] running = {true};
+        // Both sides of every session, arriving at --park-rate per second as widgets and consoles do.
+        int perTick = Math.max(1, num("park-rate", 2000) / 100);
+        int[] opened = {0};
+        vertx.runOnContext(v -> vertx.setPeriodic(10, timer -> {
+            for (int k = 0; k < perTick && opened[0] < 2 * sessions; k++) {
+                int i = opened[0]++;
+                int session = first + i / 2;
+                int side = i % 2;
+                if (sse) {
+                    chatStream(client, session, side, i / 2, after, receipts, open, errors);
+                } else {
+                    chatLoop(vertx, client, session, side, i / 2, after, new HashMap<>(), receipts, errors, running);
+                }
+            }
+            if (opened[0] >= 2 * sessions) {
+                vertx.cancelTimer(timer);
+            }
+        }));
+        if (sse) {
+            long deadline = System.currentTimeMillis() + 180_000;
+            while (open.get() + errors.get() < 2 * sessions && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+        } else {
+            awaitParked(vertx, client(vertx, 2), 2 * sessions, 180_000);
+        }
+        System.out.println("OPEN " + 2 * sessions + " errors=" + errors.get());
+        HttpClient writer = client(vertx, num("writers", 64));
+        AtomicLong seq = new AtomicLong();
+        int best = 0;
+        String stop = "every step passed";
+        int warmup = num("warmup", 0); // seconds at the first rate first, not measured: both sides' JIT warms up
+        int[] steps = warmup > 0 ? java.util.stream.IntStream.concat(java.util.stream.IntStream.of(-rates[0]),
+                java.util.Arrays.stream(rates)).toArray() : rates;
+        for (int step : steps) {
+            int rate = Math.abs(step);
+            boolean measured = step > 0;
+            long jvm0 = serverPid > 0 ? cpuTicks(serverPid) : 0;
+            long pg0 = cpuTicks(0);
+            long gen0 = cpuTicks((int) ProcessHandle.current().pid());
+            long dup0 = receipts.duplicated.get();
+            long order0 = receipts.outOfOrder.get();
+            int loopErrors0 = errors.get();
+            Map<String, Long> sentAt = new ConcurrentHashMap<>();
+            AtomicInteger postErrors = new AtomicInteger();
+            int total = rate * (measured ? seconds : warmup);
+            long interval = 1_000_000_000L / rate;
+            CountDownLatch done = new CountDownLatch(total);
+            long start = System.nanoTime();
+            for (int i = 0; i < total; i++) {
+                long wait = start + i * interval - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                int session = first + ThreadLocalRandom.current().nextInt(sessions);
+                long n = seq.incrementAndGet();
+                String key = "c" + n;
+                // Customers and agents take turns (an agent token per 256 sessions: below the agents' post rate).
+                String auth = nchan() ? null
+                        : n % 2 == 0 ? authorization(session, 0) : sideAuthorization(session, 1, session % 256 * 400);
+                sentAt.put(key, System.nanoTime());
+                vertx.runOnContext(v -> {
+                    RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setTimeout(30_000);
+                    if (nchan()) {
+                        o.setURI("/pub/s" + session);
+                    } else {
+                        o.setURI("/api/v1/ChatSession/" + session + "/Messages").addHeader("Authorization", auth)
+                                .addHeader("Content-Type", "application/json");
+                    }
+                    String body = nchan() ? key : "{\"Message\":\"" + key + "\"}";
+                    writer.request(o).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> resp.statusCode()))
+                            .onComplete(ar -> {
+                                if (ar.failed() || ar.result() >= 300) {
+                                    postErrors.incrementAndGet();
+                                    sentAt.remove(key);
+                                }
+                                done.countDown();
+                            });
+                });
+            }
+            done.await(60, TimeUnit.SECONDS);
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (System.currentTimeMillis() < deadline && !sentAt.keySet().stream().allMatch(k -> {
+                long[] both = receipts.at.get(k);
+                return both != null && both[0] != 0 && both[1] != 0;
+            })) {
+                Thread.sleep(20);
+            }
+            if (!measured) {
+                System.out.println("WARMED UP at " + rate + " msg/s for " + warmup + " s");
+                continue;
+            }
+            long jvm = serverPid > 0 ? cpuTicks(serverPid) - jvm0 : 0;
+            long pg = cpuTicks(0) - pg0;
+            long gen = cpuTicks((int) ProcessHandle.current().pid()) - gen0;
+            List<Long> latencies = new ArrayList<>();
+            int lost = 0;
+            for (Map.Entry<String, Long> e : sentAt.entrySet()) {
+                long[] both = receipts.at.get(e.getKey());
+                if (both == null || both[0] == 0 || both[1] == 0) {
+                    lost++;
+                } else {
+                    latencies.add(Math.max(both[0], both[1]) - e.getValue());
+                }
+            }
+            latencies.sort(null);
+            long dup = receipts.duplicated.get() - dup0;
+            long order = receipts.outOfOrder.get() - order0;
+            int delivered = latencies.size();
+            double p99 = pct(latencies, 0.99) / 1e6;
+            String perK = delivered == 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.3f/%.3f/%.3f",
+                    jvm / 100.0 * 1000 / delivered, pg / 100.0 * 1000 / delivered, gen / 100.0 * 1000 / delivered);
+            System.out.println("STEP rate=" + rate + " sent=" + (total - postErrors.get()) + " delivered=" + delivered
+                    + " lost=" + lost + " duplicated=" + dup + " out_of_order=" + order + " post_errors=" + postErrors.get()
+                    + " loop_errors=" + (errors.get() - loopErrors0) + " p50_ms=" + ms(pct(latencies, 0.50))
+                    + " p99_ms=" + ms(pct(latencies, 0.99)) + " cpu_s_per_1000_server/pg/generator=" + perK);
+            System.out.flush();
+            if (p99 > maxP99Ms || lost > 0 || dup > 0 || order > 0 || postErrors.get() > 0 || delivered == 0) {
+                stop = "stopped at " + rate + " msg/s";
+                break;
+            }
+            best = rate;
+        }
+        running[0] = false;
+        System.out.println("RESULT mode=chat target=" + arg("target", "chat") + " transport=" + (sse ? "sse" : "poll")
+                + " sessions=" + sessions + " best_rate=" + best + " (" + stop + ")");
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 

@@ -31,6 +31,32 @@ public final class Unavailable {
     private Unavailable() {
     }
 
+    /**
+     * Whether the statement may have reached the database before the failure, which then says nothing of its outcome:
+     * the connection closed or reset under it, or its backend ended (admin or crash shutdown, a connection failure).
+     * Not when it was never sent: no connection to be had, refused, timed out waiting for one, or closed before.
+     */
+    public static boolean afterSending(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JacksonException || t instanceof java.net.ConnectException
+                    || t instanceof TimeoutException || t instanceof io.netty.channel.ConnectTimeoutException) {
+                return false;
+            }
+            if (t instanceof VertxException && t.getMessage() != null
+                    && (t.getMessage().startsWith(CLOSED_WITH_PENDING) || t.getMessage().startsWith(NOT_ACTIVE))) {
+                return false;
+            }
+            if (t instanceof ClosedConnectionException || t instanceof IOException) {
+                return true;
+            }
+            if (t instanceof PgException pg && pg.getSqlState() != null) {
+                return pg.getSqlState().equals("57P01") || pg.getSqlState().equals("57P02")
+                        || pg.getSqlState().equals("08006");
+            }
+        }
+        return false;
+    }
+
     public static boolean is(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof JacksonException) {

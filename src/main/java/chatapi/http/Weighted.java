@@ -16,7 +16,13 @@ import java.util.List;
  */
 public record Weighted(String value, float q) {
 
-    /** The header's values, highest weight first (ties keep the header's order); empty for no header. */
+    /** Values read from one header; the rest are ignored (a header of thousands would cost every request). */
+    static final int MAX_VALUES = 32;
+
+    /**
+     * The header's first {@value #MAX_VALUES} values, highest weight first (ties keep the header's order); empty for
+     * no header.
+     */
     public static List<Weighted> parse(String header) {
         if (header == null || header.isBlank()) {
             return List.of();
@@ -37,6 +43,9 @@ public record Weighted(String value, float q) {
                 }
             }
             values.add(new Weighted(value, q));
+            if (values.size() == MAX_VALUES) {
+                break;
+            }
         }
         values.sort(Comparator.comparingDouble((Weighted w) -> w.q).reversed()); // a stable sort
         return values;

@@ -17,12 +17,13 @@ import org.slf4j.LoggerFactory;
  * backend ended: the POST is answered 503).
  *
  * <p>A notification that fails is not dropped: this instance's own waiters are woken at once, and the
- * notification is sent again, with a growing delay, for about a minute (one retry chain per session however many
- * of its messages wait on it), so that the other instances' streams hear of the message once the database takes
- * it. Should it never (the database away all that time, or this instance killed between the commit and the
- * notification), long polls still find the message when their wait ends, and every instance's streams look at the
- * table again when its listener reconnects; a stream whose listener never lost its connection learns of it with
- * the session's next message.
+ * notification is sent again, with a growing delay, for a minute (one retry chain per session and event loop however
+ * many of its messages wait on it), so that the other instances' streams hear of the message once the database
+ * takes it. Should it never (the database away all that time, this instance killed between the commit and the
+ * notification, or stopped with one still unsent after its grace period), long polls still find the message when
+ * their wait ends, and every instance's streams look at the table again when its listener reconnects; a stream whose
+ * listener never lost its connection learns of it with the session's next message. So does one whose insert lost its
+ * connection and committed more than {@value #AGAIN_MS} ms later (its backend blocked that long).
  *
  * <p>One per event loop: every call comes from that loop's context.
  */
@@ -38,15 +39,17 @@ public final class CommitNotifier {
     static final long AGAIN_MS = 1_000;
     static final long FIRST_RETRY_MS = 100;
     static final long MAX_RETRY_MS = 2_000;
-    /** Attempts per notification: 100 ms doubling to 2 s, then every 2 s, about a minute in all. */
-    static final int ATTEMPTS = 34;
+    /** How long a chain retries: 100 ms doubling to 2 s between attempts, then every 2 s, until a minute has passed. */
+    static final long RETRY_FOR_MS = 60_000;
     private static final Logger LOG = LoggerFactory.getLogger(CommitNotifier.class);
 
     private final Vertx vertx;
     private final SqlClient pool;
     private final Wake local;
-    /** Sessions whose notification is being retried, with the earliest write time it stands for (0: unknown). */
-    private final Map<Integer, Long> retrying = new HashMap<>();
+    /** Sessions whose notification is being retried. */
+    private final Map<Integer, Chain> retrying = new HashMap<>();
+    /** Sessions whose second "may have committed" notification is due. */
+    private final java.util.Set<Integer> again = new java.util.HashSet<>();
     private int inFlight;
     private Promise<Void> settled;
 
@@ -62,14 +65,19 @@ public final class CommitNotifier {
     }
 
     /**
-     * The connection was lost under the session's insert: it may have committed, or may yet (a backend whose client
-     * went away finishes its statement), so the session is notified now and once more {@value #AGAIN_MS} ms later.
+     * The connection was lost under the session's insert, after it was sent: it may have committed, or may yet (a
+     * backend whose client went away finishes its statement), so the session is notified now and once more
+     * {@value #AGAIN_MS} ms later (once per session however many such inserts; a chain of retries covers it too).
      */
     void mayHaveCommitted(int chatSessionId) {
+        if (retrying.containsKey(chatSessionId) || !again.add(chatSessionId)) {
+            return;
+        }
         send(chatSessionId, 0);
         inFlight++;
         vertx.setTimer(AGAIN_MS, t -> {
             inFlight--;
+            again.remove(chatSessionId);
             send(chatSessionId, 0);
         });
     }
@@ -90,51 +98,71 @@ public final class CommitNotifier {
         return pool.preparedQuery(NOTIFY).execute(Tuple.of(payload)).andThen(ar -> inFlight--);
     }
 
+    /** A session's retries: the earliest write time they stand for (0: unknown), and what changed since a send. */
+    private static final class Chain {
+        long writtenAtMicros;
+        /** Bumped by each message that joins the chain: a send that succeeds ends it only if none joined meanwhile. */
+        int version;
+        final long deadlineMs;
+        int attempts = 1;
+
+        Chain(long writtenAtMicros, long deadlineMs) {
+            this.writtenAtMicros = writtenAtMicros;
+            this.deadlineMs = deadlineMs;
+        }
+
+        void join(long writtenAt) {
+            writtenAtMicros = writtenAtMicros == 0 || writtenAt == 0 ? 0 : Math.min(writtenAtMicros, writtenAt);
+            version++;
+        }
+    }
+
     private void failedFirst(int chatSessionId, long writtenAtMicros, Throwable cause) {
         local.notified(chatSessionId, writtenAtMicros);
-        Long earlier = retrying.get(chatSessionId);
-        if (earlier != null) { // a chain is running for the session: it covers this message too
-            retrying.put(chatSessionId, earlier == 0 || writtenAtMicros == 0 ? 0 : Math.min(earlier, writtenAtMicros));
+        Chain chain = retrying.get(chatSessionId);
+        if (chain != null) { // a chain is running for the session: it covers this message too
+            chain.join(writtenAtMicros);
             return;
         }
         LOG.warn("Could not notify the waiters of session {} on other instances; retrying: {}", chatSessionId,
                 cause.toString());
-        retrying.put(chatSessionId, writtenAtMicros);
-        retryLater(chatSessionId, 2);
+        retrying.put(chatSessionId, new Chain(writtenAtMicros, System.currentTimeMillis() + RETRY_FOR_MS));
+        retryLater(chatSessionId, 0);
     }
 
-    private void failedAgain(int chatSessionId, int attempt, Throwable cause) {
-        if (attempt < ATTEMPTS) {
-            retryLater(chatSessionId, attempt + 1);
-            return;
-        }
-        retrying.remove(chatSessionId);
-        LOG.error("Gave up notifying the waiters of session {} on other instances after {} attempts ({}): their"
-                + " long polls find its message when they end, their streams when their listener reconnects or the"
-                + " session's next message is notified", chatSessionId, attempt, cause.toString());
-    }
-
-    private void retryLater(int chatSessionId, int attempt) {
-        long delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(attempt - 2, 5));
+    private void retryLater(int chatSessionId, long delayMs) {
         inFlight++;
-        vertx.setTimer(delay, t -> {
+        vertx.setTimer(Math.max(1, delayMs), t -> {
             inFlight--;
-            Long writtenAt = retrying.get(chatSessionId);
-            if (writtenAt != null) {
-                resend(chatSessionId, writtenAt, attempt);
+            Chain chain = retrying.get(chatSessionId);
+            if (chain != null) {
+                resend(chatSessionId, chain);
             }
             settleIfIdle();
         });
     }
 
-    /** A retry: on success the chain ends; on failure it goes on (or gives up). */
-    private void resend(int chatSessionId, long writtenAtMicros, int attempt) {
-        execute(chatSessionId, writtenAtMicros).onComplete(ar -> {
-            if (ar.succeeded()) {
+    /**
+     * A retry: on success the chain ends, unless a message joined it while the notification was on its way (that
+     * notification may have preceded its commit: sent again at once); on failure it goes on until its deadline.
+     */
+    private void resend(int chatSessionId, Chain chain) {
+        int version = chain.version;
+        chain.attempts++;
+        execute(chatSessionId, chain.writtenAtMicros).onComplete(ar -> {
+            if (ar.succeeded() && chain.version == version) {
                 retrying.remove(chatSessionId);
-                LOG.info("Notified the waiters of session {} after {} attempts", chatSessionId, attempt);
+                LOG.info("Notified the waiters of session {} after {} attempts", chatSessionId, chain.attempts);
+            } else if (ar.succeeded()) {
+                retryLater(chatSessionId, 0);
+            } else if (System.currentTimeMillis() < chain.deadlineMs) {
+                retryLater(chatSessionId, Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(chain.attempts - 1, 5)));
             } else {
-                failedAgain(chatSessionId, attempt, ar.cause());
+                retrying.remove(chatSessionId);
+                LOG.error("Gave up notifying the waiters of session {} on other instances after {} attempts ({}):"
+                        + " their long polls find its message when they end, their streams when their listener"
+                        + " reconnects or the session's next message is notified", chatSessionId, chain.attempts,
+                        ar.cause().toString());
             }
             settleIfIdle();
         });

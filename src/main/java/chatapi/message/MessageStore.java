@@ -212,9 +212,7 @@ public final class MessageStore {
                 .execute(Tuple.tuple(java.util.Arrays.asList(chatSessionId, m.type().name(), m.message(), m.author(),
                         m.readByCustomer(), m.specialType().name(), m.specialParam(), onlyWhileOpen)))
                 .onFailure(e -> {
-                    // Not an error of the statement (which rolls it back) but the connection lost or the backend
-                    // ended under it: it may have committed, or may yet.
-                    if (Unavailable.is(e)) {
+                    if (Unavailable.afterSending(e)) {
                         notifier.mayHaveCommitted(chatSessionId);
                     }
                 })

@@ -54,6 +54,25 @@ class UnavailableTest {
         assertFalse(Unavailable.is(new RuntimeException("cannot write ArrayOfChatMessage", xml)));
     }
 
+    @Test
+    @DisplayName("the statement may have run when the connection or backend went under it, not when it was never sent")
+    void afterSending() {
+        assertTrue(Unavailable.afterSending(ClosedConnectionException.INSTANCE));
+        assertTrue(Unavailable.afterSending(new SocketException("Connection reset")));
+        assertTrue(Unavailable.afterSending(pg("57P01")));
+        assertTrue(Unavailable.afterSending(pg("57P02")));
+        assertTrue(Unavailable.afterSending(new RuntimeException("wrapped", pg("08006"))));
+        assertFalse(Unavailable.afterSending(new ConnectException("Connection refused")));
+        assertFalse(Unavailable.afterSending(new TimeoutException("pool")));
+        assertFalse(Unavailable.afterSending(VertxException.noStackTrace(
+                "Pending requests failed to be sent due to connection has been closed.")));
+        assertFalse(Unavailable.afterSending(VertxException.noStackTrace("Connection is not active now, current status: CLOSED")));
+        assertFalse(Unavailable.afterSending(pg("53300")));
+        assertFalse(Unavailable.afterSending(pg("57P03")));
+        assertFalse(Unavailable.afterSending(pg("23505")));
+        assertFalse(Unavailable.afterSending(null));
+    }
+
     private static PgException pg(String sqlState) {
         return new PgException("message", "FATAL", sqlState, null);
     }

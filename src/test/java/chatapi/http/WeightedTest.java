@@ -37,6 +37,15 @@ class WeightedTest {
     }
 
     @Test
+    @DisplayName("a header of thousands of values costs no more than its first 32")
+    void bounded() {
+        String many = "x/y;q=0.1, ".repeat(5_000) + "application/json";
+        List<Weighted> read = Weighted.parse(many);
+        assertEquals(Weighted.MAX_VALUES, read.size());
+        assertEquals(new Weighted("x/y", 0.1f), read.get(0));
+    }
+
+    @Test
     @DisplayName("gzip is used when named with a weight, or else accepted through *; a refused gzip stays refused")
     void gzip() {
         assertTrue(Compression.acceptsGzip("gzip, deflate, br"));

@@ -120,7 +120,7 @@ class CommitNotifierTest {
                     + " AND wait_event = 'PgSleep'"));
             DB.value("SELECT pg_terminate_backend(" + pid + ")");
             done.get(10, TimeUnit.SECONDS);
-            assertTrue(Unavailable.is(failure.get()), "the insert's answer is lost with its backend: " + failure.get());
+            assertTrue(Unavailable.afterSending(failure.get()), "the insert's answer is lost with its backend: " + failure.get());
 
             assertEquals(List.of(Integer.toString(session)), notifications(listener, 10_000),
                     "the session is notified without a time");
