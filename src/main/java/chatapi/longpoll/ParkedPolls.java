@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -23,10 +24,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +69,13 @@ public final class ParkedPolls implements Parking, Watching {
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder rejections = new LongAdder();
     private final LongAdder wakeQueries = new LongAdder();
+    private final LongAdder quietParks = new LongAdder();
+    /**
+     * Sessions whose messages this instance knows without asking: those that had parked polls when a message came
+     * (a wake-up query taught it). Bounded: beyond {@link #MAX_QUIET} it starts over (a query each, as before).
+     */
+    private final ConcurrentHashMap<Integer, Quiet> quiet = new ConcurrentHashMap<>();
+    static final int MAX_QUIET = 50_000;
     private final int maxParked;
     private final int maxPerCustomer;
     private final int maxPerAgent;
@@ -134,6 +144,9 @@ public final class ParkedPolls implements Parking, Watching {
                 .description("Requests refused with 503 at the cap on parked requests").register(meters);
         FunctionCounter.builder("chat_longpoll_throttled", this, ParkedPolls::throttled)
                 .description("Requests refused with 429 at their credential's cap on parked requests").register(meters);
+        FunctionCounter.builder("chat_longpoll_quiet_parks", this, ParkedPolls::quietParks)
+                .description("Requests parked without a query: nothing newer was committed, as this instance knew")
+                .register(meters);
         FunctionCounter.builder("chat_longpoll_wake_queries", this, ParkedPolls::wakeQueries)
                 .description("Wake-up queries run (one serves every waiter and stream of up to 500 sessions)")
                 .register(meters);
@@ -175,6 +188,30 @@ public final class ParkedPolls implements Parking, Watching {
         }
         waiter.armTimer(timeoutMs);
         return waiter;
+    }
+
+    /**
+     * A parked request's first look at the table: none at all when this instance knows that nothing newer than
+     * {@code after} was committed ({@link Quiet}; the request was registered before, so that the notification of
+     * anything committed since wakes it), else {@code query}'s answer.
+     */
+    @Override
+    public Future<Optional<List<ChatMessage>>> look(int chatSessionId, int after,
+            Supplier<Future<Optional<List<ChatMessage>>>> query) {
+        Quiet known = quiet.get(chatSessionId);
+        if (known != null && known.nothingAfter(after)) {
+            quietParks.increment();
+            return Future.succeededFuture(Optional.of(List.of()));
+        }
+        if (known == null) {
+            return query.get();
+        }
+        int generation = known.generation();
+        return query.get().onSuccess(found -> {
+            if (found.isPresent() && found.get().isEmpty()) {
+                known.learn(generation, after);
+            }
+        });
     }
 
     /**
@@ -339,6 +376,9 @@ public final class ParkedPolls implements Parking, Watching {
             home.runOnContext(v -> sessionChanged(chatSessionId, topics, typingOnly));
             return;
         }
+        if (!typingOnly) { // deleted, perhaps (V5 notifies its messages' channel too, which wakes its polls)
+            forget(chatSessionId);
+        }
         if (!typingOnly) { // agents' lists do not show typing
             for (QueueStream q : queues) {
                 if (q.concerns(chatSessionId, topics)) {
@@ -481,6 +521,7 @@ public final class ParkedPolls implements Parking, Watching {
             home.runOnContext(v -> notified(chatSessionId, writtenAtMicros));
             return;
         }
+        forget(chatSessionId); // before the waiters are looked at: a poll that found it quiet is registered by then
         if (waiters.has(chatSessionId) || streams.has(chatSessionId)) {
             pending.merge(chatSessionId, writtenAtMicros, ParkedPolls::earliest);
             fetchPending();
@@ -505,6 +546,7 @@ public final class ParkedPolls implements Parking, Watching {
             home.runOnContext(v -> resubscribed());
             return;
         }
+        quiet.values().forEach(Quiet::forget); // notifications were lost meanwhile
         waiters.keys().forEach(id -> pending.putIfAbsent(id, 0L));
         streams.keys().forEach(id -> pending.putIfAbsent(id, 0L));
         fetchPending();
@@ -529,6 +571,9 @@ public final class ParkedPolls implements Parking, Watching {
         }
         Map<Integer, Long> writtenAt = new HashMap<>();
         Map<Integer, Integer> batch = takeBatch(writtenAt);
+        // What each session's answer may teach: taken now, after the notifications that made it pending.
+        Map<Integer, Integer> generations = new HashMap<>();
+        batch.keySet().forEach(id -> generations.put(id, knowing(id).generation()));
         if (batch.isEmpty()) {
             fetchPending();
             return;
@@ -539,6 +584,7 @@ public final class ParkedPolls implements Parking, Watching {
                 .onSuccess(found -> {
                     retryDelayMs = 0;
                     try {
+                        learn(batch, found, generations); // first: the polls answered now come back at once
                         deliver(batch, found, writtenAt);
                     } finally {
                         querying = false;
@@ -562,6 +608,25 @@ public final class ParkedPolls implements Parking, Watching {
     /** The earlier of two write times, 0 meaning unknown. */
     private static long earliest(long a, long b) {
         return a == 0 ? b : b == 0 ? a : Math.min(a, b);
+    }
+
+    private void forget(int chatSessionId) {
+        Quiet known = quiet.get(chatSessionId);
+        if (known != null) {
+            known.forget();
+        }
+    }
+
+    /** The session's knowledge, made if need be (starting over beyond MAX_QUIET), and its generation now. */
+    private Quiet knowing(int chatSessionId) {
+        Quiet known = quiet.get(chatSessionId);
+        if (known == null) {
+            if (quiet.size() >= MAX_QUIET) {
+                quiet.clear(); // queries still running learn into dropped objects, which nothing reads
+            }
+            known = quiet.computeIfAbsent(chatSessionId, id -> new Quiet());
+        }
+        return known;
     }
 
     /** Up to BATCH pending sessions that still have waiters, each with its waiters' lowest after. */
@@ -589,6 +654,18 @@ public final class ParkedPolls implements Parking, Watching {
      * (an answer holds a bounded number). A session whose answers cannot be written fails its own waiters
      * (500) and no other session's.
      */
+    /** A session whose page was not full has nothing newer than its last message (or the after it was read from). */
+    private void learn(Map<Integer, Integer> queried, MessageStore.Woken woken, Map<Integer, Integer> generations) {
+        queried.forEach((sessionId, queriedAfter) -> {
+            Quiet known = quiet.get(sessionId);
+            if (known == null || woken.gone().contains(sessionId) || woken.full().contains(sessionId)) {
+                return;
+            }
+            List<ChatMessage> page = woken.messages().getOrDefault(sessionId, List.of());
+            known.learn(generations.get(sessionId), page.isEmpty() ? queriedAfter : page.get(page.size() - 1).chatMessageId());
+        });
+    }
+
     private void deliver(Map<Integer, Integer> queried, MessageStore.Woken woken, Map<Integer, Long> writtenAt) {
         queried.forEach((sessionId, queriedAfter) -> {
             try {
@@ -738,6 +815,10 @@ public final class ParkedPolls implements Parking, Watching {
     }
 
     /** Wake-up queries run (each serves every waiter of up to {@link #BATCH} sessions). */
+    public long quietParks() {
+        return quietParks.sum();
+    }
+
     public long wakeQueries() {
         return wakeQueries.sum();
     }

@@ -48,14 +48,13 @@ public final class MessagesHandler {
             return;
         }
         Parking.Parked waiter = rawAfter == null || waitMs == 0 ? null : parking.park(ctx, id, after, waitMs);
-        Future<Optional<List<ChatMessage>>> look = store.messagesAfter(id, after);
         if (waiter == null) {
-            var body = look.map(found -> MessageArray.encode(found.orElseThrow(() -> notFound(id)),
+            var body = store.messagesAfter(id, after).map(found -> MessageArray.encode(found.orElseThrow(() -> notFound(id)),
                     Representation.of(ctx)));
             Respond.with(ctx, body, encoded -> send(ctx, encoded));
             return;
         }
-        look.onSuccess(found -> {
+        parking.look(id, after, () -> store.messagesAfter(id, after)).onSuccess(found -> {
             if (found.isEmpty()) {
                 waiter.fail(notFound(id));
             } else if (!found.get().isEmpty()) {

@@ -40,4 +40,12 @@ public interface Parking {
         /** Fails the request (when it has not ended yet). */
         void fail(Throwable failure);
     }
+
+    /**
+     * A parked request's first look at the table: {@code query}'s answer (empty when the session does not exist),
+     * or an empty list without any query when nothing newer than {@code after} was committed, as this instance
+     * knows.
+     */
+    io.vertx.core.Future<java.util.Optional<List<ChatMessage>>> look(int chatSessionId, int after,
+            java.util.function.Supplier<io.vertx.core.Future<java.util.Optional<List<ChatMessage>>>> query);
 }

@@ -74,6 +74,57 @@ class ParkedPollsTest {
     }
 
     @Test
+    @DisplayName("the widget's re-poll after a wake-up parks without a query, and the next message still wakes it")
+    void quietRepoll(VertxTestContext ctx) throws SQLException {
+        int session = DB.newSession();
+        long[] quietBefore = {0};
+        Future<Response> first = app.get(messagesAfter(session, 0, 20));
+        app.awaitParked(1)
+                .compose(v -> insert(session, "one"))
+                .compose(one -> first.compose(answer -> {
+                    ctx.verify(() -> assertEquals(List.of(one), ids(answer.jsonArray())));
+                    quietBefore[0] = app.longPoll().quietParks();
+                    Future<Response> again = app.get(messagesAfter(session, one, 20));
+                    return app.awaitParked(1).compose(v -> {
+                        ctx.verify(() -> assertEquals(quietBefore[0] + 1, app.longPoll().quietParks(),
+                                "parked on what the wake-up taught, without a query"));
+                        return insert(session, "two");
+                    }).compose(two -> again.map(next -> {
+                        ctx.verify(() -> assertEquals(List.of(two), ids(next.jsonArray())));
+                        return next;
+                    }));
+                }))
+                // Older than what is known: a query, which finds both.
+                .compose(v -> app.get(messagesAfter(session, 0, 20)))
+                .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+                    assertEquals(2, all.jsonArray().size());
+                    assertEquals(quietBefore[0] + 1, app.longPoll().quietParks());
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    @DisplayName("a request parked on a session that is then deleted ends 404 at once, and so does the next")
+    void deletedWhileParked(VertxTestContext ctx) throws SQLException {
+        int session = DB.newSession();
+        Future<Response> poll = app.get(messagesAfter(session, 0, 60));
+        app.awaitParked(1)
+                .compose(v -> vertx.executeBlocking(() -> {
+                    DB.execute("DELETE FROM chat_session WHERE chat_session_id = " + session);
+                    return null;
+                }))
+                .compose(v -> poll)
+                .compose(answer -> {
+                    ctx.verify(() -> assertEquals(404, answer.status()));
+                    return app.get(messagesAfter(session, 0, 60));
+                })
+                .onComplete(ctx.succeeding(next -> ctx.verify(() -> {
+                    assertEquals(404, next.status());
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
     @DisplayName("a parked request is woken by a plain SQL INSERT from another connection")
     void wokenBySqlInsert(VertxTestContext ctx) throws SQLException {
         int session = DB.newSession();

@@ -1,0 +1,40 @@
+package chatapi.longpoll;
+
+/**
+ * What this instance knows of one session's messages without asking the database: that none newer than
+ * {@link #noneAfter} was committed, as of a query that no notification of the session has followed since. A poll
+ * after that id then parks without its first look at the table (a re-poll after a wake-up, the widget's loop): a
+ * message committed since has not been notified here yet, and its notification, which {@link #forget}s this first,
+ * wakes the poll, registered before it asked.
+ *
+ * <p>A query learns only if no notification came between its start and its answer ({@link #generation}): its answer
+ * may predate a message that notification announced.
+ */
+final class Quiet {
+
+    private int generation;
+    private int noneAfter = Integer.MAX_VALUE;
+
+    /** Taken before a query whose answer may teach something. */
+    synchronized int generation() {
+        return generation;
+    }
+
+    /** A notification of the session (a message, a change, a reconnection): what was known no longer holds. */
+    synchronized void forget() {
+        generation++;
+        noneAfter = Integer.MAX_VALUE;
+    }
+
+    /** A query begun at {@code generation} found nothing newer than {@code none}. */
+    synchronized void learn(int generationThen, int none) {
+        if (generationThen == generation) {
+            noneAfter = Math.min(noneAfter, none);
+        }
+    }
+
+    /** Whether nothing newer than {@code after} was committed, as far as this instance knows. */
+    synchronized boolean nothingAfter(int after) {
+        return after >= noneAfter;
+    }
+}
