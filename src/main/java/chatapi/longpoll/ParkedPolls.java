@@ -376,10 +376,8 @@ public final class ParkedPolls implements Parking, Watching {
             home.runOnContext(v -> sessionChanged(chatSessionId, topics, typingOnly));
             return;
         }
-        if (!typingOnly) { // deleted, perhaps (V5 notifies its messages' channel too, which wakes its polls)
-            forget(chatSessionId);
-        }
         if (!typingOnly) { // agents' lists do not show typing
+            forget(chatSessionId); // deleted, perhaps (V5 notifies its messages' channel too, which wakes its polls)
             for (QueueStream q : queues) {
                 if (q.concerns(chatSessionId, topics)) {
                     q.onContext(q::refresh);
