@@ -22,16 +22,36 @@ import java.util.List;
  */
 public final class Tokens {
 
+    /** Seconds past {@code exp} that a token is still accepted (clock skew between issuer and server). */
+    static final int LEEWAY_SECONDS = 5;
+    /** Verified tokens kept; beyond, the cache starts over. Only tokens of at most {@link #MAX_CACHED_LENGTH} chars. */
+    static final int MAX_CACHED = 10_000;
+    static final int MAX_CACHED_LENGTH = 1_024;
+
     private final JWTAuth jwt;
     private final AuthConfig config;
+    private final java.util.function.LongSupplier clock;
+    /**
+     * Tokens already verified, with their principal: a widget's loop sends the same token with every poll, and its
+     * signature and claims need checking once. Only valid tokens enter; a cached one is refused once its {@code exp}
+     * (plus the leeway) has passed, the only check that changes with time.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Principal> verified =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Tokens(JWTAuth jwt, AuthConfig config) {
+    private Tokens(JWTAuth jwt, AuthConfig config, java.util.function.LongSupplier clock) {
         this.jwt = jwt;
         this.config = config;
+        this.clock = clock;
     }
 
     /** Null when no JWT key is configured: Bearer is then not accepted. */
     public static Tokens create(Vertx vertx, AuthConfig config) {
+        return create(vertx, config, System::currentTimeMillis);
+    }
+
+    /** As {@link #create(Vertx, AuthConfig)}, with the clock that ages cached tokens (tests move it). */
+    static Tokens create(Vertx vertx, AuthConfig config, java.util.function.LongSupplier clock) {
         if (!config.jwtEnabled()) {
             return null;
         }
@@ -46,7 +66,7 @@ public final class Tokens {
                         .setBuffer(config.jwtPrivateKeyPem()));
             }
         }
-        JWTOptions checks = new JWTOptions().setLeeway(5);
+        JWTOptions checks = new JWTOptions().setLeeway(LEEWAY_SECONDS);
         if (config.jwtIssuer() != null) {
             checks.setIssuer(config.jwtIssuer());
         }
@@ -54,12 +74,26 @@ public final class Tokens {
             checks.setAudience(List.of(config.jwtAudience()));
         }
         options.setJWTOptions(checks);
-        return new Tokens(JWTAuth.create(vertx, options), config);
+        return new Tokens(JWTAuth.create(vertx, options), config, clock);
     }
 
     /** The token's principal, or a failed future for any token that is not fully valid. */
     Future<Principal> verify(String token) {
-        return jwt.authenticate(new TokenCredentials(token)).compose(Tokens::principal);
+        Principal known = verified.get(token);
+        if (known != null) {
+            if (clock.getAsLong() <= known.expiresAtMillis() + LEEWAY_SECONDS * 1000L) {
+                return Future.succeededFuture(known);
+            }
+            return Future.failedFuture("token expired"); // kept: refused again at once (the cache is bounded)
+        }
+        return jwt.authenticate(new TokenCredentials(token)).compose(Tokens::principal).onSuccess(principal -> {
+            if (token.length() <= MAX_CACHED_LENGTH) {
+                if (verified.size() >= MAX_CACHED) {
+                    verified.clear();
+                }
+                verified.put(token, principal);
+            }
+        });
     }
 
     /** The claims, looked up as vertx-auth keeps them (timestamps among the user's attributes). */
