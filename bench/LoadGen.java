@@ -467,31 +467,44 @@ public class LoadGen {
 
     // --- streams (S1-S3) -----------------------------------------------------------------------------
 
-    /** One open event stream: the keys of the messages it received (chat: the id: line; nchan: data:), and when. */
-    static final class Stream {
-        final StringBuilder partial = new StringBuilder();
-        final Map<String, Long> received;
-        final AtomicLong count;
+    /** A line of an event stream, with when its chunk arrived. */
+    interface Line {
+        void accept(String line, long now);
+    }
 
-        Stream(Map<String, Long> received, AtomicLong count) {
-            this.received = received;
-            this.count = count;
+    /**
+     * Opens an event stream of the session (chat-api's messages after {@code after}, as {@code authorization}; nchan's
+     * EventSource subscriber) and hands each of its lines to {@code lines}; counts it in {@code open}, or a failure.
+     */
+    static void openStream(HttpClient client, int session, long after, String authorization, AtomicInteger open,
+            AtomicInteger errors, Line lines) {
+        RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setTimeout(0)
+                .addHeader("Accept", "text/event-stream");
+        if (nchan()) {
+            o.setURI("/ev/s" + session);
+        } else {
+            o.setURI("/api/v1/ChatSession/" + session + "/Messages?after=" + after)
+                    .addHeader("Authorization", authorization);
         }
-
-        void chunk(Buffer chunk, long now) {
-            partial.append(chunk.toString(java.nio.charset.StandardCharsets.UTF_8));
-            int end;
-            while ((end = partial.indexOf("\n")) >= 0) {
-                String line = partial.substring(0, end);
-                partial.delete(0, end + 1);
-                String key = nchan() ? (line.startsWith("data: ") ? line.substring(6) : null)
-                        : (line.startsWith("id: ") ? line.substring(4) : null);
-                if (key != null) {
-                    received.merge(key, now, Math::max); // the last stream to get it
-                    count.incrementAndGet();
-                }
+        StringBuilder partial = new StringBuilder();
+        client.request(o).compose(req -> req.send()).onSuccess(resp -> {
+            if (resp.statusCode() != 200) {
+                errors.incrementAndGet();
+                return;
             }
-        }
+            open.incrementAndGet();
+            resp.handler(chunk -> {
+                long now = System.nanoTime();
+                partial.append(chunk.toString(java.nio.charset.StandardCharsets.UTF_8));
+                int end;
+                while ((end = partial.indexOf("\n")) >= 0) {
+                    String line = partial.substring(0, end);
+                    partial.delete(0, end + 1);
+                    lines.accept(line, now);
+                }
+            });
+            resp.exceptionHandler(e -> errors.incrementAndGet());
+        }).onFailure(e -> errors.incrementAndGet());
     }
 
     static void streams() throws Exception {
@@ -512,28 +525,17 @@ public class LoadGen {
         vertx.runOnContext(v -> vertx.setPeriodic(10, timer -> {
             for (int k = 0; k < perTick && opened[0] < n; k++) {
                 int session = firstSession + opened[0] % sessions;
-                RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setTimeout(0)
-                        .addHeader("Accept", "text/event-stream");
-                if (nchan()) {
-                    o.setURI("/ev/s" + session);
-                } else {
-                    o.setURI("/api/v1/ChatSession/" + session + "/Messages?after=" + after)
-                            .addHeader("Authorization", authorization(session, opened[0]));
-                }
-                Stream stream = new Stream(lastReceived, deliveries);
+                String auth = nchan() ? null : authorization(session, opened[0]);
                 opened[0]++;
-                client.request(o).compose(req -> req.send()).onSuccess(resp -> {
-                    if (resp.statusCode() != 200) {
-                        errors.incrementAndGet();
-                        return;
+                // The keys of the messages received (chat: the id: line; nchan: data:), and when the last stream had each.
+                openStream(client, session, after, auth, open, errors, (line, now) -> {
+                    String key = nchan() ? (line.startsWith("data: ") ? line.substring(6) : null)
+                            : (line.startsWith("id: ") ? line.substring(4) : null);
+                    if (key != null) {
+                        lastReceived.merge(key, now, Math::max);
+                        deliveries.incrementAndGet();
                     }
-                    open.incrementAndGet();
-                    resp.handler(chunk -> {
-                        long now = System.nanoTime();
-                        stream.chunk(chunk, now);
-                    });
-                    resp.exceptionHandler(e -> errors.incrementAndGet());
-                }).onFailure(e -> errors.incrementAndGet());
+                });
             }
             if (opened[0] >= n) {
                 vertx.cancelTimer(timer);
@@ -675,55 +677,32 @@ public class LoadGen {
     /** The same side as an event stream: the data: lines' messages (chat: JSON; nchan: the key). */
     static void chatStream(HttpClient client, int session, int side, int index, long after, Receipts receipts,
             AtomicInteger open, AtomicInteger errors) {
-        RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setTimeout(0)
-                .addHeader("Accept", "text/event-stream");
-        if (nchan()) {
-            o.setURI("/ev/s" + session);
-        } else {
-            o.setURI("/api/v1/ChatSession/" + session + "/Messages?after=" + after)
-                    .addHeader("Authorization", sideAuthorization(session, side, index));
-        }
-        StringBuilder partial = new StringBuilder();
         long[] last = {after};
-        client.request(o).compose(req -> req.send()).onSuccess(resp -> {
-            if (resp.statusCode() != 200) {
-                errors.incrementAndGet();
+        String auth = nchan() ? null : sideAuthorization(session, side, index);
+        openStream(client, session, after, auth, open, errors, (line, now) -> {
+            if (!line.startsWith("data: ")) {
                 return;
             }
-            open.incrementAndGet();
-            resp.handler(chunk -> {
-                long now = System.nanoTime();
-                partial.append(chunk.toString(java.nio.charset.StandardCharsets.UTF_8));
-                int end;
-                while ((end = partial.indexOf("\n")) >= 0) {
-                    String line = partial.substring(0, end);
-                    partial.delete(0, end + 1);
-                    if (!line.startsWith("data: ")) {
-                        continue;
-                    }
-                    String data = line.substring(6);
-                    if (nchan()) {
-                        if (data.startsWith("c")) {
-                            receipts.got(data, side, now);
-                        }
-                    } else if (data.startsWith("{")) {
-                        JsonObject message = new JsonObject(data);
-                        Integer id = message.getInteger("ChatMessageId");
-                        if (id != null) {
-                            if (id <= last[0]) {
-                                receipts.outOfOrder.incrementAndGet();
-                            }
-                            last[0] = Math.max(last[0], id);
-                        }
-                        String text = message.getString("Message", "");
-                        if (text.startsWith("c")) {
-                            receipts.got(text, side, now);
-                        }
-                    }
+            String data = line.substring(6);
+            if (nchan()) {
+                if (data.startsWith("c")) {
+                    receipts.got(data, side, now);
                 }
-            });
-            resp.exceptionHandler(e -> errors.incrementAndGet());
-        }).onFailure(e -> errors.incrementAndGet());
+            } else if (data.startsWith("{")) {
+                JsonObject message = new JsonObject(data);
+                Integer id = message.getInteger("ChatMessageId");
+                if (id != null) {
+                    if (id <= last[0]) {
+                        receipts.outOfOrder.incrementAndGet();
+                    }
+                    last[0] = Math.max(last[0], id);
+                }
+                String text = message.getString("Message", "");
+                if (text.startsWith("c")) {
+                    receipts.got(text, side, now);
+                }
+            }
+        });
     }
 
     /** CPU time of a process, or of every process named {@code postgres} (pid 0), in clock ticks (1/100 s). */

@@ -42,8 +42,7 @@ public final class Unavailable {
                     || t instanceof TimeoutException || t instanceof io.netty.channel.ConnectTimeoutException) {
                 return false;
             }
-            if (t instanceof VertxException && t.getMessage() != null
-                    && (t.getMessage().startsWith(CLOSED_WITH_PENDING) || t.getMessage().startsWith(NOT_ACTIVE))) {
+            if (closedBeforeSending(t)) {
                 return false;
             }
             if (t instanceof ClosedConnectionException || t instanceof IOException) {
@@ -55,6 +54,12 @@ public final class Unavailable {
             }
         }
         return false;
+    }
+
+    /** vertx-sql-client's failure of a statement queued on a connection that closed before it was sent. */
+    private static boolean closedBeforeSending(Throwable t) {
+        return t instanceof VertxException && t.getMessage() != null
+                && (t.getMessage().startsWith(CLOSED_WITH_PENDING) || t.getMessage().startsWith(NOT_ACTIVE));
     }
 
     public static boolean is(Throwable failure) {
@@ -69,8 +74,7 @@ public final class Unavailable {
                     || t instanceof TimeoutException || t instanceof io.netty.channel.ConnectTimeoutException) {
                 return true;
             }
-            if (t instanceof VertxException && t.getMessage() != null
-                    && (t.getMessage().startsWith(CLOSED_WITH_PENDING) || t.getMessage().startsWith(NOT_ACTIVE))) {
+            if (closedBeforeSending(t)) {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null

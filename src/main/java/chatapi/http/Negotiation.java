@@ -37,7 +37,7 @@ public final class Negotiation implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         String language = language(ctx);
         ctx.response().putHeader("Content-Language", language);
-        List<Weighted> accept = Weighted.parse(ctx.request().getHeader("Accept"));
+        List<MediaRange> accept = MediaRange.of(Weighted.parse(ctx.request().getHeader("Accept")));
         String mediaType = mediaType(accept);
         if (streams(ctx, accept, mediaType)) {
             ctx.put(EVENT_STREAM_KEY, true);
@@ -73,7 +73,7 @@ public final class Negotiation implements Handler<RoutingContext> {
      * Whether the request asked for an event stream, and may have one: {@code text/event-stream} with a higher
      * q-value than any representation chat-api writes (a tie goes to JSON), on the messages route.
      */
-    private static boolean streams(RoutingContext ctx, List<Weighted> accept, String best) {
+    private static boolean streams(RoutingContext ctx, List<MediaRange> accept, String best) {
         float streamQ = accept.isEmpty() ? 0 : quality(accept, EVENT_STREAM);
         return streamQ > 0 && (best == null || streamQ > quality(accept, best))
                 && ctx.request().method() == io.vertx.core.http.HttpMethod.GET
@@ -119,7 +119,7 @@ public final class Negotiation implements Handler<RoutingContext> {
     }
 
     /** The produced media type with the highest q-value (most specific range decides), or null: none acceptable. */
-    static String mediaType(List<Weighted> accept) {
+    static String mediaType(List<MediaRange> accept) {
         if (accept.isEmpty()) {
             return PRODUCED.get(0);
         }
@@ -135,19 +135,32 @@ public final class Negotiation implements Handler<RoutingContext> {
         return best;
     }
 
-    private static float quality(List<Weighted> accept, String produced) {
-        String[] parts = produced.split("/");
+    /** A range of Accept, lower-cased and split once per request: {@code type/subtype}, either may be {@code *}. */
+    record MediaRange(String type, String subtype, float q) {
+
+        static List<MediaRange> of(List<Weighted> accept) {
+            List<MediaRange> ranges = new java.util.ArrayList<>(accept.size());
+            for (Weighted range : accept) {
+                String value = range.value().toLowerCase(Locale.ROOT);
+                int slash = value.indexOf('/');
+                ranges.add(slash < 0 ? new MediaRange(value, "*", range.q()) // a bare "*" is "*/*"
+                        : new MediaRange(value.substring(0, slash).trim(), value.substring(slash + 1).trim(), range.q()));
+            }
+            return ranges;
+        }
+    }
+
+    private static float quality(List<MediaRange> accept, String produced) {
+        int slash = produced.indexOf('/');
+        String producedType = produced.substring(0, slash);
+        String producedSubtype = produced.substring(slash + 1);
         int bestSpecificity = -1;
         float q = 0;
-        for (Weighted range : accept) {
-            String value = range.value().toLowerCase(Locale.ROOT);
-            int slash = value.indexOf('/');
-            String type = slash < 0 ? value : value.substring(0, slash).trim(); // a bare "*" is "*/*"
-            String subtype = slash < 0 ? "*" : value.substring(slash + 1).trim();
-            boolean typeMatches = type.equals("*") || type.equals(parts[0]);
-            boolean subtypeMatches = subtype.equals("*") || subtype.equals(parts[1]);
+        for (MediaRange range : accept) {
+            boolean typeMatches = range.type().equals("*") || range.type().equals(producedType);
+            boolean subtypeMatches = range.subtype().equals("*") || range.subtype().equals(producedSubtype);
             if (typeMatches && subtypeMatches) {
-                int specificity = (type.equals("*") ? 0 : 1) + (subtype.equals("*") ? 0 : 1);
+                int specificity = (range.type().equals("*") ? 0 : 1) + (range.subtype().equals("*") ? 0 : 1);
                 if (specificity > bestSpecificity) {
                     bestSpecificity = specificity;
                     q = range.q();
