@@ -15,7 +15,6 @@ import chatapi.http.Health;
 import chatapi.http.Links;
 import chatapi.http.Negotiation;
 import chatapi.http.Params;
-import chatapi.http.TokenBuckets;
 import chatapi.longpoll.ParkedPolls;
 import chatapi.message.CommitNotifier;
 import chatapi.message.MessageStore;
@@ -27,6 +26,7 @@ import chatapi.session.SessionActions;
 import chatapi.session.Ratings;
 import chatapi.session.SessionRoutes;
 import chatapi.session.SessionStore;
+import chatapi.session.TypingRate;
 import chatapi.topic.TopicRoutes;
 import chatapi.widget.DevStartChat;
 import chatapi.widget.WidgetPages;
@@ -64,7 +64,7 @@ public final class ApiVerticle extends VerticleBase {
      * the per-app request counts, and whether the LISTEN connection is up.
      */
     public record Shared(ParkedPolls longPoll, Security.Shared security, AppTokens appTokens, BooleanSupplier listening,
-            PrometheusMeterRegistry registry, ClientAddress clients, PostRate postRate, TokenBuckets typingRate) {
+            PrometheusMeterRegistry registry, ClientAddress clients, PostRate postRate, TypingRate typingRate) {
 
         /** The shared state of a process, its security part built from the configuration. */
         public static Shared create(Vertx vertx, AppConfig config, ParkedPolls longPoll, AppTokens appTokens,
@@ -72,7 +72,8 @@ public final class ApiVerticle extends VerticleBase {
             ClientAddress clients = new ClientAddress(config.trustedProxies());
             return new Shared(longPoll, new Security.Shared(vertx, config.auth(), clients, registry), appTokens,
                     listening, registry, clients, new PostRate(config.limits(), registry),
-                    new TokenBuckets(config.live().typingUpdatesPerSecond(), config.live().typingUpdateBurst()));
+                    new TypingRate(config.live().typingUpdatesPerSecond(), config.live().typingUpdateBurst(),
+                            config.live().typingTimeoutSeconds()));
         }
     }
 

@@ -14,7 +14,6 @@ import chatapi.http.Params;
 import chatapi.http.PathIds;
 import chatapi.http.Representation;
 import chatapi.http.Respond;
-import chatapi.http.TokenBuckets;
 import chatapi.session.query.SessionQuery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,7 +27,7 @@ public final class ChatSessionHandler {
     private final SessionStore repository;
     private final Links links;
     private final ClientAddress clients;
-    private final TokenBuckets typingRate;
+    private final TypingRate typingRate;
     private final Watching watching;
 
     /**
@@ -36,7 +35,7 @@ public final class ChatSessionHandler {
      * @param typingRate typing updates per credential (shared by the verticles of a process)
      * @param watching   where a GET with If-None-Match and wait=S waits for the session to change
      */
-    public ChatSessionHandler(SessionStore repository, Links links, ClientAddress clients, TokenBuckets typingRate,
+    public ChatSessionHandler(SessionStore repository, Links links, ClientAddress clients, TypingRate typingRate,
             Watching watching) {
         this.repository = repository;
         this.links = links;
@@ -187,18 +186,19 @@ public final class ChatSessionHandler {
         return null;
     }
 
-    /** Sets or clears the caller's typing flag (rate-limited per credential) and answers the session as GET does. */
+    /** Sets or clears the caller's typing flag (rate-limited per credential: {@link TypingRate}) and answers the session as GET does. */
     private void typing(RoutingContext ctx, int id, JsonNode value) {
         Principal caller = Principal.of(ctx);
         int mask = SavedChatSession.flagMask(value);
         if (!caller.isAgent() && (mask & ~ChatSessionFlags.CUSTOMER_IS_TYPING) != 0) {
             throw new ApiException(403, "Forbidden", "session.customerPatch");
         }
-        if (!typingRate.tryTake(caller.quotaKey())) {
+        int flag = caller.isAgent() ? ChatSessionFlags.USER_IS_TYPING : ChatSessionFlags.CUSTOMER_IS_TYPING;
+        boolean set = (mask & flag) != 0;
+        if (!typingRate.tryUpdate(caller.quotaKey(), id, set)) {
             throw ApiException.tooManyRequests(1, "session.typingRateLimited");
         }
-        int flag = caller.isAgent() ? ChatSessionFlags.USER_IS_TYPING : ChatSessionFlags.CUSTOMER_IS_TYPING;
-        Future<java.util.Optional<Integer>> stored = repository.setTyping(id, flag, (mask & flag) != 0)
+        Future<java.util.Optional<Integer>> stored = repository.setTyping(id, flag, set)
                 .map(found -> found ? java.util.Optional.of(id) : java.util.Optional.empty());
         if (caller.isAgent()) {
             answer(ctx, id, select(ctx), stored);

@@ -171,7 +171,7 @@ class SessionEventsTest {
     }
 
     @Test
-    @DisplayName("a customer PATCHes nothing but its typing flag (403, nothing stored); typing updates beyond the rate are 429, nothing stored")
+    @DisplayName("a customer PATCHes nothing but its typing flag (403, nothing stored); typing updates beyond the rate are 429, nothing stored, except the clearing of a set flag")
     void customerPatchLimits(VertxTestContext ctx) {
         int session = DB.newSession();
         String customer = app.customerAuthorization(session);
@@ -191,15 +191,28 @@ class SessionEventsTest {
                     return patch(session, "{\"Flags\":\"CustomerIsTyping\"}", customer)
                             .compose(r -> patch(session, "{\"Flags\":\"CustomerIsTyping\"}", customer))
                             .compose(r -> patch(session, "{\"Flags\":\"CustomerIsTyping\"}", customer))
-                            .compose(r -> patch(session, "{\"Flags\":\"None\"}", customer));
+                            .compose(r -> patch(session, "{\"Flags\":\"CustomerIsTyping\"}", customer));
                 })
-                .map(limited -> {
+                .compose(limited -> {
                     ctx.verify(() -> {
                         assertEquals(429, limited.status());
                         assertEquals("1", limited.header("Retry-After"));
                         assertEquals("1", DB.value("SELECT flags FROM chat_session WHERE chat_session_id = " + session));
                     });
-                    return limited;
+                    // Clearing what was set is never refused (the other side must not show "typing" for 6 s)...
+                    return patch(session, "{\"Flags\":\"None\"}", customer);
+                })
+                .compose(cleared -> {
+                    ctx.verify(() -> {
+                        assertEquals(200, cleared.status());
+                        assertEquals("0", DB.value("SELECT flags FROM chat_session WHERE chat_session_id = " + session));
+                    });
+                    // ...but a clearing with no set to end costs a token like a set: still none left.
+                    return patch(session, "{\"Flags\":\"None\"}", customer);
+                })
+                .map(again -> {
+                    ctx.verify(() -> assertEquals(429, again.status()));
+                    return again;
                 })
                 .onComplete(ctx.succeedingThenComplete());
     }
