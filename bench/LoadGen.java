@@ -410,12 +410,17 @@ public class LoadGen {
         long after = Long.parseLong(arg("after", "2000000000"));
         int rounds = num("rounds", 3);
         int warmupRounds = num("warmup-rounds", 0); // first, not counted: both sides' JIT warms up
+        int serverPid = num("server-pid", -1); // the server's CPU over the measured rounds (parking and answering)
+        long cpuFrom = 0;
         Vertx vertx = vertx();
         HttpClient client = client(vertx, n + 8);
         HttpClient probe = client(vertx, 2);
         Writer writer = new Writer(vertx);
         List<Long> lasts = new ArrayList<>();
         for (int round = 0; round < warmupRounds + rounds; round++) {
+            if (round == warmupRounds && serverPid > 0) {
+                cpuFrom = cpuTicks(serverPid);
+            }
             AtomicInteger answered = new AtomicInteger();
             AtomicLong last = new AtomicLong();
             CountDownLatch all = new CountDownLatch(n);
@@ -453,10 +458,13 @@ public class LoadGen {
                     + answered.get() + " last_ms=" + ms(lastMs));
             Thread.sleep(500);
         }
+        // Ticks are 10 ms: per 1,000 polls, each parked and answered, over all measured rounds.
+        String cpu = serverPid > 0 ? " server_cpu_ms_per_1000="
+                + String.format("%.1f", (cpuTicks(serverPid) - cpuFrom) * 10.0 * 1000 / ((long) n * rounds)) : "";
         lasts.sort(null);
         System.out.println("RESULT mode=fanout target=" + arg("target", "chat") + " n=" + n + " rounds=" + rounds
                 + " best_ms=" + ms(lasts.get(0)) + " median_ms=" + ms(lasts.get(lasts.size() / 2))
-                + " worst_ms=" + ms(lasts.get(lasts.size() - 1)));
+                + " worst_ms=" + ms(lasts.get(lasts.size() - 1)) + cpu);
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 

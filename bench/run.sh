@@ -32,12 +32,12 @@ NCHAN_PORT=18090
 export CHAT_JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 if [ "$MODE" = smoke ]; then # every step, small and short; P5's idle window (40 s with the stats delay) is skipped
-  SESSIONS=500; MESSAGES_PER=10; PARK_NS="300"; HOLD=1; WAKE_N=200; WAKE_SECONDS=1; WARMUP=0; ROUNDS=1; FAN_WARMUP=0
+  SESSIONS=500; MESSAGES_PER=10; PARK_NS="300"; HOLD=1; WAKE_N=200; WAKE_SECONDS=1; WARMUP=0; ROUNDS=1; FAN_ROUNDS=1; FAN_WARMUP=0
   FAN_NS="100"; IDLE_SECONDS=0; WRK_SECONDS=1; WRK_WARMUP=1; PG_SECONDS=1; CONC=8; SSE_N=200; SSE_WAKE_N=200; STARTS=1
   CHAT_SESSIONS=100; CHAT_RATES="20,40"; CHAT_SECONDS=1; CHAT_WARMUP=1
 else
   SESSIONS=10000; MESSAGES_PER=10; PARK_NS="1000 5000 10000 19000"; HOLD=5; WAKE_N=10000; WAKE_SECONDS=20; WARMUP=5
-  ROUNDS=5; FAN_WARMUP=3; FAN_NS="1000 5000"; IDLE_SECONDS=30; WRK_SECONDS=10; WRK_WARMUP=5; PG_SECONDS=10; CONC=16
+  ROUNDS=5; FAN_ROUNDS=9; FAN_WARMUP=${FAN_WARMUP:-15}; FAN_NS="1000 5000"; IDLE_SECONDS=30; WRK_SECONDS=10; WRK_WARMUP=5; PG_SECONDS=10; CONC=16
   SSE_N=5000; SSE_WAKE_N=5000; STARTS=5
   CHAT_SESSIONS=5000; CHAT_RATES="100,200,400,800,1600,3200,6400"; CHAT_SECONDS=10; CHAT_WARMUP=30
   [ "$MODE" = memory ] && PARK_NS="1000 5000"
@@ -162,19 +162,23 @@ cpu_of() { # command... -> runs it; sets CPU_S to its user+system CPU seconds
 fanout_pair() { # n -> one row: chat-api against nchan, each with its generator's CPU seconds
   local n=$1
   cpu_of "${GEN[@]}" fanout --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$n" --session 1 --after "$AFTER" \
-      --pgdatabase $DB --rounds "$ROUNDS" --warmup-rounds "$FAN_WARMUP" >"$OUT/fanout-$n.log" 2>&1 || true
-  local gcpu=$CPU_S f fm fb nfm="-" ngcpu="-" ratio="-"
+      --pgdatabase $DB --rounds "$FAN_ROUNDS" --warmup-rounds "$FAN_WARMUP" --server-pid "$SERVER_PID" \
+      >"$OUT/fanout-$n.log" 2>&1 || true
+  local gcpu=$CPU_S f fm fb fc nfm="-" ngcpu="-" nfc="-" ratio="-" cratio="-" nf
   f=$(grep RESULT "$OUT/fanout-$n.log" || echo "RESULT failed")
   fm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$f"); fb=$(sed -n 's/.* best_ms=\([0-9.]*\).*/\1/p' <<<"$f")
+  fc=$(sed -n 's/.* server_cpu_ms_per_1000=\([0-9.]*\).*/\1/p' <<<"$f")
   AFTER=$(psql -d "$DB" -tAc "SELECT max(chat_message_id) FROM chat_message")
   if [ "$NCHAN" = yes ]; then
-    cpu_of "${GEN[@]}" fanout --target nchan --port $NCHAN_PORT --n "$n" --session 1 --channel-base $(( 1000000 + n * 100 )) --rounds "$ROUNDS" \
-        --warmup-rounds "$FAN_WARMUP" >"$OUT/nchan-fanout-$n.log" 2>&1 || true
+    cpu_of "${GEN[@]}" fanout --target nchan --port $NCHAN_PORT --n "$n" --session 1 --channel-base $(( 1000000 + n * 100 )) --rounds "$FAN_ROUNDS" \
+        --warmup-rounds "$FAN_WARMUP" --server-pid "$(nchan_worker)" >"$OUT/nchan-fanout-$n.log" 2>&1 || true
     ngcpu=$CPU_S
-    nfm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$(grep RESULT "$OUT/nchan-fanout-$n.log" || echo)")
+    nf=$(grep RESULT "$OUT/nchan-fanout-$n.log" || echo)
+    nfm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$nf"); nfc=$(sed -n 's/.* server_cpu_ms_per_1000=\([0-9.]*\).*/\1/p' <<<"$nf")
     [ -n "$fm" ] && [ -n "$nfm" ] && ratio=$(awk -v a="$fm" -v b="$nfm" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')
+    [ -n "$fc" ] && [ -n "$nfc" ] && cratio=$(awk -v a="$fc" -v b="$nfc" 'BEGIN{ if (b > 0) printf "%.1f", a/b; else print "n/a" }')
   fi
-  row "P4 fan-out to $n waiters on one session, last answered (median of $ROUNDS after $FAN_WARMUP warm-up; best) [generator CPU s] | ${fm} ms (${fb}) [${gcpu}] | ${nfm} ms [${ngcpu}] | ${ratio} | <= 1.5x nchan"
+  row "P4 fan-out to $n waiters on one session, last answered (median of $FAN_ROUNDS after $FAN_WARMUP warm-up; best) [server CPU ms per 1,000 parked and answered; generator CPU s] | ${fm} ms (${fb}) [${fc:--}; ${gcpu}] | ${nfm} ms [${nfc:--}; ${ngcpu}] | ${ratio} (server CPU ${cratio}x) | <= 1.5x nchan"
 }
 if [ "$MODE" = fanout ]; then
   for n in $FAN_NS; do fanout_pair "$n"; done

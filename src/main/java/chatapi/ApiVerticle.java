@@ -173,11 +173,13 @@ public final class ApiVerticle extends VerticleBase {
         apiGate(router, new Security(pool, shared.security()));
         ChatSessionHandler sessionHandler = new ChatSessionHandler(sessions, new Links(config.publicBaseUrl()),
                 shared.clients(), shared.typingRate(), shared.longPoll());
-        TopicRoutes.register(router, pool, new Links(config.publicBaseUrl()));
-        SessionRoutes.register(router, sessionHandler, new SessionActions(pool, sessions, messages),
-                new Ratings(pool));
+        // A request passes every route's pattern before its own (vertx-web matches in order): the busiest first,
+        // the long-poll and POST of a session's messages, then the sessions; no two of these paths overlap.
         MessageRoutes.register(router,
                 new MessagesHandler(messages, shared.longPoll(), config.longPollTimeoutSeconds()), shared.postRate());
+        SessionRoutes.register(router, sessionHandler, new SessionActions(pool, sessions, messages),
+                new Ratings(pool));
+        TopicRoutes.register(router, pool, new Links(config.publicBaseUrl()));
         AgentRoutes.register(router, new ChatAgentHandler(sessions, messages), sessionHandler, shared.postRate());
         Errors errors = new Errors();
         router.route().failureHandler(errors);

@@ -100,6 +100,7 @@ public final class Main {
         } catch (Exception e) {
             log.warn("Shutdown did not finish cleanly", e);
         }
+        chatapi.ops.BufferedConsoleAppender.flushAll(); // the access lines still in their buffer
         Runtime.getRuntime().halt(exitCode);
     }
 

@@ -90,30 +90,43 @@ final class ParkedPoll implements Delivery.Poll, Parking.Parked {
     @Override
     public void fail(Throwable failure) {
         if (finish()) {
-            context.runOnContext(v -> ctx.fail(failure));
+            context.runOnContext(v -> {
+                cancelTimer();
+                ctx.fail(failure);
+            });
         }
     }
 
-    /** The client went away: nothing to answer, only its entry in {@link ParkedPolls} to drop. */
+    /** The client went away (on the request's event loop): nothing to answer, only its entry to drop. */
     void disconnected() {
-        finish();
+        if (finish()) {
+            cancelTimer();
+        }
     }
 
-    /** The single exit: true for the one caller that ends this waiter. */
+    /**
+     * The single exit: true for the one caller that ends this waiter. The timer is cancelled afterwards on the
+     * request's event loop (a cancel from another thread would cost that loop a task of its own); if it fires
+     * first, it finds the waiter ended.
+     */
     private boolean finish() {
         if (!done.compareAndSet(false, true)) {
             return false;
         }
         polls.remove(this);
+        return true;
+    }
+
+    private void cancelTimer() {
         long timer = timerId;
         if (timer >= 0) {
             context.owner().cancelTimer(timer);
         }
-        return true;
     }
 
     private void send(Buffer body) {
         context.runOnContext(v -> {
+            cancelTimer();
             if (!ctx.response().closed() && !ctx.response().ended()) {
                 ctx.response()
                         .putHeader("Content-Type", representation.contentType())

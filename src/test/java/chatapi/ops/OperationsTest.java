@@ -51,6 +51,7 @@ class OperationsTest {
     static void start(VertxTestContext ctx) {
         LOGS.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOGS);
+        ((Logger) LoggerFactory.getLogger("chatapi.access")).addAppender(LOGS); // its own appender, not the root's
         PrometheusMeterRegistry registry = Metrics.registry();
         vertx = Metrics.vertx(registry);
         Application.start(vertx, DB.config(), registry).onComplete(ctx.succeeding(started -> {
@@ -63,6 +64,7 @@ class OperationsTest {
     @AfterAll
     static void stop(VertxTestContext ctx) {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOGS);
+        ((Logger) LoggerFactory.getLogger("chatapi.access")).detachAppender(LOGS);
         client.close().compose(v -> app.stop()).compose(v -> vertx.close()).onComplete(ctx.succeedingThenComplete());
     }
 
