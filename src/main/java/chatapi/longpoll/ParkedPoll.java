@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * answer, a failure, its timeout or its client's disconnect, and each of those leaves {@link ParkedPolls}
  * the same way. Responses are written on the request's own event loop.
  */
-final class ParkedPoll implements Delivery.Poll, Parking.Parked {
+final class ParkedPoll implements Delivery.Poll, Parking.Parked, PollTimeouts.Expiring {
 
     final int chatSessionId;
     final int after;
@@ -25,7 +25,9 @@ final class ParkedPoll implements Delivery.Poll, Parking.Parked {
     private final Context context;
     private final ParkedPolls polls;
     private final AtomicBoolean done = new AtomicBoolean();
-    private volatile long timerId = -1;
+    /** Where its timeout is kept (the request's event loop's), and in which bucket; null until armed. */
+    private PollTimeouts timeouts;
+    private long bucket;
 
     ParkedPoll(ParkedPolls polls, RoutingContext ctx, Context context, int chatSessionId, int after, Object quota) {
         this.polls = polls;
@@ -42,13 +44,20 @@ final class ParkedPoll implements Delivery.Poll, Parking.Parked {
         return after;
     }
 
-    void armTimer(long timeoutMs) {
-        timerId = context.owner().setTimer(timeoutMs, id -> {
-            if (finish()) {
-                polls.countTimeout();
-                send(MessageArray.encode(java.util.List.of(), representation));
-            }
-        });
+    /** Times this waiter out after {@code timeoutMs} (on the request's event loop, as the timeouts are kept). */
+    void armTimer(PollTimeouts loopTimeouts, long timeoutMs) {
+        timeouts = loopTimeouts;
+        bucket = loopTimeouts.add(this, timeoutMs);
+    }
+
+    /** Its timeout came (on its event loop): answered with no messages unless it ended otherwise meanwhile. */
+    @Override
+    public void timedOut() {
+        timeouts = null; // no longer kept there
+        if (finish()) {
+            polls.countTimeout();
+            send(MessageArray.encode(java.util.List.of(), representation));
+        }
     }
 
     /** Answers with an encoded JSON array of messages; false when the waiter had already ended. */
@@ -105,9 +114,8 @@ final class ParkedPoll implements Delivery.Poll, Parking.Parked {
     }
 
     /**
-     * The single exit: true for the one caller that ends this waiter. The timer is cancelled afterwards on the
-     * request's event loop (a cancel from another thread would cost that loop a task of its own); if it fires
-     * first, it finds the waiter ended.
+     * The single exit: true for the one caller that ends this waiter. Its timeout is dropped afterwards on the
+     * request's event loop, where the timeouts are kept; if it comes first, it finds the waiter ended.
      */
     private boolean finish() {
         if (!done.compareAndSet(false, true)) {
@@ -117,10 +125,11 @@ final class ParkedPoll implements Delivery.Poll, Parking.Parked {
         return true;
     }
 
+    /** On the request's event loop. */
     private void cancelTimer() {
-        long timer = timerId;
-        if (timer >= 0) {
-            context.owner().cancelTimer(timer);
+        if (timeouts != null) {
+            timeouts.remove(this, bucket);
+            timeouts = null;
         }
     }
 

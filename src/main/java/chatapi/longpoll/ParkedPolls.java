@@ -55,6 +55,8 @@ public final class ParkedPolls implements Parking, Watching {
     private static final Logger LOG = LoggerFactory.getLogger(ParkedPolls.class);
 
     private final Groups<Integer, ParkedPoll> waiters = new Groups<>();
+    /** The parked polls' timeouts, one set per event loop. */
+    private final Map<io.netty.channel.EventLoop, PollTimeouts> loopTimeouts = new ConcurrentHashMap<>();
     private final Groups<Integer, EventStream> streams = new Groups<>();
     private final Groups<Integer, SessionWait> sessionWaits = new Groups<>();
     private final java.util.Set<QueueStream> queues = ConcurrentHashMap.newKeySet();
@@ -186,7 +188,8 @@ public final class ParkedPolls implements Parking, Watching {
             waiter.disconnected();
             return waiter;
         }
-        waiter.armTimer(timeoutMs);
+        waiter.armTimer(loopTimeouts.computeIfAbsent(((io.vertx.core.internal.ContextInternal) Vertx.currentContext())
+                .nettyEventLoop(), PollTimeouts::new), timeoutMs);
         return waiter;
     }
 
