@@ -32,12 +32,12 @@ NCHAN_PORT=18090
 export CHAT_JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 if [ "$MODE" = smoke ]; then # every step, small and short; P5's idle window (40 s with the stats delay) is skipped
-  SESSIONS=500; MESSAGES_PER=10; PARK_NS="300"; HOLD=1; WAKE_N=200; WAKE_SECONDS=1; WARMUP=0; ROUNDS=1; FAN_ROUNDS=1; FAN_WARMUP=0
+  SESSIONS=500; MESSAGES_PER=10; PARK_NS="300"; HOLD=1; WAKE_N=200; WAKE_SECONDS=1; WARMUP=0; ROUNDS=1; FAN_ROUNDS=1; FAN_WARMUP=0; FAN_SERVER_WARMUP=0
   FAN_NS="100"; IDLE_SECONDS=0; WRK_SECONDS=1; WRK_WARMUP=1; PG_SECONDS=1; CONC=8; SSE_N=200; SSE_WAKE_N=200; STARTS=1
   CHAT_SESSIONS=100; CHAT_RATES="20,40"; CHAT_SECONDS=1; CHAT_WARMUP=1
 else
   SESSIONS=10000; MESSAGES_PER=10; PARK_NS="1000 5000 10000 19000"; HOLD=5; WAKE_N=10000; WAKE_SECONDS=20; WARMUP=5
-  ROUNDS=5; FAN_ROUNDS=9; FAN_WARMUP=${FAN_WARMUP:-15}; FAN_NS="1000 5000"; IDLE_SECONDS=30; WRK_SECONDS=10; WRK_WARMUP=5; PG_SECONDS=10; CONC=16
+  ROUNDS=5; FAN_ROUNDS=9; FAN_WARMUP=${FAN_WARMUP:-15}; FAN_SERVER_WARMUP=20; FAN_NS="1000 5000"; IDLE_SECONDS=30; WRK_SECONDS=10; WRK_WARMUP=5; PG_SECONDS=10; CONC=16
   SSE_N=5000; SSE_WAKE_N=5000; STARTS=5
   CHAT_SESSIONS=5000; CHAT_RATES="100,200,400,800,1600,3200,6400"; CHAT_SECONDS=10; CHAT_WARMUP=30
   [ "$MODE" = memory ] && PARK_NS="1000 5000"
@@ -159,6 +159,18 @@ cpu_of() { # command... -> runs it; sets CPU_S to its user+system CPU seconds
   TIMEFORMAT='%U %S'; { time "$@" 2>&3 ; } 3>&2 2>"$OUT/cpu.time"
   CPU_S=$(tail -n 1 "$OUT/cpu.time" | awk '{printf "%.2f", $1 + $2}')
 }
+fanout_warmup() { # both peers answer FAN_SERVER_WARMUP rounds of 5,000 first, not measured: a server in service has
+  # compiled its wake path, and the JIT of a fresh one is still compiling it after the per-size warm-up rounds
+  # (its CPU per poll at 1,000 waiters was three times that at 5,000, measured after them)
+  [ "$FAN_SERVER_WARMUP" -gt 0 ] || return 0
+  "${GEN[@]}" fanout --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n 5000 --session 1 --after "$AFTER" \
+      --pgdatabase $DB --rounds 1 --warmup-rounds "$FAN_SERVER_WARMUP" >"$OUT/fanout-warmup.log" 2>&1 || true
+  AFTER=$(psql -d "$DB" -tAc "SELECT max(chat_message_id) FROM chat_message")
+  if [ "$NCHAN" = yes ]; then
+    "${GEN[@]}" fanout --target nchan --port $NCHAN_PORT --n 5000 --session 1 --channel-base 900000 --rounds 1 \
+        --warmup-rounds "$FAN_SERVER_WARMUP" >"$OUT/nchan-fanout-warmup.log" 2>&1 || true
+  fi
+}
 fanout_pair() { # n -> one row: chat-api against nchan, each with its generator's CPU seconds
   local n=$1
   cpu_of "${GEN[@]}" fanout --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$n" --session 1 --after "$AFTER" \
@@ -181,6 +193,7 @@ fanout_pair() { # n -> one row: chat-api against nchan, each with its generator'
   row "P4 fan-out to $n waiters on one session, last answered (median of $FAN_ROUNDS after $FAN_WARMUP warm-up; best) [server CPU ms per 1,000 parked and answered; generator CPU s] | ${fm} ms (${fb}) [${fc:--}; ${gcpu}] | ${nfm} ms [${nfc:--}; ${ngcpu}] | ${ratio} (server CPU ${cratio}x) | <= 1.5x nchan"
 }
 if [ "$MODE" = fanout ]; then
+  fanout_warmup
   for n in $FAN_NS; do fanout_pair "$n"; done
   footer
   exit 0
@@ -272,6 +285,7 @@ row "P3 wake latency, $WAKE_N parked, 200 msg/s after ${WARMUP}s warm-up: p50 / 
 row "P5 wake queries per woken request during P3 | $(awk -v q=$(( ${q1%.*} - ${q0%.*} )) -v w=$(( ${w1%.*} - ${w0%.*} )) 'BEGIN{ if (w > 0) printf "%.3f (%d / %d)", q/w, q, w; else print "n/a" }') | | | <= 1"
 
 # --- P4: fan-out (defined above) -------------------------------------------------------------------
+fanout_warmup
 for n in $FAN_NS; do fanout_pair "$n"; done
 
 # --- S1, S2, S3: event streams (SSE) against nchan's EventSource subscribers ---------------------------
