@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 final class PollTimeouts {
 
     static final long TICK_MS = 50;
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MS);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PollTimeouts.class);
 
     /** What times out: a parked poll. */
     interface Expiring {
@@ -37,7 +39,8 @@ final class PollTimeouts {
 
     /** Adds a poll that times out after {@code timeoutMs}; its bucket, to remove it by. */
     long add(Expiring poll, long timeoutMs) {
-        long bucket = Math.max(swept + 1, Math.floorDiv(System.nanoTime() / 1_000_000 + timeoutMs + TICK_MS - 1, TICK_MS));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long bucket = Math.max(swept + 1, Math.floorDiv(deadline + TICK_NANOS - 1, TICK_NANOS));
         buckets.computeIfAbsent(bucket, b -> new HashSet<>()).add(poll);
         return bucket;
     }
@@ -61,13 +64,19 @@ final class PollTimeouts {
             swept++;
             Set<Expiring> expired = buckets.remove(swept);
             if (expired != null) {
-                expired.forEach(Expiring::timedOut);
+                for (Expiring poll : expired) {
+                    try {
+                        poll.timedOut();
+                    } catch (RuntimeException e) { // not out of the sweep: a periodic task that throws runs no more
+                        LOG.error("Timing out a parked request failed", e);
+                    }
+                }
             }
         }
     }
 
     /** The bucket whose time has fully come: deadlines at or before the current time. */
     private static long now() {
-        return Math.floorDiv(System.nanoTime() / 1_000_000, TICK_MS);
+        return Math.floorDiv(System.nanoTime(), TICK_NANOS);
     }
 }

@@ -86,4 +86,16 @@ class PollTimeoutsTest {
         assertEquals(List.of("a", "b", "c"), timedOutAt.keySet().stream().sorted().toList());
         assertEquals(0, (int) onLoop(timeouts::size));
     }
+
+    @Test
+    @DisplayName("a poll whose timing out throws does not stop the sweeps: later ones still time out")
+    void failureDoesNotStopSweeps() throws Exception {
+        PollTimeouts timeouts = onLoop(() -> new PollTimeouts(loop));
+        CountDownLatch later = new CountDownLatch(1);
+        onLoop(() -> timeouts.add(() -> {
+            throw new IllegalStateException("this poll's answer cannot be written");
+        }, 10));
+        onLoop(() -> timeouts.add(later::countDown, 200));
+        assertTrue(later.await(10, TimeUnit.SECONDS), "the later poll timed out");
+    }
 }
