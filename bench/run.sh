@@ -188,9 +188,9 @@ fanout_pair() { # n -> one row: chat-api against nchan, each with its generator'
     nf=$(grep RESULT "$OUT/nchan-fanout-$n.log" || echo)
     nfm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$nf"); nfc=$(sed -n 's/.* server_cpu_ms_per_1000=\([0-9.]*\).*/\1/p' <<<"$nf")
     [ -n "$fm" ] && [ -n "$nfm" ] && ratio=$(awk -v a="$fm" -v b="$nfm" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')
-    [ -n "$fc" ] && [ -n "$nfc" ] && cratio=$(awk -v a="$fc" -v b="$nfc" 'BEGIN{ if (b > 0) printf "%.1f", a/b; else print "n/a" }')
+    [ -n "$fc" ] && [ -n "$nfc" ] && cratio=$(awk -v a="$fc" -v b="$nfc" 'BEGIN{ if (b > 0) printf "%.1fx", a/b; else print "n/a" }')
   fi
-  row "P4 fan-out to $n waiters on one session, last answered (median of $FAN_ROUNDS after $FAN_WARMUP warm-up; best) [server CPU ms per 1,000 parked and answered; generator CPU s] | ${fm} ms (${fb}) [${fc:--}; ${gcpu}] | ${nfm} ms [${nfc:--}; ${ngcpu}] | ${ratio} (server CPU ${cratio}x) | <= 1.5x nchan"
+  row "P4 fan-out to $n waiters on one session, last answered (median of $FAN_ROUNDS after $FAN_WARMUP warm-up; best) [server CPU ms per 1,000 parked and answered; generator CPU s] | ${fm} ms (${fb}) [${fc:--}; ${gcpu}] | ${nfm} ms [${nfc:--}; ${ngcpu}] | ${ratio} (server CPU ${cratio}) | <= 1.5x nchan"
 }
 if [ "$MODE" = fanout ]; then
   fanout_warmup
