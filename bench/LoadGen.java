@@ -283,14 +283,8 @@ public class LoadGen {
     static Map<String, Long> writeAtRate(Vertx vertx, Writer writer, int rate, int total,
             java.util.function.IntSupplier session, AtomicInteger errors) throws InterruptedException {
         Map<String, Long> committedAt = new ConcurrentHashMap<>();
-        long interval = 1_000_000_000L / rate;
         CountDownLatch done = new CountDownLatch(total);
-        long start = System.nanoTime();
-        for (int i = 0; i < total; i++) {
-            long wait = start + i * interval - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
+        paced(rate, total, i -> {
             int target = session.getAsInt();
             vertx.runOnContext(v -> writer.write(target).onComplete(ar -> {
                 if (ar.succeeded()) {
@@ -300,9 +294,22 @@ public class LoadGen {
                 }
                 done.countDown();
             }));
-        }
+        });
         done.await(60, TimeUnit.SECONDS);
         return committedAt;
+    }
+
+    /** Calls {@code send} {@code total} times, the i-th at i / {@code rate} seconds from now (late ones at once). */
+    static void paced(int rate, int total, java.util.function.IntConsumer send) throws InterruptedException {
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long wait = start + i * interval - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            send.accept(i);
+        }
     }
 
     /** The latencies (sorted) from commit to receipt, and how many committed messages never arrived. */
@@ -796,14 +803,8 @@ public class LoadGen {
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
             AtomicInteger postErrors = new AtomicInteger();
             int total = rate * (measured ? seconds : warmup);
-            long interval = 1_000_000_000L / rate;
             CountDownLatch done = new CountDownLatch(total);
-            long start = System.nanoTime();
-            for (int i = 0; i < total; i++) {
-                long wait = start + i * interval - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
+            paced(rate, total, i -> {
                 int session = first + ThreadLocalRandom.current().nextInt(sessions);
                 long n = seq.incrementAndGet();
                 String key = "c" + n;
@@ -829,7 +830,7 @@ public class LoadGen {
                                 done.countDown();
                             });
                 });
-            }
+            });
             done.await(60, TimeUnit.SECONDS);
             long deadline = System.currentTimeMillis() + 5_000;
             while (System.currentTimeMillis() < deadline && !sentAt.keySet().stream().allMatch(k -> {

@@ -181,15 +181,16 @@ public final class ParkedPolls implements Parking, Watching {
         Object quota = hold(ctx);
         parked.incrementAndGet();
         parks.increment();
-        ParkedPoll waiter = new ParkedPoll(this, ctx, Vertx.currentContext(), chatSessionId, after, quota);
+        Context context = Vertx.currentContext();
+        ParkedPoll waiter = new ParkedPoll(this, ctx, context, chatSessionId, after, quota);
         waiters.add(chatSessionId, waiter);
         ctx.response().closeHandler(v -> waiter.disconnected());
         if (ctx.response().closed()) { // gone while its credentials were checked: a close handler set now never runs
             waiter.disconnected();
             return waiter;
         }
-        waiter.armTimer(loopTimeouts.computeIfAbsent(((io.vertx.core.internal.ContextInternal) Vertx.currentContext())
-                .nettyEventLoop(), PollTimeouts::new), timeoutMs);
+        waiter.armTimer(loopTimeouts.computeIfAbsent(((io.vertx.core.internal.ContextInternal) context).nettyEventLoop(),
+                PollTimeouts::new), timeoutMs);
         return waiter;
     }
 
