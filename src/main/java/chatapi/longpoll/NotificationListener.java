@@ -93,12 +93,26 @@ public final class NotificationListener {
         }
     }
 
-    /** {@code "<session id> <written at, µs since the epoch>"}; the time is optional. */
+    /**
+     * {@code "<session id> <written at, µs since the epoch>"}, the time optional; the API's coalesced form lists
+     * several, comma-separated ({@code CommitNotifier}). Each well-formed entry is taken, whatever its neighbours.
+     */
     private void onNotification(String payload) {
+        int start = 0;
+        while (start <= payload.length()) {
+            int comma = payload.indexOf(',', start);
+            int end = comma < 0 ? payload.length() : comma;
+            onEntry(payload, start, end);
+            start = end + 1;
+        }
+    }
+
+    private void onEntry(String payload, int start, int end) {
         try {
-            int space = payload.indexOf(' ');
-            int sessionId = Integer.parseInt(space < 0 ? payload : payload.substring(0, space));
-            long writtenAt = space < 0 ? 0 : Long.parseLong(payload.substring(space + 1));
+            int space = payload.indexOf(' ', start);
+            boolean timed = space >= 0 && space < end;
+            int sessionId = Integer.parseInt(payload, start, timed ? space : end, 10);
+            long writtenAt = timed ? Long.parseLong(payload, space + 1, end, 10) : 0;
             longPoll.notified(sessionId, writtenAt);
         } catch (NumberFormatException e) {
             LOG.warn("Ignoring a notification on {} that is not a session id", CHANNEL);

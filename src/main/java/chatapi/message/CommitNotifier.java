@@ -6,7 +6,10 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +18,15 @@ import org.slf4j.LoggerFactory;
  * quiet), on channel {@code chat_message} as the trigger would: {@code "<session> <µs written>"}, or
  * {@code "<session>"} when it is not known whether the insert committed (the connection was lost under it, or its
  * backend ended: the POST is answered 503).
+ *
+ * <p>Notifications leave in batches: one at a time per event loop, at least {@value #GAP_MS} ms apart. The messages
+ * committed meanwhile are sent together in one notification that lists their sessions, comma-separated
+ * ({@code "12 1733…,14 1733…,15"}; a session once, with the earliest time), split so that no payload reaches
+ * PostgreSQL's 8,000-byte limit. Notifying transactions commit one after another behind a database-wide lock, so
+ * under load this turns one notifying transaction per message into one per batch (BENCHMARKS.md, N1). A message
+ * committed while none is on its way and none left in the last {@value #GAP_MS} ms is notified at once, alone;
+ * otherwise it waits for the batch on its way to come back (a round trip, longer while the pool or the notify lock
+ * is busy), then at most {@value #GAP_MS} ms.
  *
  * <p>A notification that fails is not dropped: this instance's own waiters are woken at once, and the
  * notification is sent again, with a growing delay, for a minute (one retry chain per session and event loop however
@@ -41,6 +53,14 @@ public final class CommitNotifier {
     static final long MAX_RETRY_MS = 2_000;
     /** How long a chain retries: 100 ms doubling to 2 s between attempts, then every 2 s, until a minute has passed. */
     static final long RETRY_FOR_MS = 60_000;
+    /**
+     * The least time between two batches of one event loop: a notifying transaction costs the database a commit
+     * behind its one notify lock whatever it lists, so under load fewer and fuller ones raise the write ceiling
+     * (BENCHMARKS.md, N1).
+     */
+    static final long GAP_MS = 2;
+    /** A payload stays below this many bytes (PostgreSQL refuses 8,000 and more). */
+    static final int MAX_PAYLOAD = 7_900;
     private static final Logger LOG = LoggerFactory.getLogger(CommitNotifier.class);
 
     private final Vertx vertx;
@@ -50,6 +70,11 @@ public final class CommitNotifier {
     private final Map<Integer, Chain> retrying = new HashMap<>();
     /** Sessions whose second "may have committed" notification is due. */
     private final java.util.Set<Integer> again = new java.util.HashSet<>();
+    /** Sessions committed while a batch was on its way, with the earliest time (0: unknown): the next batch. */
+    private final Map<Integer, Long> queued = new LinkedHashMap<>();
+    private boolean sending;
+    /** When the last batch left ({@link System#nanoTime()}). */
+    private long lastSent = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(GAP_MS);
     private int inFlight;
     private Promise<Void> settled;
 
@@ -82,20 +107,87 @@ public final class CommitNotifier {
         });
     }
 
-    /** The first attempt: on failure, the local waiters are woken and a retry chain starts (or takes it on). */
+    /**
+     * The first attempt, in the next batch: on failure, the local waiters are woken and a retry chain starts (or takes
+     * it on).
+     */
     private void send(int chatSessionId, long writtenAtMicros) {
-        execute(chatSessionId, writtenAtMicros).onComplete(ar -> {
-            if (ar.failed()) {
-                failedFirst(chatSessionId, writtenAtMicros, ar.cause());
-            }
+        queued.merge(chatSessionId, writtenAtMicros, CommitNotifier::earliest);
+        if (!sending) {
+            sendBatch();
+        }
+    }
+
+    /** The next batch, at once if the last left {@value #GAP_MS} ms ago or more, else when it has. */
+    private void sendBatch() {
+        if (queued.isEmpty()) {
+            sending = false;
             settleIfIdle();
+            return;
+        }
+        sending = true;
+        long waitNanos = lastSent + TimeUnit.MILLISECONDS.toNanos(GAP_MS) - System.nanoTime();
+        if (waitNanos > 0) {
+            inFlight++;
+            vertx.setTimer((waitNanos + 999_999) / 1_000_000, t -> {
+                inFlight--;
+                sendNow();
+            });
+        } else {
+            sendNow();
+        }
+    }
+
+    private void sendNow() {
+        lastSent = System.nanoTime();
+        Map<Integer, Long> batch = new HashMap<>();
+        String payload = takePayload(batch);
+        inFlight++;
+        pool.preparedQuery(NOTIFY).execute(Tuple.of(payload)).onComplete(ar -> {
+            inFlight--;
+            try {
+                if (ar.failed()) {
+                    batch.forEach((sessionId, at) -> failedFirst(sessionId, at, ar.cause()));
+                }
+            } finally {
+                sendBatch(); // whatever happened above: the sessions queued meanwhile must not be stranded
+            }
         });
     }
 
+    /** Takes queued sessions, in the order they came, into {@code batch} while the payload stays in bounds. */
+    private String takePayload(Map<Integer, Long> batch) {
+        StringBuilder payload = new StringBuilder();
+        Iterator<Map.Entry<Integer, Long>> it = queued.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Integer, Long> next = it.next();
+            String entry = entry(next.getKey(), next.getValue());
+            if (payload.length() > 0 && payload.length() + 1 + entry.length() >= MAX_PAYLOAD) {
+                break;
+            }
+            if (payload.length() > 0) {
+                payload.append(',');
+            }
+            payload.append(entry);
+            batch.put(next.getKey(), next.getValue());
+            it.remove();
+        }
+        return payload.toString();
+    }
+
+    private static String entry(int chatSessionId, long writtenAtMicros) {
+        return writtenAtMicros == 0 ? Integer.toString(chatSessionId) : chatSessionId + " " + writtenAtMicros;
+    }
+
+    /** The known time of two (0: unknown), the earlier of two known. */
+    private static long earliest(long a, long b) {
+        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
+    }
+
     private Future<?> execute(int chatSessionId, long writtenAtMicros) {
-        String payload = writtenAtMicros == 0 ? Integer.toString(chatSessionId) : chatSessionId + " " + writtenAtMicros;
         inFlight++;
-        return pool.preparedQuery(NOTIFY).execute(Tuple.of(payload)).andThen(ar -> inFlight--);
+        return pool.preparedQuery(NOTIFY).execute(Tuple.of(entry(chatSessionId, writtenAtMicros)))
+                .andThen(ar -> inFlight--);
     }
 
     /** A session's retries: the earliest write time they stand for (0: unknown), and what changed since a send. */
@@ -180,7 +272,8 @@ public final class CommitNotifier {
             settled = Promise.promise();
             long timer = vertx.setTimer(waitMs, t -> {
                 if (inFlight > 0) {
-                    LOG.warn("Stopping with {} notification(s) unsent", inFlight);
+                    LOG.warn("Stopping with notifications unsent: {} session(s) queued, {} statement(s) or timer(s)"
+                            + " pending, {} session(s) being retried", queued.size(), inFlight, retrying.size());
                 }
                 settle();
             });

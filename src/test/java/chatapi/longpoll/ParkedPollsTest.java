@@ -465,6 +465,34 @@ class ParkedPollsTest {
         }
     }
 
+    @Test
+    @DisplayName("one notification listing several sessions (the API's coalesced form) wakes the requests parked on each, and a malformed entry spoils none of the others")
+    void listedSessionsAreAllWoken() throws Exception {
+        int s1 = DB.newSession();
+        int s2 = DB.newSession();
+        int s3 = DB.newSession();
+        // The insert trigger's NOTIFY is off for this test: only the listed notification tells the instance.
+        sqlUpdate("ALTER TABLE chat_message DISABLE TRIGGER chat_message_notify");
+        try {
+            Future<Response> p1 = app.get(messagesAfter(s1, 0, 20));
+            Future<Response> p2 = app.get(messagesAfter(s2, 0, 20));
+            Future<Response> p3 = app.get(messagesAfter(s3, 0, 20));
+            await(app.awaitParked(3));
+            awaitNoActiveStatement();
+            int m1 = await(insert(s1, "one"));
+            int m2 = await(insert(s2, "two"));
+            int m3 = await(insert(s3, "three"));
+            long now = System.currentTimeMillis() * 1_000;
+            sqlUpdate("SELECT pg_notify('chat_message', '" + s1 + " " + now + ",x y," + s2 + "," + s3 + " " + now + "')");
+            assertEquals(List.of(m1), ids(await(p1).jsonArray()));
+            assertEquals(List.of(m2), ids(await(p2).jsonArray()));
+            assertEquals(List.of(m3), ids(await(p3).jsonArray()));
+            assertEquals(0, app.longPoll().parked());
+        } finally {
+            sqlUpdate("ALTER TABLE chat_message ENABLE TRIGGER chat_message_notify");
+        }
+    }
+
     private static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }

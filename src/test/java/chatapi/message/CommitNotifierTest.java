@@ -47,6 +47,8 @@ class CommitNotifierTest {
     private CommitNotifier notifier;
     private MessageStore store;
     private final CompletableFuture<long[]> localWake = new CompletableFuture<>();
+    /** Every local wake, in order. */
+    private final List<Long> localWakes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void migrate() {
@@ -62,7 +64,10 @@ class CommitNotifierTest {
         // Functions of schema notify_fault come before PostgreSQL's own: the tests shadow pg_notify with one that fails.
         options.getProperties().put("search_path", "notify_fault, pg_catalog, public");
         pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(options).using(vertx).build();
-        notifier = new CommitNotifier(vertx, pool, (session, micros) -> localWake.complete(new long[] {session, micros}));
+        notifier = new CommitNotifier(vertx, pool, (session, micros) -> {
+            localWakes.add((long) session);
+            localWake.complete(new long[] {session, micros});
+        });
         store = new MessageStore(pool, MessageStore.DEFAULT_MAX_MESSAGES, notifier);
     }
 
@@ -101,6 +106,40 @@ class CommitNotifierTest {
     }
 
     @Test
+    @DisplayName("a refused batch wakes the local waiters of every session in it, and each reaches the others once the database takes notifications again")
+    void refusedBatchIsRetriedForEverySession() throws Exception {
+        DB.execute("CREATE SCHEMA notify_fault");
+        DB.execute("CREATE FUNCTION notify_fault.pg_notify(text, text) RETURNS void LANGUAGE plpgsql"
+                + " AS $$ BEGIN RAISE EXCEPTION 'notifications refused'; END $$");
+        try (Connection listener = DB.connect()) {
+            listener.createStatement().execute("LISTEN chat_message");
+            context.runOnContext(v -> { // the first leaves alone; the other three wait for it, then go as one batch
+                for (int session = 101; session <= 104; session++) {
+                    notifier.committed(session, 1_765_000_000_000_000L + session);
+                }
+            });
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (localWakes.size() < 4 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(List.of(101L, 102L, 103L, 104L), localWakes.stream().sorted().toList(),
+                    "each session's local waiters are woken once");
+            assertEquals(List.of(), notifications(listener, 300), "nothing reached the other instances yet");
+
+            DB.execute("DROP SCHEMA notify_fault CASCADE");
+            List<String> arrived = new ArrayList<>();
+            deadline = System.currentTimeMillis() + 10_000;
+            while (arrived.size() < 4 && System.currentTimeMillis() < deadline) {
+                arrived.addAll(notifications(listener, 1_000));
+            }
+            assertEquals(List.of("101 1765000000000101", "102 1765000000000102", "103 1765000000000103",
+                    "104 1765000000000104"), arrived.stream().sorted().toList(), "every session, once");
+            onContext(() -> notifier.settled(10_000));
+            assertEquals(List.of(), notifications(listener, 300), "nothing more");
+        }
+    }
+
+    @Test
     @DisplayName("an insert whose connection is lost under it may have committed: every instance is told to look")
     void lostConnectionNotifies() throws Exception {
         int session = DB.newSession();
@@ -133,6 +172,51 @@ class CommitNotifierTest {
         } finally {
             DB.execute("DROP TRIGGER IF EXISTS slow_insert ON chat_message");
             DB.execute("DROP FUNCTION IF EXISTS test_slow_insert()");
+        }
+    }
+
+    @Test
+    @DisplayName("messages committed while a notification is on its way go out together: one payload lists their sessions, each once, below 8,000 bytes")
+    void coalescedWhileInFlight() throws Exception {
+        int sessions = 1_000;
+        long base = 1_765_000_000_000_000L;
+        try (Connection listener = DB.connect()) {
+            listener.createStatement().execute("LISTEN chat_message");
+            onContext(() -> {
+                for (int i = 1; i <= sessions; i++) {
+                    notifier.committed(i, base + i);
+                }
+                notifier.committed(2, base + 1); // a session again, written earlier: its entry keeps the earlier time
+                notifier.committed(3, base + 99);
+                return notifier.settled(10_000);
+            });
+            List<String> payloads = new ArrayList<>();
+            java.util.Map<Integer, Long> seen = new java.util.HashMap<>();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (seen.size() < sessions && System.currentTimeMillis() < deadline) {
+                for (String payload : notifications(listener, 1_000)) {
+                    payloads.add(payload);
+                    for (String entry : payload.split(",")) {
+                        String[] parts = entry.split(" ");
+                        Long before = seen.put(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
+                        assertEquals(null, before, "a session appears once: " + entry);
+                    }
+                }
+            }
+            assertEquals(sessions, seen.size(), "every session is notified");
+            assertEquals(1 + " " + (base + 1), payloads.get(0), "the first message's notification leaves at once, alone");
+            assertEquals(base + 1, seen.get(2), "the earliest time of a session that came twice");
+            assertEquals(base + 3, seen.get(3));
+            for (int i = 4; i <= sessions; i++) {
+                assertEquals(base + i, seen.get(i));
+            }
+            assertTrue(payloads.size() >= 4 && payloads.size() <= 6,
+                    "the other 999 in as few payloads as the size limit allows: " + payloads.size());
+            for (String payload : payloads) {
+                assertTrue(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 8_000,
+                        "below PostgreSQL's limit: " + payload.length());
+            }
+            assertEquals(List.of(), notifications(listener, 300), "nothing more");
         }
     }
 
