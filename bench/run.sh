@@ -12,6 +12,9 @@
 # only the chat workload (C1: 5,000 sessions, each with a customer's and an agent's long-poll loop, then the same
 # with event streams, messages POSTed at rising rates; nchan with the same shape; pgbench's ceiling).
 #
+# Overrides for focused runs: N1_ROUNDS and N1_CONFIGS (shipped before none wrapped) for N1; CHAT_RATES,
+# CHAT_SECONDS and CHAT_TRANSPORTS (poll sse) for the chat workload.
+#
 # The server runs as shipped: the README's command (`java @conf/jvm.options -jar`: its class-data sharing archive
 # and heap size) with its access log on, written to a file as a container's log would be. SERVER_JAVA_OPTS adds
 # JVM flags after those (a tuned variant, reported as such).
@@ -39,7 +42,7 @@ else
   SESSIONS=10000; MESSAGES_PER=10; PARK_NS="1000 5000 10000 19000"; HOLD=5; WAKE_N=10000; WAKE_SECONDS=20; WARMUP=5
   ROUNDS=5; FAN_ROUNDS=9; FAN_WARMUP=${FAN_WARMUP:-15}; FAN_SERVER_WARMUP=20; FAN_NS="1000 5000"; IDLE_SECONDS=30; WRK_SECONDS=10; WRK_WARMUP=5; PG_SECONDS=10; CONC=16
   SSE_N=5000; SSE_WAKE_N=5000; STARTS=5
-  CHAT_SESSIONS=5000; CHAT_RATES="100,200,400,800,1600,3200,6400"; CHAT_SECONDS=10; CHAT_WARMUP=30
+  CHAT_SESSIONS=5000; CHAT_RATES="${CHAT_RATES:-100,200,400,800,1600,3200,6400}"; CHAT_SECONDS=${CHAT_SECONDS:-10}; CHAT_WARMUP=30
   [ "$MODE" = memory ] && PARK_NS="1000 5000"
   N1_ROUNDS=${N1_ROUNDS:-3}
 fi
@@ -488,7 +491,7 @@ SQL
       done
     }
     C_TPS=$(CONC=64 pg_run "$SQLDIR/insert-notify.sql")
-    for transport in poll sse; do
+    for transport in ${CHAT_TRANSPORTS:-poll sse}; do
       stop_server; start_server
       chat_side "$OUT/chat-$transport.log" --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --after "$AFTER" \
           --server-pid "$SERVER_PID" --transport $transport
