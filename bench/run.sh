@@ -432,7 +432,6 @@ SQL
     psql -d "$DB" -q -c "ALTER DATABASE $DB RESET search_path" -c "DROP FUNCTION public.pg_notify(text, text)" -c "$NOTIFY_DEF"
   }
   to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) ; else if (v ~ /s$/) n *= 1000; printf "%.1f", n }'; }
-  median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2}'; }
   # The three configurations in turn, N1_ROUNDS times (this machine's noise moves one figure by a third): the
   # figures are the medians, the ratio is the median of each round's own ratio.
   declare -A N1_RPS N1_P99 N1_TPS ROUND_RPS ROUND_TPS
@@ -454,7 +453,7 @@ SQL
   done
   n1_config shipped
   stop_server; start_server
-  m() { echo "${1}" | median; }
+  m() { local v; v=$(median "$1"); echo "${v:-n/a}"; }
   row "N1 POST Messages at 64 connections, median of ${N1_ROUNDS}: as shipped / NOTIFY inside the transaction (before V11) / no NOTIFY (p99 ms) | $(m "${N1_RPS[shipped]}") / $(m "${N1_RPS[before]}") / $(m "${N1_RPS[none]}") ($(m "${N1_P99[shipped]}") / $(m "${N1_P99[before]}") / $(m "${N1_P99[none]}")) | pgbench $(m "${N1_TPS[shipped]}") / $(m "${N1_TPS[before]}") / $(m "${N1_TPS[none]}") | shipped/none per round: ${N1_RATIOS% } (median $(m "$N1_RATIOS")); pgbench ${N1_PG_RATIOS% } | notifying costs <= 15% (shipped/none >= 0.85)"
   fi
 

@@ -3,6 +3,7 @@ package chatapi.longpoll;
 import chatapi.auth.Principal;
 import chatapi.http.ApiException;
 import chatapi.message.ChatMessage;
+import chatapi.message.CommitNotifier;
 import chatapi.message.MessageArray;
 import chatapi.message.MessageStore;
 import chatapi.message.Parking;
@@ -525,7 +526,7 @@ public final class ParkedPolls implements Parking, Watching {
         }
         forget(chatSessionId); // before the waiters are looked at: a poll that found it quiet is registered by then
         if (waiters.has(chatSessionId) || streams.has(chatSessionId)) {
-            pending.merge(chatSessionId, writtenAtMicros, ParkedPolls::earliest);
+            pending.merge(chatSessionId, writtenAtMicros, CommitNotifier::earliest);
             fetchPending();
         }
         if (sessionWaits.has(chatSessionId)) { // a message changes what an agent's ETag covers (LastMessage)
@@ -596,7 +597,7 @@ public final class ParkedPolls implements Parking, Watching {
                 .onFailure(err -> {
                     // The database is away (restart, failover, network): the sessions stay pending and
                     // the query is tried again after a growing pause, so no committed message is lost.
-                    writtenAt.forEach((sessionId, at) -> pending.merge(sessionId, at, ParkedPolls::earliest));
+                    writtenAt.forEach((sessionId, at) -> pending.merge(sessionId, at, CommitNotifier::earliest));
                     retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, retryDelayMs == 0 ? FIRST_RETRY_DELAY_MS : retryDelayMs * 2);
                     LOG.warn("Wake-up query for {} sessions failed; retrying in {} ms: {}", batch.size(), retryDelayMs,
                             err.getMessage());
@@ -605,11 +606,6 @@ public final class ParkedPolls implements Parking, Watching {
                         fetchPending();
                     });
                 });
-    }
-
-    /** The earlier of two write times, 0 meaning unknown. */
-    private static long earliest(long a, long b) {
-        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
     }
 
     private void forget(int chatSessionId) {
@@ -712,7 +708,7 @@ public final class ParkedPolls implements Parking, Watching {
             });
         }
         if (plan.again()) {
-            pending.merge(sessionId, written, ParkedPolls::earliest);
+            pending.merge(sessionId, written, CommitNotifier::earliest);
         }
     }
 

@@ -141,10 +141,7 @@ public final class CommitNotifier {
     private void sendNow() {
         lastSent = System.nanoTime();
         Map<Integer, Long> batch = new HashMap<>();
-        String payload = takePayload(batch);
-        inFlight++;
-        pool.preparedQuery(NOTIFY).execute(Tuple.of(payload)).onComplete(ar -> {
-            inFlight--;
+        execute(takePayload(batch)).onComplete(ar -> {
             try {
                 if (ar.failed()) {
                     batch.forEach((sessionId, at) -> failedFirst(sessionId, at, ar.cause()));
@@ -179,15 +176,14 @@ public final class CommitNotifier {
         return writtenAtMicros == 0 ? Integer.toString(chatSessionId) : chatSessionId + " " + writtenAtMicros;
     }
 
-    /** The known time of two (0: unknown), the earlier of two known. */
-    private static long earliest(long a, long b) {
+    /** Of two write times (0: unknown), the known one, or the earlier of two known. */
+    public static long earliest(long a, long b) {
         return a == 0 ? b : b == 0 ? a : Math.min(a, b);
     }
 
-    private Future<?> execute(int chatSessionId, long writtenAtMicros) {
+    private Future<?> execute(String payload) {
         inFlight++;
-        return pool.preparedQuery(NOTIFY).execute(Tuple.of(entry(chatSessionId, writtenAtMicros)))
-                .andThen(ar -> inFlight--);
+        return pool.preparedQuery(NOTIFY).execute(Tuple.of(payload)).andThen(ar -> inFlight--);
     }
 
     /** A session's retries: the earliest write time they stand for (0: unknown), and what changed since a send. */
@@ -241,7 +237,7 @@ public final class CommitNotifier {
     private void resend(int chatSessionId, Chain chain) {
         int version = chain.version;
         chain.attempts++;
-        execute(chatSessionId, chain.writtenAtMicros).onComplete(ar -> {
+        execute(entry(chatSessionId, chain.writtenAtMicros)).onComplete(ar -> {
             if (ar.succeeded() && chain.version == version) {
                 retrying.remove(chatSessionId);
                 LOG.info("Notified the waiters of session {} after {} attempts", chatSessionId, chain.attempts);

@@ -128,10 +128,7 @@ class CommitNotifierTest {
 
             DB.execute("DROP SCHEMA notify_fault CASCADE");
             List<String> arrived = new ArrayList<>();
-            deadline = System.currentTimeMillis() + 10_000;
-            while (arrived.size() < 4 && System.currentTimeMillis() < deadline) {
-                arrived.addAll(notifications(listener, 1_000));
-            }
+            notificationsUntil(listener, () -> arrived.size() >= 4, arrived::add);
             assertEquals(List.of("101 1765000000000101", "102 1765000000000102", "103 1765000000000103",
                     "104 1765000000000104"), arrived.stream().sorted().toList(), "every session, once");
             onContext(() -> notifier.settled(10_000));
@@ -192,17 +189,14 @@ class CommitNotifierTest {
             });
             List<String> payloads = new ArrayList<>();
             java.util.Map<Integer, Long> seen = new java.util.HashMap<>();
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (seen.size() < sessions && System.currentTimeMillis() < deadline) {
-                for (String payload : notifications(listener, 1_000)) {
-                    payloads.add(payload);
-                    for (String entry : payload.split(",")) {
-                        String[] parts = entry.split(" ");
-                        Long before = seen.put(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
-                        assertEquals(null, before, "a session appears once: " + entry);
-                    }
+            notificationsUntil(listener, () -> seen.size() >= sessions, payload -> {
+                payloads.add(payload);
+                for (String entry : payload.split(",")) {
+                    String[] parts = entry.split(" ");
+                    Long before = seen.put(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
+                    assertEquals(null, before, "a session appears once: " + entry);
                 }
-            }
+            });
             assertEquals(sessions, seen.size(), "every session is notified");
             assertEquals(1 + " " + (base + 1), payloads.get(0), "the first message's notification leaves at once, alone");
             assertEquals(base + 1, seen.get(2), "the earliest time of a session that came twice");
@@ -246,6 +240,15 @@ class CommitNotifierTest {
         }
         assertTrue(value != null, "the insert never reached its trigger");
         return value;
+    }
+
+    /** Hands each notification that arrives to {@code each} until {@code done} holds, for at most 10 s. */
+    private static void notificationsUntil(Connection listener, java.util.function.BooleanSupplier done,
+            java.util.function.Consumer<String> each) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!done.getAsBoolean() && System.currentTimeMillis() < deadline) {
+            notifications(listener, 1_000).forEach(each);
+        }
     }
 
     /** The notifications that arrive within {@code waitMs}, stopping at the first batch. */
