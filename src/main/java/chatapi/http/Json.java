@@ -24,8 +24,6 @@ public final class Json {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final XmlFactory XML = new XmlFactory();
-    /** Most bodies (an entity, a page of messages) fit without the buffer growing. */
-    private static final int INITIAL_SIZE = 4096;
 
     /** Writes one value with a Jackson generator. */
     @FunctionalInterface
@@ -46,13 +44,13 @@ public final class Json {
      * may be sent to many responses: Vert.x writes a slice of it each time.
      */
     public static Buffer buffer(Representation representation, String root, Body body) {
-        Buffer out = Buffer.buffer(INITIAL_SIZE);
-        try (JsonGenerator g = generator(representation, root, new BufferOutput(out))) {
+        BufferOutput out = new BufferOutput();
+        try (JsonGenerator g = generator(representation, root, out)) {
             body.writeTo(g);
         } catch (IOException | RuntimeException e) {
             throw new EncodingFailed(root, e);
         }
-        return out;
+        return out.buffer();
     }
 
     /**
@@ -144,22 +142,33 @@ public final class Json {
                 || c >= 0x10000;
     }
 
-    /** The generator's output: Jackson hands over its own 8 KB chunks, appended to the buffer. */
+    /**
+     * The generator's output. Jackson writes into its own recycled 8,000-byte buffer and hands it over when full
+     * or closed, so a body smaller than that arrives in one piece: the Vert.x buffer is made then, at its size
+     * (a buffer made beforehand at a guessed size was most of what an answer allocated, BENCHMARKS.md).
+     */
     private static final class BufferOutput extends OutputStream {
-        private final Buffer buffer;
-
-        BufferOutput(Buffer buffer) {
-            this.buffer = buffer;
-        }
+        private Buffer buffer;
 
         @Override
         public void write(int b) {
-            buffer.appendByte((byte) b);
+            to(1).appendByte((byte) b);
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) {
-            buffer.appendBytes(bytes, offset, length);
+            to(length).appendBytes(bytes, offset, length);
+        }
+
+        private Buffer to(int length) {
+            if (buffer == null) {
+                buffer = Buffer.buffer(length);
+            }
+            return buffer;
+        }
+
+        Buffer buffer() {
+            return buffer == null ? Buffer.buffer(0) : buffer;
         }
     }
 }
