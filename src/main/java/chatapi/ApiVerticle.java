@@ -153,7 +153,7 @@ public final class ApiVerticle extends VerticleBase {
     Router router(SqlClient pool, Buffer openApi) {
         Router router = Router.router(vertx);
         SessionStore sessions = new SessionStore(pool, config.live().typingTimeoutSeconds());
-        notifier = new CommitNotifier(vertx, pool, shared.longPoll()::notified);
+        notifier = new CommitNotifier(vertx, pool, shared.longPoll());
         MessageStore messages = new MessageStore(pool, config.limits().maxMessagesPerAnswer(), notifier);
         guard = new ConnectionGuard(vertx, config.httpReadTimeoutSeconds(), config.httpIdleTimeoutSeconds());
         router.route().handler(guard::requestStarted);

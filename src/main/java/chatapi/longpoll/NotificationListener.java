@@ -94,8 +94,9 @@ public final class NotificationListener {
     }
 
     /**
-     * {@code "<session id> <written at, µs since the epoch>"}, the time optional; the API's coalesced form lists
-     * several, comma-separated ({@code CommitNotifier}). Each well-formed entry is taken, whatever its neighbours.
+     * {@code "<session id> <written at, µs since the epoch> <highest message id>"}, the id optional (the trigger's
+     * notifications have none) and the time too; the API's coalesced form lists several, comma-separated
+     * ({@code CommitNotifier}). Each well-formed entry is taken, whatever its neighbours.
      */
     private void onNotification(String payload) {
         int start = 0;
@@ -112,8 +113,11 @@ public final class NotificationListener {
             int space = payload.indexOf(' ', start);
             boolean timed = space >= 0 && space < end;
             int sessionId = Integer.parseInt(payload, start, timed ? space : end, 10);
-            long writtenAt = timed ? Long.parseLong(payload, space + 1, end, 10) : 0;
-            longPoll.notified(sessionId, writtenAt);
+            int second = timed ? payload.indexOf(' ', space + 1) : -1;
+            boolean numbered = second >= 0 && second < end;
+            long writtenAt = timed ? Long.parseLong(payload, space + 1, numbered ? second : end, 10) : 0;
+            int upTo = numbered ? Integer.parseInt(payload, second + 1, end, 10) : 0;
+            longPoll.notified(sessionId, writtenAt, Math.max(upTo, 0));
         } catch (NumberFormatException e) {
             LOG.warn("Ignoring a notification on {} that is not a session id", CHANNEL);
         }

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * listener's ("home"); the groups are concurrent because polls come and go on every
  * event loop.
  */
-public final class ParkedPolls implements Parking, Watching {
+public final class ParkedPolls implements Parking, Watching, CommitNotifier.Wake {
 
     static final int BATCH = 500;
     static final int RETRY_AFTER_SECONDS = 2;
@@ -363,7 +363,7 @@ public final class ParkedPolls implements Parking, Watching {
 
     /** The session's messages are read again (for a stream that opened, fell behind or read a full page). */
     void fetch(int chatSessionId) {
-        notified(chatSessionId, 0);
+        notified(chatSessionId, 0, 0);
     }
 
     /** The session's state is read again (for a stream that opened, or a typing flag that expired). */
@@ -516,16 +516,22 @@ public final class ParkedPolls implements Parking, Watching {
     }
 
     /**
-     * A message was committed for the session (on any instance), written at {@code writtenAtMicros}
-     * (0 when unknown). Runs on the home context.
+     * Messages were committed for the session (on any instance), up to id {@code upTo} (0 when unknown), the
+     * earliest written at {@code writtenAtMicros} (0 when unknown). The session is queried for its waiters and
+     * streams unless each has seen {@code upTo} already (this instance's own messages: answered when inserted).
+     * Runs on the home context.
      */
-    public void notified(int chatSessionId, long writtenAtMicros) {
+    @Override
+    public void notified(int chatSessionId, long writtenAtMicros, int upTo) {
         if (Vertx.currentContext() != home) {
-            home.runOnContext(v -> notified(chatSessionId, writtenAtMicros));
+            home.runOnContext(v -> notified(chatSessionId, writtenAtMicros, upTo));
             return;
         }
-        forget(chatSessionId); // before the waiters are looked at: a poll that found it quiet is registered by then
-        if (waiters.has(chatSessionId) || streams.has(chatSessionId)) {
+        Quiet known = quiet.get(chatSessionId);
+        if (known != null) { // before the waiters are looked at: a poll that found it quiet is registered by then
+            known.notified(upTo);
+        }
+        if (upTo <= 0 ? waiters.has(chatSessionId) || streams.has(chatSessionId) : behind(chatSessionId, upTo)) {
             pending.merge(chatSessionId, writtenAtMicros, CommitNotifier::earliest);
             fetchPending();
         }
@@ -615,6 +621,54 @@ public final class ParkedPolls implements Parking, Watching {
         }
     }
 
+    /** Whether a waiter or a stream of the session has not seen message {@code id}. */
+    private boolean behind(int chatSessionId, int id) {
+        for (ParkedPoll w : waiters.values(chatSessionId)) {
+            if (w.after < id) {
+                return true;
+            }
+        }
+        for (EventStream s : streams.values(chatSessionId)) {
+            if (s.after < id) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The session's knowledge as it stands before one of its messages is inserted here. */
+    private record BeforeInsert(Quiet known, int generation) {
+    }
+
+    @Override
+    public Object beforeInsert(int chatSessionId) {
+        Quiet known = knowing(chatSessionId);
+        return new BeforeInsert(known, known.generation());
+    }
+
+    /**
+     * This instance committed the message, the session's next after {@code previousId}: the polls and streams that
+     * have seen the session up to that one get it now, without a query (any context). The others wait for its
+     * notification, which queries for them; so does everything here when {@code previousId} is not known.
+     */
+    @Override
+    public void inserted(ChatMessage message, int previousId, long writtenAtMicros, Object before) {
+        int sessionId = message.chatSessionId();
+        if (before instanceof BeforeInsert b) {
+            b.known().committed(b.generation(), message.chatMessageId());
+        }
+        if (previousId < 0) {
+            return;
+        }
+        try {
+            List<ChatMessage> page = List.of(message);
+            offerToStreams(sessionId, page, false, previousId);
+            answer(Delivery.plan(waiters.values(sessionId), page, false, previousId), writtenAtMicros);
+        } catch (RuntimeException e) { // the notification's query answers them instead
+            LOG.warn("Answering the requests parked on session {} from its new message failed", sessionId, e);
+        }
+    }
+
     /** The session's knowledge, made if need be (starting over beyond MAX_QUIET), and its generation now. */
     private Quiet knowing(int chatSessionId) {
         Quiet known = quiet.get(chatSessionId);
@@ -689,6 +743,14 @@ public final class ParkedPolls implements Parking, Watching {
         boolean full = woken.full().contains(sessionId);
         offerToStreams(sessionId, page, full, queriedAfter);
         Delivery.Plan<ParkedPoll> plan = Delivery.plan(waiters.values(sessionId), page, full, queriedAfter);
+        answer(plan, written);
+        if (plan.again()) {
+            pending.merge(sessionId, written, CommitNotifier::earliest);
+        }
+    }
+
+    /** Answers the plan's polls, each representation and {@code after} encoded once. */
+    private void answer(Delivery.Plan<ParkedPoll> plan, long written) {
         Map<Encoding, Buffer> encoded = new HashMap<>();
         for (Delivery.Answer<ParkedPoll> answer : plan.answers()) {
             ParkedPoll w = answer.poll();
@@ -706,9 +768,6 @@ public final class ParkedPolls implements Parking, Watching {
                     recordLatency(written);
                 }
             });
-        }
-        if (plan.again()) {
-            pending.merge(sessionId, written, CommitNotifier::earliest);
         }
     }
 

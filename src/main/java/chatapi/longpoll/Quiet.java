@@ -2,13 +2,14 @@ package chatapi.longpoll;
 
 /**
  * What this instance knows of one session's messages without asking the database: that none newer than
- * {@link #noneAfter} was committed, as of a query that no notification of the session has followed since. A poll
- * after that id then parks without its first look at the table (a re-poll after a wake-up, the widget's loop): a
- * message committed since has not been notified here yet, and its notification, which {@link #forget}s this first,
- * wakes the poll, registered before it asked.
+ * {@link #noneAfter} was committed, as of a query that no notification of the session has followed since, or of a
+ * message this instance inserted ({@link #committed}). A poll after that id then parks without its first look at the
+ * table (a re-poll after a wake-up, the widget's loop): a message committed since has not been notified here yet,
+ * and its notification, which {@link #forget}s this first (it names a newer message, or none), wakes the poll,
+ * registered before it asked.
  *
  * <p>A query learns only if no notification came between its start and its answer ({@link #generation}): its answer
- * may predate a message that notification announced.
+ * may predate a message that notification announced. So does an insert, between its start and its commit.
  */
 final class Quiet {
 
@@ -24,6 +25,27 @@ final class Quiet {
     synchronized void forget() {
         generation++;
         noneAfter = Integer.MAX_VALUE;
+    }
+
+    /**
+     * A notification of the session's messages up to id {@code upTo} (0: unknown, as {@link #forget}): what was
+     * known still holds if it covers them, but no query begun before it learns (its answer may predate them).
+     */
+    synchronized void notified(int upTo) {
+        generation++;
+        if (upTo <= 0 || upTo > noneAfter) {
+            noneAfter = Integer.MAX_VALUE;
+        }
+    }
+
+    /**
+     * This instance committed the session's message {@code id} after {@code generationThen} (taken before its
+     * insert): nothing newer can have committed before it, and anything committed since is notified after.
+     */
+    synchronized void committed(int generationThen, int id) {
+        if (generationThen == generation) {
+            noneAfter = id;
+        }
     }
 
     /** A query begun at {@code generation} found nothing newer than {@code none}. */

@@ -15,14 +15,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends the notification of a message the API has committed (V11: its insert tells the NOTIFY trigger to stay
- * quiet), on channel {@code chat_message} as the trigger would: {@code "<session> <µs written>"}, or
- * {@code "<session>"} when it is not known whether the insert committed (the connection was lost under it, or its
- * backend ended: the POST is answered 503).
+ * quiet), on channel {@code chat_message}: {@code "<session> <µs written> <message id>"} (the trigger's own say
+ * {@code "<session> <µs written>"}), or {@code "<session>"} when it is not known whether the insert committed (the
+ * connection was lost under it, or its backend ended: the POST is answered 503). The id tells the listeners which
+ * waiters the message concerns: those that have not seen it. This instance's own waiters are answered at once, from
+ * the message itself ({@link Wake#inserted}).
  *
  * <p>Notifications leave in batches: one at a time per event loop, at least {@value #GAP_MS} ms apart. The messages
  * committed meanwhile are sent together in one notification that lists their sessions, comma-separated
- * ({@code "12 1733…,14 1733…,15"}; a session once, with the earliest time), split so that no payload reaches
- * PostgreSQL's 8,000-byte limit. Notifying transactions commit one after another behind a database-wide lock, so
+ * ({@code "12 1733… 5120,14 1733… 5118,15"}; a session once, with the earliest time and the highest id), split so
+ * that no payload reaches PostgreSQL's 8,000-byte limit. Notifying transactions commit one after another behind a database-wide lock, so
  * under load this turns one notifying transaction per message into one per batch (BENCHMARKS.md, N1). A message
  * committed while none is on its way and none left in the last {@value #GAP_MS} ms is notified at once, alone;
  * otherwise it waits for the batch on its way to come back (a round trip, longer while the pool or the notify lock
@@ -41,9 +43,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommitNotifier {
 
-    /** The local side of a notification ({@code ParkedPolls.notified}). */
+    /** The local side of a notification ({@code ParkedPolls}). */
     public interface Wake {
-        void notified(int chatSessionId, long writtenAtMicros);
+
+        /**
+         * Messages of the session up to id {@code upTo} (0: any, unknown) committed, the earliest written at
+         * {@code writtenAtMicros} (0 when unknown).
+         */
+        void notified(int chatSessionId, long writtenAtMicros, int upTo);
+
+        /** Called before a message of the session is inserted; what it returns goes to {@link #inserted}. */
+        Object beforeInsert(int chatSessionId);
+
+        /**
+         * This instance committed {@code message}, the session's message after {@code previousId} (-1: not known),
+         * written at {@code writtenAtMicros}; {@code before} is what {@link #beforeInsert} returned.
+         */
+        void inserted(ChatMessage message, int previousId, long writtenAtMicros, Object before);
     }
 
     /** A statement that commits without waiting for its flush, so that it holds the notify lock only briefly. */
@@ -70,8 +86,8 @@ public final class CommitNotifier {
     private final Map<Integer, Chain> retrying = new HashMap<>();
     /** Sessions whose second "may have committed" notification is due. */
     private final java.util.Set<Integer> again = new java.util.HashSet<>();
-    /** Sessions committed while a batch was on its way, with the earliest time (0: unknown): the next batch. */
-    private final Map<Integer, Long> queued = new LinkedHashMap<>();
+    /** Sessions committed while a batch was on its way, with what their entry will say: the next batch. */
+    private final Map<Integer, Entry> queued = new LinkedHashMap<>();
     private boolean sending;
     /** When the last batch left ({@link System#nanoTime()}). */
     private long lastSent = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(GAP_MS);
@@ -84,9 +100,18 @@ public final class CommitNotifier {
         this.local = local;
     }
 
-    /** The session's message committed, written at {@code writtenAtMicros}. */
-    void committed(int chatSessionId, long writtenAtMicros) {
-        send(chatSessionId, writtenAtMicros);
+    /** Before a message of the session is inserted ({@link Wake#beforeInsert}). */
+    Object beforeInsert(int chatSessionId) {
+        return local.beforeInsert(chatSessionId);
+    }
+
+    /**
+     * The message committed, written at {@code writtenAtMicros}, the session's next after {@code previousId} (-1: not
+     * known): this instance's waiters are told at once, the others by the notification.
+     */
+    void committed(ChatMessage message, long writtenAtMicros, int previousId, Object before) {
+        send(message.chatSessionId(), new Entry(writtenAtMicros, message.chatMessageId()));
+        local.inserted(message, previousId, writtenAtMicros, before);
     }
 
     /**
@@ -98,12 +123,12 @@ public final class CommitNotifier {
         if (retrying.containsKey(chatSessionId) || !again.add(chatSessionId)) {
             return;
         }
-        send(chatSessionId, 0);
+        send(chatSessionId, Entry.UNKNOWN);
         inFlight++;
         vertx.setTimer(AGAIN_MS, t -> {
             inFlight--;
             again.remove(chatSessionId);
-            send(chatSessionId, 0);
+            send(chatSessionId, Entry.UNKNOWN);
         });
     }
 
@@ -111,8 +136,8 @@ public final class CommitNotifier {
      * The first attempt, in the next batch: on failure, the local waiters are woken and a retry chain starts (or takes
      * it on).
      */
-    private void send(int chatSessionId, long writtenAtMicros) {
-        queued.merge(chatSessionId, writtenAtMicros, CommitNotifier::earliest);
+    private void send(int chatSessionId, Entry entry) {
+        queued.merge(chatSessionId, entry, Entry::and);
         if (!sending) {
             sendBatch();
         }
@@ -140,11 +165,11 @@ public final class CommitNotifier {
 
     private void sendNow() {
         lastSent = System.nanoTime();
-        Map<Integer, Long> batch = new HashMap<>();
+        Map<Integer, Entry> batch = new HashMap<>();
         execute(takePayload(batch)).onComplete(ar -> {
             try {
                 if (ar.failed()) {
-                    batch.forEach((sessionId, at) -> failedFirst(sessionId, at, ar.cause()));
+                    batch.forEach((sessionId, entry) -> failedFirst(sessionId, entry.writtenAtMicros, ar.cause()));
                 }
             } finally {
                 sendBatch(); // whatever happened above: the sessions queued meanwhile must not be stranded
@@ -153,12 +178,12 @@ public final class CommitNotifier {
     }
 
     /** Takes queued sessions, in the order they came, into {@code batch} while the payload stays in bounds. */
-    private String takePayload(Map<Integer, Long> batch) {
+    private String takePayload(Map<Integer, Entry> batch) {
         StringBuilder payload = new StringBuilder();
-        Iterator<Map.Entry<Integer, Long>> it = queued.entrySet().iterator();
+        Iterator<Map.Entry<Integer, Entry>> it = queued.entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<Integer, Long> next = it.next();
-            String entry = entry(next.getKey(), next.getValue());
+            Map.Entry<Integer, Entry> next = it.next();
+            String entry = next.getValue().payload(next.getKey());
             if (payload.length() > 0 && payload.length() + 1 + entry.length() >= MAX_PAYLOAD) {
                 break;
             }
@@ -173,7 +198,27 @@ public final class CommitNotifier {
     }
 
     private static String entry(int chatSessionId, long writtenAtMicros) {
-        return writtenAtMicros == 0 ? Integer.toString(chatSessionId) : chatSessionId + " " + writtenAtMicros;
+        return new Entry(writtenAtMicros, 0).payload(chatSessionId);
+    }
+
+    /**
+     * What a session's entry in a batch says: the earliest write time of its messages (0: unknown) and the highest
+     * id among them (0: unknown, when the notification must concern every waiter).
+     */
+    private record Entry(long writtenAtMicros, int upTo) {
+        static final Entry UNKNOWN = new Entry(0, 0);
+
+        Entry and(Entry other) {
+            return new Entry(earliest(writtenAtMicros, other.writtenAtMicros),
+                    upTo == 0 || other.upTo == 0 ? 0 : Math.max(upTo, other.upTo));
+        }
+
+        String payload(int chatSessionId) {
+            if (writtenAtMicros == 0) {
+                return Integer.toString(chatSessionId);
+            }
+            return upTo == 0 ? chatSessionId + " " + writtenAtMicros : chatSessionId + " " + writtenAtMicros + " " + upTo;
+        }
     }
 
     /** Of two write times (0: unknown), the known one, or the earlier of two known. */
@@ -206,7 +251,7 @@ public final class CommitNotifier {
     }
 
     private void failedFirst(int chatSessionId, long writtenAtMicros, Throwable cause) {
-        local.notified(chatSessionId, writtenAtMicros);
+        local.notified(chatSessionId, writtenAtMicros, 0);
         Chain chain = retrying.get(chatSessionId);
         if (chain != null) { // a chain is running for the session: it covers this message too
             chain.join(writtenAtMicros);

@@ -79,8 +79,9 @@ public final class MessageStore {
      * Stores a message and updates its session (LastMessage, WhenIdle, FirstMessage when it has none)
      * in one statement, hence one transaction. No row when the session does not exist, or when $8 (only while
      * open: a customer's message) and the chat has ended. The insert trigger draws the id under the session's
-     * row lock, so ids follow commit order per session. Its NOTIFY trigger is told to stay quiet: the
-     * {@link CommitNotifier} notifies once it has committed (V11 says why), with the time the last column holds.
+     * row lock, so ids follow commit order per session, and tells the id of the session's message before this one
+     * (V12; the last column, 0 for the first). Its NOTIFY trigger is told to stay quiet: the {@link CommitNotifier}
+     * notifies once it has committed (V11 says why), with the time the column before holds.
      */
     static final String INSERT_MESSAGE = "WITH s AS ("
             + " UPDATE chat_session SET last_message = $3, when_idle = now(),"
@@ -91,7 +92,8 @@ public final class MessageStore {
             + " INSERT INTO chat_message AS m (chat_session_id, type, message, author, read_by_customer,"
             + " special_type, special_param)"
             + " SELECT s.chat_session_id, $2, $3, $4, $5, $6, $7 FROM s"
-            + " RETURNING " + ChatMessage.COLUMNS + ", (extract(epoch FROM clock_timestamp()) * 1000000)::bigint";
+            + " RETURNING " + ChatMessage.COLUMNS + ", (extract(epoch FROM clock_timestamp()) * 1000000)::bigint,"
+            + " current_setting('chatapi.previous_message_id', true)";
 
     /**
      * Posts a Special message for each row of a CTE named {@code changed} (columns id = chat_session_id, author,
@@ -208,6 +210,7 @@ public final class MessageStore {
         if (notifier == null) {
             throw new IllegalStateException("this message store only reads");
         }
+        Object before = notifier.beforeInsert(chatSessionId);
         return pool.preparedQuery(INSERT_MESSAGE)
                 .execute(Tuple.tuple(java.util.Arrays.asList(chatSessionId, m.type().name(), m.message(), m.author(),
                         m.readByCustomer(), m.specialType().name(), m.specialParam(), onlyWhileOpen)))
@@ -217,9 +220,23 @@ public final class MessageStore {
                     }
                 })
                 .map(rows -> Rows.first(rows).map(row -> {
-                    notifier.committed(chatSessionId, row.getLong(ChatMessage.COLUMN_COUNT));
-                    return ChatMessage.from(row, 0);
+                    ChatMessage stored = ChatMessage.from(row, 0);
+                    notifier.committed(stored, row.getLong(ChatMessage.COLUMN_COUNT),
+                            previousId(row.getString(ChatMessage.COLUMN_COUNT + 1)), before);
+                    return stored;
                 }));
+    }
+
+    /** The previous message's id as V12's trigger tells it; -1 when it did not (a schema before V12). */
+    static int previousId(String told) {
+        if (told == null || told.isEmpty()) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(told);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Whether the session exists and its chat has ended (empty when it does not exist). */

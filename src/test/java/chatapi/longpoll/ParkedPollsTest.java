@@ -493,6 +493,83 @@ class ParkedPollsTest {
         }
     }
 
+    @Test
+    @DisplayName("a message posted here answers this instance's up-to-date polls from itself, without a query; their re-polls park without one, and its notification costs none")
+    void postedHereAnswersWithoutAQuery(Vertx vertx) throws Exception {
+        int session = DB.newSession();
+        int other = DB.newSession();
+        // An instance of its own, so that what it counts is this test's alone.
+        TestApp b = await(TestApp.start(vertx, DB.config()));
+        try (Connection listener = DB.connect()) {
+            Future<Response> customer = b.get(messagesAfter(session, 0, 20));
+            Future<Response> agent = b.get(messagesAfter(session, 0, 20));
+            Future<Response> elsewhere = b.get(messagesAfter(other, 0, 20));
+            await(b.awaitParked(3));
+            awaitNoActiveStatement(); // their first looks are done
+            long queries = b.longPoll().wakeQueries();
+            listener.createStatement().execute("LISTEN chat_message");
+            Response posted = await(b.post("/api/v1/ChatSession/" + session + "/Messages", "{\"Message\":\"direct\"}"));
+            assertEquals(200, posted.status());
+            int id = posted.json().getInteger("ChatMessageId");
+            assertEquals(new JsonArray().add(posted.json()), await(customer).jsonArray());
+            assertEquals(new JsonArray().add(posted.json()), await(agent).jsonArray());
+            long quiet = b.longPoll().quietParks();
+            Future<Response> repoll = b.get(messagesAfter(session, id, 20));
+            await(b.awaitParked(2));
+            assertEquals(quiet + 1, b.longPoll().quietParks(), "the re-poll parks on what the insert taught");
+            // The message's notification names its id; once it has been sent, a plain INSERT's notification on another
+            // session follows it, so when that session's poll is answered this instance has taken both.
+            awaitNotification(listener, session + " ", " " + id);
+            int byInsert = await(insert(other, "by sql"));
+            assertEquals(List.of(byInsert), ids(await(elsewhere).jsonArray()));
+            assertEquals(queries + 1, b.longPoll().wakeQueries(), "one wake-up query: the plain INSERT's session's");
+            int next = await(insert(session, "next")); // the re-poll still wakes for the next message
+            assertEquals(List.of(next), ids(await(repoll).jsonArray()));
+        } finally {
+            await(b.stop());
+        }
+    }
+
+    @Test
+    @DisplayName("a message inserted here goes only to the polls that have seen the one before it; a poll further behind is left to the query")
+    void insertedGoesOnlyToPollsThatSawThePreviousMessage(Vertx vertx) throws Exception {
+        int session = DB.newSession(); // no messages: polls after any id park
+        TestApp b = await(TestApp.start(vertx, DB.config()));
+        try {
+            Future<Response> behind = b.get(messagesAfter(session, 5, 20));
+            Future<Response> upToDate = b.get(messagesAfter(session, 7, 20));
+            Future<Response> ahead = b.get(messagesAfter(session, 9, 20));
+            await(b.awaitParked(3));
+            awaitNoActiveStatement();
+            b.longPoll().inserted(new chatapi.message.ChatMessage(9, session, "ToUser", "nine", "x", 0, "None", "",
+                    java.time.OffsetDateTime.now()), 7, 0, null);
+            assertEquals(List.of(9), ids(await(upToDate).jsonArray()), "after 7, the message after 7");
+            assertEquals(2, b.longPoll().parked(), "after 5: 6 and 7 may exist, not in hand; after 9: nothing newer");
+            int real = await(insert(session, "real")); // its notification queries for the polls still parked
+            assertEquals(List.of(real), ids(await(behind).jsonArray()));
+            assertEquals(List.of(real), ids(await(ahead).jsonArray()));
+        } finally {
+            await(b.stop());
+        }
+    }
+
+    /** Until a notification on chat_message has an entry starting and ending so (10 s at most). */
+    private static void awaitNotification(Connection listener, String start, String end) throws Exception {
+        org.postgresql.PGConnection pg = listener.unwrap(org.postgresql.PGConnection.class);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            var batch = pg.getNotifications(200);
+            for (var n : batch == null ? new org.postgresql.PGNotification[0] : batch) {
+                for (String entry : n.getParameter().split(",")) {
+                    if (entry.startsWith(start) && entry.endsWith(end)) {
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no notification " + start + "… " + end);
+    }
+
     private static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }

@@ -37,4 +37,39 @@ class QuietTest {
         quiet.learn(quiet.generation(), 11);
         assertTrue(quiet.nothingAfter(11));
     }
+
+    @Test
+    @DisplayName("a message inserted here teaches its id, unless a notification came while it was inserted")
+    void insertTeaches() {
+        Quiet quiet = new Quiet();
+        int before = quiet.generation();
+        quiet.committed(before, 20);
+        assertTrue(quiet.nothingAfter(20));
+        assertFalse(quiet.nothingAfter(19));
+
+        Quiet raced = new Quiet();
+        int then = raced.generation();
+        raced.notified(25); // another message (say 25) committed and was notified while this one (24) was inserted
+        raced.committed(then, 24);
+        assertFalse(raced.nothingAfter(24), "24 is not the newest: 25 is");
+    }
+
+    @Test
+    @DisplayName("a notification of messages up to an id keeps what covers it, forgets what does not, and stops older queries learning")
+    void notificationsNameAnId() {
+        Quiet quiet = new Quiet();
+        int before = quiet.generation();
+        quiet.committed(before, 20);
+        quiet.notified(20); // the echo of the message inserted here
+        assertTrue(quiet.nothingAfter(20), "what the insert taught still holds");
+        quiet.learn(before, 15); // a query begun before that notification (it may have read before 20 committed)
+        assertTrue(quiet.nothingAfter(20));
+        assertFalse(quiet.nothingAfter(15), "teaches nothing");
+        quiet.notified(21); // a newer message
+        assertFalse(quiet.nothingAfter(20));
+        assertFalse(quiet.nothingAfter(Integer.MAX_VALUE - 1));
+        quiet.committed(quiet.generation(), 30);
+        quiet.notified(0); // a notification that names no id (another writer's): forgets
+        assertFalse(quiet.nothingAfter(30));
+    }
 }

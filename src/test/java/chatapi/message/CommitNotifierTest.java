@@ -49,6 +49,8 @@ class CommitNotifierTest {
     private final CompletableFuture<long[]> localWake = new CompletableFuture<>();
     /** Every local wake, in order. */
     private final List<Long> localWakes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Every message this instance was told it inserted: the message, the previous id, the time, the before token. */
+    private final List<List<Object>> inserted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void migrate() {
@@ -64,9 +66,22 @@ class CommitNotifierTest {
         // Functions of schema notify_fault come before PostgreSQL's own: the tests shadow pg_notify with one that fails.
         options.getProperties().put("search_path", "notify_fault, pg_catalog, public");
         pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(options).using(vertx).build();
-        notifier = new CommitNotifier(vertx, pool, (session, micros) -> {
-            localWakes.add((long) session);
-            localWake.complete(new long[] {session, micros});
+        notifier = new CommitNotifier(vertx, pool, new CommitNotifier.Wake() {
+            @Override
+            public void notified(int session, long micros, int upTo) {
+                localWakes.add((long) session);
+                localWake.complete(new long[] {session, micros});
+            }
+
+            @Override
+            public Object beforeInsert(int session) {
+                return "before " + session;
+            }
+
+            @Override
+            public void inserted(ChatMessage message, int previousId, long micros, Object before) {
+                inserted.add(java.util.Arrays.asList(message, previousId, micros, before));
+            }
         });
         store = new MessageStore(pool, MessageStore.DEFAULT_MAX_MESSAGES, notifier);
     }
@@ -115,7 +130,7 @@ class CommitNotifierTest {
             listener.createStatement().execute("LISTEN chat_message");
             context.runOnContext(v -> { // the first leaves alone; the other three wait for it, then go as one batch
                 for (int session = 101; session <= 104; session++) {
-                    notifier.committed(session, 1_765_000_000_000_000L + session);
+                    commit(session, 1_765_000_000_000_000L + session, session * 10);
                 }
             });
             long deadline = System.currentTimeMillis() + 10_000;
@@ -181,28 +196,35 @@ class CommitNotifierTest {
             listener.createStatement().execute("LISTEN chat_message");
             onContext(() -> {
                 for (int i = 1; i <= sessions; i++) {
-                    notifier.committed(i, base + i);
+                    commit(i, base + i, i * 10);
                 }
-                notifier.committed(2, base + 1); // a session again, written earlier: its entry keeps the earlier time
-                notifier.committed(3, base + 99);
+                // a session again, written earlier: its entry keeps the earlier time, and the higher id
+                commit(2, base + 1, 25);
+                commit(3, base + 99, 31);
                 return notifier.settled(10_000);
             });
             List<String> payloads = new ArrayList<>();
             java.util.Map<Integer, Long> seen = new java.util.HashMap<>();
+            java.util.Map<Integer, Integer> ids = new java.util.HashMap<>();
             notificationsUntil(listener, () -> seen.size() >= sessions, payload -> {
                 payloads.add(payload);
                 for (String entry : payload.split(",")) {
                     String[] parts = entry.split(" ");
                     Long before = seen.put(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
                     assertEquals(null, before, "a session appears once: " + entry);
+                    ids.put(Integer.parseInt(parts[0]), Integer.parseInt(parts[2]));
                 }
             });
             assertEquals(sessions, seen.size(), "every session is notified");
-            assertEquals(1 + " " + (base + 1), payloads.get(0), "the first message's notification leaves at once, alone");
+            assertEquals(1 + " " + (base + 1) + " 10", payloads.get(0),
+                    "the first message's notification leaves at once, alone");
             assertEquals(base + 1, seen.get(2), "the earliest time of a session that came twice");
+            assertEquals(25, ids.get(2), "and the highest id");
             assertEquals(base + 3, seen.get(3));
+            assertEquals(31, ids.get(3));
             for (int i = 4; i <= sessions; i++) {
                 assertEquals(base + i, seen.get(i));
+                assertEquals(i * 10, ids.get(i));
             }
             assertTrue(payloads.size() >= 4 && payloads.size() <= 6,
                     "the other 999 in as few payloads as the size limit allows: " + payloads.size());
@@ -212,6 +234,47 @@ class CommitNotifierTest {
             }
             assertEquals(List.of(), notifications(listener, 300), "nothing more");
         }
+    }
+
+    @Test
+    @DisplayName("an insert learns which message of its session came before it, in commit order, however many write to it at once")
+    void previousMessageUnderConcurrency() throws Exception {
+        int session = DB.newSession();
+        int first = Integer.parseInt(DB.value("SELECT coalesce(max(chat_message_id), 0)::text FROM chat_message"
+                + " WHERE chat_session_id = " + session));
+        Pool wide = PgBuilder.pool().with(new PoolOptions().setMaxSize(8))
+                .connectingTo(Database.connectOptions(DB.config())).using(vertx).build();
+        try {
+            MessageStore writers = new MessageStore(wide, MessageStore.DEFAULT_MAX_MESSAGES, notifier);
+            int count = 60;
+            onContext(() -> {
+                List<Future<Optional<ChatMessage>>> all = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    all.add(writers.insertMessage(session, message("m" + i), false));
+                }
+                return Future.all(all);
+            });
+            List<List<Object>> told = inserted.stream()
+                    .sorted(java.util.Comparator.comparingInt(t -> ((ChatMessage) t.get(0)).chatMessageId())).toList();
+            assertEquals(count, told.size(), "each insert tells this instance");
+            int previous = first;
+            for (List<Object> t : told) {
+                ChatMessage m = (ChatMessage) t.get(0);
+                assertEquals(session, m.chatSessionId());
+                assertEquals(previous, t.get(1), "the message before " + m.chatMessageId());
+                assertEquals("before " + session, t.get(3), "with what was taken before its insert");
+                previous = m.chatMessageId();
+            }
+            assertEquals(Integer.toString(previous), DB.value("SELECT max(chat_message_id)::text FROM chat_message"
+                    + " WHERE chat_session_id = " + session));
+        } finally {
+            onContext(() -> wide.close());
+        }
+    }
+
+    /** What the message store does once a message of {@code session} with {@code id} committed. */
+    private void commit(int session, long micros, int id) {
+        notifier.committed(new ChatMessage(id, session, "ToUser", "m", "a", 0, "None", "", null), micros, -1, null);
     }
 
     private static NewChatMessage message(String text) {
