@@ -13,7 +13,8 @@
 # with event streams, messages POSTed at rising rates; nchan with the same shape; pgbench's ceiling).
 #
 # Overrides for focused runs: N1_ROUNDS and N1_CONFIGS (shipped before none wrapped) for N1; CHAT_RATES,
-# CHAT_SECONDS and CHAT_TRANSPORTS (poll sse) for the chat workload.
+# CHAT_SECONDS, CHAT_WARMUP_RATE (400: 30 s of it before the first step) and CHAT_TRANSPORTS (poll sse) for the chat
+# workload.
 #
 # The server runs as shipped: the README's command (`java @conf/jvm.options -jar`: its class-data sharing archive
 # and heap size) with its access log on, written to a file as a container's log would be. SERVER_JAVA_OPTS adds
@@ -37,12 +38,13 @@ export CHAT_JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 if [ "$MODE" = smoke ]; then # every step, small and short; P5's idle window (40 s with the stats delay) is skipped
   SESSIONS=500; MESSAGES_PER=10; PARK_NS="300"; HOLD=1; WAKE_N=200; WAKE_SECONDS=1; WARMUP=0; ROUNDS=1; FAN_ROUNDS=1; FAN_WARMUP=0; FAN_SERVER_WARMUP=0
   FAN_NS="100"; IDLE_SECONDS=0; WRK_SECONDS=1; WRK_WARMUP=1; PG_SECONDS=1; CONC=8; SSE_N=200; SSE_WAKE_N=200; STARTS=1
-  CHAT_SESSIONS=100; CHAT_RATES="20,40"; CHAT_SECONDS=1; CHAT_WARMUP=1; N1_ROUNDS=1
+  CHAT_SESSIONS=100; CHAT_RATES="20,40"; CHAT_SECONDS=1; CHAT_WARMUP=1; CHAT_WARMUP_RATE=20; N1_ROUNDS=1
 else
   SESSIONS=10000; MESSAGES_PER=10; PARK_NS="1000 5000 10000 19000"; HOLD=5; WAKE_N=10000; WAKE_SECONDS=20; WARMUP=5
   ROUNDS=5; FAN_ROUNDS=9; FAN_WARMUP=${FAN_WARMUP:-15}; FAN_SERVER_WARMUP=20; FAN_NS="1000 5000"; IDLE_SECONDS=30; WRK_SECONDS=10; WRK_WARMUP=5; PG_SECONDS=10; CONC=16
   SSE_N=5000; SSE_WAKE_N=5000; STARTS=5
   CHAT_SESSIONS=5000; CHAT_RATES="${CHAT_RATES:-100,200,400,800,1600,3200,6400}"; CHAT_SECONDS=${CHAT_SECONDS:-10}; CHAT_WARMUP=30
+  CHAT_WARMUP_RATE=${CHAT_WARMUP_RATE:-400} # 12,000 messages before the first step: the JIT compiles the request paths
   [ "$MODE" = memory ] && PARK_NS="1000 5000"
   N1_ROUNDS=${N1_ROUNDS:-3}
 fi
@@ -467,13 +469,13 @@ SQL
     chat_side() { # log, generator args... -> runs the workload
       local log=$1; shift
       "${GEN[@]}" chat --sessions "$CHAT_SESSIONS" --first-session 3 --rates "$CHAT_RATES" --seconds "$CHAT_SECONDS" \
-          --warmup "$CHAT_WARMUP" \
+          --warmup "$CHAT_WARMUP" --warmup-rate "$CHAT_WARMUP_RATE" \
           "$@" >"$log" 2>&1 || true
     }
     step_field() { # log, rate, field -> value
       sed -n "s/^STEP rate=$2 .*$3=\([^ ]*\).*/\1/p" "$1"
     }
-    chat_rows() { # name, chat log, nchan log (each side warmed up at the first rate for CHAT_WARMUP s, unmeasured)
+    chat_rows() { # name, chat log, nchan log (each side warmed up at CHAT_WARMUP_RATE for CHAT_WARMUP s, unmeasured)
       local c_best n_best="-" rate
       c_best=$(sed -n 's/.* best_rate=\([0-9]*\).*/\1/p' "$2"); c_best=${c_best:-0}
       [ -f "$3" ] && n_best=$(sed -n 's/.* best_rate=\([0-9]*\).*/\1/p' "$3")

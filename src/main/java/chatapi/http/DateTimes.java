@@ -26,10 +26,12 @@ public final class DateTimes {
     }
 
     /**
-     * The instant as {@link #FORMAT} writes it in {@code zone}. Written digit by digit for years 0–9999 and
-     * whole-minute offsets (every message's date is formatted for each answer it is in: the formatter's own
-     * way, with its fraction through {@code BigDecimal}, was a measurable share of what an answer allocates,
-     * BENCHMARKS.md); through {@link #FORMAT} otherwise.
+     * The instant in {@code zone}, as {@link #FORMAT} writes it for whole hundreds of nanoseconds (what PostgreSQL
+     * holds is whole microseconds); finer digits are cut off, and the zeros that leaves at the end dropped too, where
+     * the JDK's formatter would keep them ({@code .1576330}, or {@code .0000000} for under 100 ns). Written digit by
+     * digit for years 0–9999 and whole-minute offsets (every message's date is formatted for each answer it is in:
+     * the formatter's own way, with its fraction through {@code BigDecimal}, was a measurable share of what an
+     * answer allocates, BENCHMARKS.md); through {@link #FORMAT} otherwise.
      */
     public static String format(OffsetDateTime value, ZoneId zone) {
         OffsetDateTime there = zone instanceof ZoneOffset offset ? value.withOffsetSameInstant(offset)

@@ -96,7 +96,8 @@ public final class NotificationListener {
     /**
      * {@code "<session id> <written at, µs since the epoch> <highest message id>"}, the id optional (the trigger's
      * notifications have none) and the time too; the API's coalesced form lists several, comma-separated
-     * ({@code CommitNotifier}). Each well-formed entry is taken, whatever its neighbours.
+     * ({@code CommitNotifier}). Each well-formed entry is taken, whatever its neighbours; fields after the id are
+     * left for later versions.
      */
     private void onNotification(String payload) {
         int start = 0;
@@ -116,7 +117,10 @@ public final class NotificationListener {
             int second = timed ? payload.indexOf(' ', space + 1) : -1;
             boolean numbered = second >= 0 && second < end;
             long writtenAt = timed ? Long.parseLong(payload, space + 1, numbered ? second : end, 10) : 0;
-            int upTo = numbered ? Integer.parseInt(payload, second + 1, end, 10) : 0;
+            int third = numbered ? payload.indexOf(' ', second + 1) : -1;
+            // Fields after the id are for later versions: this one reads what it knows and leaves the rest.
+            int idEnd = third >= 0 && third < end ? third : end;
+            int upTo = numbered ? Integer.parseInt(payload, second + 1, idEnd, 10) : 0;
             longPoll.notified(sessionId, writtenAt, Math.max(upTo, 0));
         } catch (NumberFormatException e) {
             LOG.warn("Ignoring a notification on {} that is not a session id", CHANNEL);

@@ -580,9 +580,10 @@ public final class ParkedPolls implements Parking, Watching, CommitNotifier.Wake
         }
         Map<Integer, Long> writtenAt = new HashMap<>();
         Map<Integer, Integer> batch = takeBatch(writtenAt);
-        // What each session's answer may teach: taken now, after the notifications that made it pending.
-        Map<Integer, Integer> generations = new HashMap<>();
-        batch.keySet().forEach(id -> generations.put(id, knowing(id).generation()));
+        // What each session's answer may teach, and to which object (not one made later, should the map start over):
+        // taken now, after the notifications that made it pending.
+        Map<Integer, Known> generations = new HashMap<>();
+        batch.keySet().forEach(id -> generations.put(id, Known.now(knowing(id))));
         if (batch.isEmpty()) {
             fetchPending();
             return;
@@ -636,14 +637,25 @@ public final class ParkedPolls implements Parking, Watching, CommitNotifier.Wake
         return false;
     }
 
-    /** The session's knowledge as it stands before one of its messages is inserted here. */
-    private record BeforeInsert(Quiet known, int generation) {
+    /** A session's knowledge object and its generation when a query or an insert began: what it may teach, and to whom. */
+    private record Known(Quiet known, int generation) {
+        static Known now(Quiet known) {
+            return new Known(known, known.generation());
+        }
     }
 
+    /**
+     * Before an insert of one of the session's messages (any context): its knowledge now, if this instance has polls
+     * or streams that its re-polls may use (else none is made: posts to sessions nobody waits on here, to ids that
+     * do not exist, do not crowd out the knowledge of those somebody does).
+     */
     @Override
     public Object beforeInsert(int chatSessionId) {
-        Quiet known = knowing(chatSessionId);
-        return new BeforeInsert(known, known.generation());
+        Quiet known = quiet.get(chatSessionId);
+        if (known == null && (waiters.has(chatSessionId) || streams.has(chatSessionId))) {
+            known = knowing(chatSessionId);
+        }
+        return known == null ? null : Known.now(known);
     }
 
     /**
@@ -654,7 +666,7 @@ public final class ParkedPolls implements Parking, Watching, CommitNotifier.Wake
     @Override
     public void inserted(ChatMessage message, int previousId, long writtenAtMicros, Object before) {
         int sessionId = message.chatSessionId();
-        if (before instanceof BeforeInsert b) {
+        if (before instanceof Known b) {
             b.known().committed(b.generation(), message.chatMessageId());
         }
         if (previousId < 0) {
@@ -697,6 +709,19 @@ public final class ParkedPolls implements Parking, Watching, CommitNotifier.Wake
         return batch;
     }
 
+    /** A session whose page was not full has nothing newer than its last message (or the after it was read from). */
+    private void learn(Map<Integer, Integer> queried, MessageStore.Woken woken, Map<Integer, Known> generations) {
+        queried.forEach((sessionId, queriedAfter) -> {
+            Known then = generations.get(sessionId);
+            if (then == null || woken.gone().contains(sessionId) || woken.full().contains(sessionId)) {
+                return;
+            }
+            List<ChatMessage> page = woken.messages().getOrDefault(sessionId, List.of());
+            then.known().learn(then.generation(),
+                    page.isEmpty() ? queriedAfter : page.get(page.size() - 1).chatMessageId());
+        });
+    }
+
     /**
      * Answers the waiters of each queried session with the messages newer than their own {@code after}.
      * A waiter that parked after the batch was taken, with an {@code after} below the one queried (a
@@ -706,18 +731,6 @@ public final class ParkedPolls implements Parking, Watching, CommitNotifier.Wake
      * (an answer holds a bounded number). A session whose answers cannot be written fails its own waiters
      * (500) and no other session's.
      */
-    /** A session whose page was not full has nothing newer than its last message (or the after it was read from). */
-    private void learn(Map<Integer, Integer> queried, MessageStore.Woken woken, Map<Integer, Integer> generations) {
-        queried.forEach((sessionId, queriedAfter) -> {
-            Quiet known = quiet.get(sessionId);
-            if (known == null || woken.gone().contains(sessionId) || woken.full().contains(sessionId)) {
-                return;
-            }
-            List<ChatMessage> page = woken.messages().getOrDefault(sessionId, List.of());
-            known.learn(generations.get(sessionId), page.isEmpty() ? queriedAfter : page.get(page.size() - 1).chatMessageId());
-        });
-    }
-
     private void deliver(Map<Integer, Integer> queried, MessageStore.Woken woken, Map<Integer, Long> writtenAt) {
         queried.forEach((sessionId, queriedAfter) -> {
             try {

@@ -40,11 +40,12 @@ final class Quiet {
 
     /**
      * This instance committed the session's message {@code id} after {@code generationThen} (taken before its
-     * insert): nothing newer can have committed before it, and anything committed since is notified after.
+     * insert): nothing newer can have committed before it, and anything committed since is notified after. What is
+     * known already of a higher id stays (two inserts of the session on two event loops may be told in either order).
      */
     synchronized void committed(int generationThen, int id) {
         if (generationThen == generation) {
-            noneAfter = id;
+            noneAfter = noneAfter == Integer.MAX_VALUE ? id : Math.max(noneAfter, id);
         }
     }
 

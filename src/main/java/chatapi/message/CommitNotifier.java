@@ -105,6 +105,11 @@ public final class CommitNotifier {
         return local.beforeInsert(chatSessionId);
     }
 
+    /** A message of the session committed, written at {@code writtenAtMicros}, but not read back: notified without its id. */
+    void committed(int chatSessionId, long writtenAtMicros) {
+        send(chatSessionId, new Entry(writtenAtMicros, 0));
+    }
+
     /**
      * The message committed, written at {@code writtenAtMicros}, the session's next after {@code previousId} (-1: not
      * known): this instance's waiters are told at once, the others by the notification.

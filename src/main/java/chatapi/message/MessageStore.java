@@ -220,9 +220,16 @@ public final class MessageStore {
                     }
                 })
                 .map(rows -> Rows.first(rows).map(row -> {
-                    ChatMessage stored = ChatMessage.from(row, 0);
-                    notifier.committed(stored, row.getLong(ChatMessage.COLUMN_COUNT),
-                            previousId(row.getString(ChatMessage.COLUMN_COUNT + 1)), before);
+                    long writtenAt = row.getLong(ChatMessage.COLUMN_COUNT);
+                    ChatMessage stored;
+                    try {
+                        stored = ChatMessage.from(row, 0);
+                    } catch (RuntimeException e) { // committed all the same: every instance is told to look
+                        notifier.committed(chatSessionId, writtenAt);
+                        throw e;
+                    }
+                    notifier.committed(stored, writtenAt, previousId(row.getString(ChatMessage.COLUMN_COUNT + 1)),
+                            before);
                     return stored;
                 }));
     }

@@ -483,7 +483,9 @@ class ParkedPollsTest {
             int m2 = await(insert(s2, "two"));
             int m3 = await(insert(s3, "three"));
             long now = System.currentTimeMillis() * 1_000;
-            sqlUpdate("SELECT pg_notify('chat_message', '" + s1 + " " + now + ",x y," + s2 + "," + s3 + " " + now + "')");
+            // s3's entry carries fields a later version may add after the id (0: not known): they are left alone
+            sqlUpdate("SELECT pg_notify('chat_message', '" + s1 + " " + now + ",x y," + s2 + "," + s3 + " " + now
+                    + " 0 future fields')");
             assertEquals(List.of(m1), ids(await(p1).jsonArray()));
             assertEquals(List.of(m2), ids(await(p2).jsonArray()));
             assertEquals(List.of(m3), ids(await(p3).jsonArray()));

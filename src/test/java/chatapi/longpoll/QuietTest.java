@@ -52,6 +52,13 @@ class QuietTest {
         raced.notified(25); // another message (say 25) committed and was notified while this one (24) was inserted
         raced.committed(then, 24);
         assertFalse(raced.nothingAfter(24), "24 is not the newest: 25 is");
+
+        Quiet reversed = new Quiet(); // two inserts of the session on two event loops, told in the other order
+        int both = reversed.generation();
+        reversed.committed(both, 41);
+        reversed.committed(both, 40);
+        assertTrue(reversed.nothingAfter(41));
+        assertFalse(reversed.nothingAfter(40), "41 exists");
     }
 
     @Test
