@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * notification is sent again, with a growing delay, for a minute (one retry chain per session and event loop however
  * many of its messages wait on it), so that the other instances' streams hear of the message once the database
  * takes it. Should it never (the database away all that time, this instance killed between the commit and the
- * notification, or stopped with one still unsent after its grace period), long polls still find the message when
- * their wait ends, and every instance's streams look at the table again when its listener reconnects; a stream whose
+ * notification, or stopped with one still unsent after its grace period), long polls still find the message within a
+ * minute and a wait (what an instance knows of a session without asking expires), and every instance's streams look
+ * at the table again when its listener reconnects; a stream whose
  * listener never lost its connection learns of it with the session's next message. So does one whose insert lost its
  * connection and committed more than {@value #AGAIN_MS} ms later (its backend blocked that long).
  *
@@ -298,8 +299,8 @@ public final class CommitNotifier {
             } else {
                 retrying.remove(chatSessionId);
                 LOG.error("Gave up notifying the waiters of session {} on other instances after {} attempts ({}):"
-                        + " their long polls find its message when they end, their streams when their listener"
-                        + " reconnects or the session's next message is notified", chatSessionId, chain.attempts,
+                        + " their long polls find its message within a minute and a wait, their streams when their"
+                        + " listener reconnects or the session's next message is notified", chatSessionId, chain.attempts,
                         ar.cause().toString());
             }
             settleIfIdle();

@@ -79,4 +79,24 @@ class QuietTest {
         quiet.notified(0); // a notification that names no id (another writer's): forgets
         assertFalse(quiet.nothingAfter(30));
     }
+
+    @Test
+    @DisplayName("what was learned lasts a minute: a notification that never came delays a message that long and a wait, not more")
+    void knowledgeExpires() {
+        long[] now = {1_000_000_000L};
+        Quiet quiet = new Quiet(() -> now[0]);
+        quiet.committed(quiet.generation(), 50);
+        now[0] += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Quiet.MAX_AGE_MS - 1);
+        assertTrue(quiet.nothingAfter(50));
+        now[0] += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
+        assertFalse(quiet.nothingAfter(50), "too old: the poll looks");
+        quiet.learn(quiet.generation(), 50); // the look found nothing newer: that is known as of now
+        assertTrue(quiet.nothingAfter(50));
+        now[0] += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Quiet.MAX_AGE_MS);
+        quiet.learn(quiet.generation(), 70); // says nothing of 51-70: what is known of 50 is not renewed by it
+        assertFalse(quiet.nothingAfter(70));
+        quiet.committed(quiet.generation(), 60);
+        now[0] += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Quiet.MAX_AGE_MS / 2);
+        assertTrue(quiet.nothingAfter(60), "an insert here teaches afresh");
+    }
 }
