@@ -45,8 +45,7 @@ final class Quiet {
 
     /** A notification of the session (a message, a change, a reconnection): what was known no longer holds. */
     synchronized void forget() {
-        generation++;
-        noneAfter = Integer.MAX_VALUE;
+        notified(0);
     }
 
     /**

@@ -80,8 +80,9 @@ public final class MessageStore {
      * in one statement, hence one transaction. No row when the session does not exist, or when $8 (only while
      * open: a customer's message) and the chat has ended. The insert trigger draws the id under the session's
      * row lock, so ids follow commit order per session, and tells the id of the session's message before this one
-     * (V12; the last column, 0 for the first). Its NOTIFY trigger is told to stay quiet: the {@link CommitNotifier}
-     * notifies once it has committed (V11 says why), with the time the column before holds.
+     * (V12; the last column, 0 for the first, -1 when not told: a schema before V12). Its NOTIFY trigger is told
+     * to stay quiet: the {@link CommitNotifier} notifies once it has committed (V11 says why), with the time the
+     * column before holds.
      */
     static final String INSERT_MESSAGE = "WITH s AS ("
             + " UPDATE chat_session SET last_message = $3, when_idle = now(),"
@@ -93,7 +94,7 @@ public final class MessageStore {
             + " special_type, special_param)"
             + " SELECT s.chat_session_id, $2, $3, $4, $5, $6, $7 FROM s"
             + " RETURNING " + ChatMessage.COLUMNS + ", (extract(epoch FROM clock_timestamp()) * 1000000)::bigint,"
-            + " current_setting('chatapi.previous_message_id', true)";
+            + " coalesce(nullif(current_setting('chatapi.previous_message_id', true), '')::int, -1)";
 
     /**
      * Posts a Special message for each row of a CTE named {@code changed} (columns id = chat_session_id, author,
@@ -228,22 +229,9 @@ public final class MessageStore {
                         notifier.committed(chatSessionId, writtenAt);
                         throw e;
                     }
-                    notifier.committed(stored, writtenAt, previousId(row.getString(ChatMessage.COLUMN_COUNT + 1)),
-                            before);
+                    notifier.committed(stored, writtenAt, row.getInteger(ChatMessage.COLUMN_COUNT + 1), before);
                     return stored;
                 }));
-    }
-
-    /** The previous message's id as V12's trigger tells it; -1 when it did not (a schema before V12). */
-    static int previousId(String told) {
-        if (told == null || told.isEmpty()) {
-            return -1;
-        }
-        try {
-            return Integer.parseInt(told);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /** Whether the session exists and its chat has ended (empty when it does not exist). */

@@ -477,8 +477,7 @@ class ParkedPollsTest {
             Future<Response> p1 = app.get(messagesAfter(s1, 0, 20));
             Future<Response> p2 = app.get(messagesAfter(s2, 0, 20));
             Future<Response> p3 = app.get(messagesAfter(s3, 0, 20));
-            await(app.awaitParked(3));
-            awaitNoActiveStatement();
+            awaitParkedAndLooked(app, 3);
             int m1 = await(insert(s1, "one"));
             int m2 = await(insert(s2, "two"));
             int m3 = await(insert(s3, "three"));
@@ -506,8 +505,7 @@ class ParkedPollsTest {
             Future<Response> customer = b.get(messagesAfter(session, 0, 20));
             Future<Response> agent = b.get(messagesAfter(session, 0, 20));
             Future<Response> elsewhere = b.get(messagesAfter(other, 0, 20));
-            await(b.awaitParked(3));
-            awaitNoActiveStatement(); // their first looks are done
+            awaitParkedAndLooked(b, 3);
             long queries = b.longPoll().wakeQueries();
             listener.createStatement().execute("LISTEN chat_message");
             Response posted = await(b.post("/api/v1/ChatSession/" + session + "/Messages", "{\"Message\":\"direct\"}"));
@@ -541,8 +539,7 @@ class ParkedPollsTest {
             Future<Response> behind = b.get(messagesAfter(session, 5, 20));
             Future<Response> upToDate = b.get(messagesAfter(session, 7, 20));
             Future<Response> ahead = b.get(messagesAfter(session, 9, 20));
-            await(b.awaitParked(3));
-            awaitNoActiveStatement();
+            awaitParkedAndLooked(b, 3);
             b.longPoll().inserted(new chatapi.message.ChatMessage(9, session, "ToUser", "nine", "x", 0, "None", "",
                     java.time.OffsetDateTime.now()), 7, 0, null);
             assertEquals(List.of(9), ids(await(upToDate).jsonArray()), "after 7, the message after 7");
@@ -580,6 +577,12 @@ class ParkedPollsTest {
         try (Connection c = DB.connect(); Statement st = c.createStatement()) {
             st.execute(sql);
         }
+    }
+
+    /** Until {@code count} requests are parked on the instance and their first looks at the table are done. */
+    private static void awaitParkedAndLooked(TestApp instance, int count) throws Exception {
+        await(instance.awaitParked(count));
+        awaitNoActiveStatement();
     }
 
     private static void awaitNoActiveStatement() throws Exception {
