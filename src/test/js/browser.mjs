@@ -21,7 +21,21 @@ export function log(line) {
   console.log(line);
 }
 
-/** Launches headless Chromium; pages opened with newPage() collect uncaught errors in `pageErrors`. */
+/** A request for a transcript: method and path, a customer's token left out. */
+function what(request) {
+  return `${request.method()} ${request.url().replace(BASE_URL, '').replace(/access_token=[^&]*/, 'access_token=…')}`;
+}
+
+/** The time of day, to the millisecond, for a transcript. */
+function at() {
+  return new Date().toISOString().slice(11, 23);
+}
+
+/**
+ * Launches headless Chromium; pages opened with newPage() collect uncaught errors in `pageErrors` and what their
+ * network did that a failing step may need explained (`explain()`: the last requests that failed or answered
+ * 4xx/5xx, and the requests still open, per page).
+ */
 export async function launch() {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const browser = await chromium.launch({
@@ -31,15 +45,33 @@ export async function launch() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const pageErrors = [];
+  const network = []; // { name, failures: [...], open: Map(request -> since) }
   async function newPage(path, { withoutEventSource = false, width = 720, height = 720 } = {}) {
     const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width, height }, acceptDownloads: true });
     if (withoutEventSource) await context.addInitScript(() => { delete window.EventSource; });
     const page = await context.newPage();
+    const seen = { name: `${path} #${network.length + 1}`, failures: [], open: new Map() };
+    network.push(seen);
     page.on('pageerror', (e) => pageErrors.push(`${path}: ${e.message}`));
+    page.on('request', (r) => seen.open.set(r, at()));
+    page.on('requestfinished', (r) => seen.open.delete(r));
+    page.on('requestfailed', (r) => {
+      seen.open.delete(r);
+      seen.failures.push(`${at()} ${what(r)} failed: ${r.failure() ? r.failure().errorText : '?'}`);
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) seen.failures.push(`${at()} ${what(r.request())} answered ${r.status()}`);
+    });
     await page.goto(path);
     return page;
   }
-  return { browser, pageErrors, newPage };
+  /** What each page's network did lately: for the transcript of a failed step. */
+  function explain() {
+    return network.map(({ name, failures, open }) => [`${name}:`,
+      ...failures.slice(-5).map((f) => `  ${f}`),
+      ...[...open].map(([r, since]) => `  open since ${since}: ${what(r)}`)].join('\n')).join('\n');
+  }
+  return { browser, pageErrors, newPage, explain };
 }
 
 /** Sends text from one page and measures until it shows on the other; fails beyond WITHIN_MS. */

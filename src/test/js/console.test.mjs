@@ -11,7 +11,7 @@ import {
   api, exchange, launch, log, shot, startChat, typingShows, WITHIN_MS,
 } from './browser.mjs';
 
-const { browser, pageErrors, newPage } = await launch();
+const { browser, pageErrors, newPage, explain } = await launch();
 
 /** Signs an agent in on a console page of its own. */
 async function signIn(user, password) {
@@ -186,6 +186,9 @@ try {
 
   assert.deepEqual(pageErrors, []);
   log('@@passed');
+} catch (error) {
+  log(`the pages' network when it failed:\n${explain()}`);
+  throw error;
 } finally {
   await browser.close();
 }

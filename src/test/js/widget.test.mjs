@@ -23,7 +23,7 @@ async function ask(command, expected) {
   assert.equal(value.trim(), expected, `answer to ${command}`);
 }
 
-const { browser, pageErrors, newPage } = await launch();
+const { browser, pageErrors, newPage, explain } = await launch();
 
 /** Waits until the customer's page shows its queue position as `position`. */
 function queuePosition(page, position) {
@@ -156,6 +156,9 @@ try {
 
   assert.deepEqual(pageErrors, []);
   log('@@passed');
+} catch (error) {
+  log(`the pages' network when it failed:\n${explain()}`);
+  throw error;
 } finally {
   await browser.close();
   lines.close(); // stdin stays open on the Java side until this process ends
