@@ -30,13 +30,15 @@ import org.slf4j.LoggerFactory;
  * otherwise it waits for the batch on its way to come back (a round trip, longer while the pool or the notify lock
  * is busy), then at most {@value #GAP_MS} ms.
  *
- * <p>A notification that fails is not dropped: this instance's own waiters are woken at once, and the
- * notification is sent again, with a growing delay, for a minute (one retry chain per session and event loop however
- * many of its messages wait on it), so that the other instances' streams hear of the message once the database
- * takes it. Should it never (the database away all that time, this instance killed between the commit and the
- * notification, or stopped with one still unsent after its grace period), long polls still find the message within a
- * minute and a wait (what an instance knows of a session without asking expires), and every instance's streams look
- * at the table again when its listener reconnects; a stream whose
+ * <p>A notification that fails is not dropped: this instance's own waiters are woken at once, and the session is
+ * kept for a retry, for a minute: all the sessions of an event loop that wait for one go out together, in batches
+ * as above, 100 ms after the failure and then with a growing delay (up to 2 s) while the retries fail, so that the
+ * other instances' streams hear of the message once the database takes it. After an outage that refused the
+ * notifications of thousands of sessions they go out in a few notifying transactions, not one per session, and
+ * the log says so once per refused batch, not once per session. Should it never (the database away all that time,
+ * this instance killed between the commit and the notification, or stopped with one still unsent after its grace
+ * period), long polls still find the message within a minute and a wait (what an instance knows of a session without
+ * asking expires), and every instance's streams look at the table again when its listener reconnects; a stream whose
  * listener never lost its connection learns of it with the session's next message. So does one whose insert lost its
  * connection and committed more than {@value #AGAIN_MS} ms later (its backend blocked that long).
  *
@@ -68,7 +70,7 @@ public final class CommitNotifier {
     static final long AGAIN_MS = 1_000;
     static final long FIRST_RETRY_MS = 100;
     static final long MAX_RETRY_MS = 2_000;
-    /** How long a chain retries: 100 ms doubling to 2 s between attempts, then every 2 s, until a minute has passed. */
+    /** How long a session's notification is retried: 100 ms doubling to 2 s between attempts, then every 2 s. */
     static final long RETRY_FOR_MS = 60_000;
     /**
      * The least time between two batches of one event loop: a notifying transaction costs the database a commit
@@ -83,8 +85,12 @@ public final class CommitNotifier {
     private final Vertx vertx;
     private final SqlClient pool;
     private final Wake local;
-    /** Sessions whose notification is being retried. */
-    private final Map<Integer, Chain> retrying = new HashMap<>();
+    /** Sessions whose notification failed, waiting for the next retry: when their earliest message was written. */
+    private final Map<Integer, Retry> retrying = new LinkedHashMap<>();
+    /** Whether the next retry's timer is set. */
+    private boolean retryDue;
+    /** Batches refused in a row since one went through: the retries' back-off. */
+    private int refusedInARow;
     /** Sessions whose second "may have committed" notification is due. */
     private final java.util.Set<Integer> again = new java.util.HashSet<>();
     /** Sessions committed while a batch was on its way, with what their entry will say: the next batch. */
@@ -108,7 +114,7 @@ public final class CommitNotifier {
 
     /** A message of the session committed, written at {@code writtenAtMicros}, but not read back: notified without its id. */
     void committed(int chatSessionId, long writtenAtMicros) {
-        send(chatSessionId, new Entry(writtenAtMicros, 0));
+        send(chatSessionId, Entry.first(writtenAtMicros, 0));
     }
 
     /**
@@ -116,32 +122,29 @@ public final class CommitNotifier {
      * known): this instance's waiters are told at once, the others by the notification.
      */
     void committed(ChatMessage message, long writtenAtMicros, int previousId, Object before) {
-        send(message.chatSessionId(), new Entry(writtenAtMicros, message.chatMessageId()));
+        send(message.chatSessionId(), Entry.first(writtenAtMicros, message.chatMessageId()));
         local.inserted(message, previousId, writtenAtMicros, before);
     }
 
     /**
      * The connection was lost under the session's insert, after it was sent: it may have committed, or may yet (a
      * backend whose client went away finishes its statement), so the session is notified now and once more
-     * {@value #AGAIN_MS} ms later (once per session however many such inserts; a chain of retries covers it too).
+     * {@value #AGAIN_MS} ms later (once per session however many such inserts).
      */
     void mayHaveCommitted(int chatSessionId) {
-        if (retrying.containsKey(chatSessionId) || !again.add(chatSessionId)) {
+        if (!again.add(chatSessionId)) {
             return;
         }
-        send(chatSessionId, Entry.UNKNOWN);
+        send(chatSessionId, Entry.first(0, 0));
         inFlight++;
         vertx.setTimer(AGAIN_MS, t -> {
             inFlight--;
             again.remove(chatSessionId);
-            send(chatSessionId, Entry.UNKNOWN);
+            send(chatSessionId, Entry.first(0, 0));
         });
     }
 
-    /**
-     * The first attempt, in the next batch: on failure, the local waiters are woken and a retry chain starts (or takes
-     * it on).
-     */
+    /** Into the next batch: on failure, a first attempt wakes the local waiters, and the session waits for a retry. */
     private void send(int chatSessionId, Entry entry) {
         queued.merge(chatSessionId, entry, Entry::and);
         if (!sending) {
@@ -175,7 +178,9 @@ public final class CommitNotifier {
         execute(takePayload(batch)).onComplete(ar -> {
             try {
                 if (ar.failed()) {
-                    batch.forEach((sessionId, entry) -> failedFirst(sessionId, entry.writtenAtMicros, ar.cause()));
+                    refused(batch, ar.cause());
+                } else {
+                    taken(batch);
                 }
             } finally {
                 sendBatch(); // whatever happened above: the sessions queued meanwhile must not be stranded
@@ -203,20 +208,21 @@ public final class CommitNotifier {
         return payload.toString();
     }
 
-    private static String entry(int chatSessionId, long writtenAtMicros) {
-        return new Entry(writtenAtMicros, 0).payload(chatSessionId);
-    }
-
     /**
      * What a session's entry in a batch says: the earliest write time of its messages (0: unknown) and the highest
-     * id among them (0: unknown, when the notification must concern every waiter).
+     * id among them (0: unknown, when the notification must concern every waiter); whether it holds a first attempt
+     * (whose failure wakes the local waiters), and until when it is retried (0: it is not a retry).
      */
-    private record Entry(long writtenAtMicros, int upTo) {
-        static final Entry UNKNOWN = new Entry(0, 0);
+    private record Entry(long writtenAtMicros, int upTo, boolean first, long retryUntilMs) {
+
+        static Entry first(long writtenAtMicros, int upTo) {
+            return new Entry(writtenAtMicros, upTo, true, 0);
+        }
 
         Entry and(Entry other) {
             return new Entry(earliest(writtenAtMicros, other.writtenAtMicros),
-                    upTo == 0 || other.upTo == 0 ? 0 : Math.max(upTo, other.upTo));
+                    upTo == 0 || other.upTo == 0 ? 0 : Math.max(upTo, other.upTo), first || other.first,
+                    Math.max(retryUntilMs, other.retryUntilMs));
         }
 
         String payload(int chatSessionId) {
@@ -237,74 +243,78 @@ public final class CommitNotifier {
         return pool.preparedQuery(NOTIFY).execute(Tuple.of(payload)).andThen(ar -> inFlight--);
     }
 
-    /** A session's retries: the earliest write time they stand for (0: unknown), and what changed since a send. */
-    private static final class Chain {
-        long writtenAtMicros;
-        /** Bumped by each message that joins the chain: a send that succeeds ends it only if none joined meanwhile. */
-        int version;
-        final long deadlineMs;
-        int attempts = 1;
+    /** A session waiting for a retry: when its earliest message was written (0: unknown), and until when to try. */
+    private record Retry(long writtenAtMicros, long untilMs) {
 
-        Chain(long writtenAtMicros, long deadlineMs) {
-            this.writtenAtMicros = writtenAtMicros;
-            this.deadlineMs = deadlineMs;
+        Retry and(Retry other) {
+            return new Retry(writtenAtMicros == 0 || other.writtenAtMicros == 0 ? 0
+                    : Math.min(writtenAtMicros, other.writtenAtMicros), Math.min(untilMs, other.untilMs));
         }
-
-        void join(long writtenAt) {
-            writtenAtMicros = writtenAtMicros == 0 || writtenAt == 0 ? 0 : Math.min(writtenAtMicros, writtenAt);
-            version++;
-        }
-    }
-
-    private void failedFirst(int chatSessionId, long writtenAtMicros, Throwable cause) {
-        local.notified(chatSessionId, writtenAtMicros, 0);
-        Chain chain = retrying.get(chatSessionId);
-        if (chain != null) { // a chain is running for the session: it covers this message too
-            chain.join(writtenAtMicros);
-            return;
-        }
-        LOG.warn("Could not notify the waiters of session {} on other instances; retrying: {}", chatSessionId,
-                cause.toString());
-        retrying.put(chatSessionId, new Chain(writtenAtMicros, System.currentTimeMillis() + RETRY_FOR_MS));
-        retryLater(chatSessionId, 0);
-    }
-
-    private void retryLater(int chatSessionId, long delayMs) {
-        inFlight++;
-        vertx.setTimer(Math.max(1, delayMs), t -> {
-            inFlight--;
-            Chain chain = retrying.get(chatSessionId);
-            if (chain != null) {
-                resend(chatSessionId, chain);
-            }
-            settleIfIdle();
-        });
     }
 
     /**
-     * A retry: on success the chain ends, unless a message joined it while the notification was on its way (that
-     * notification may have preceded its commit: sent again at once); on failure it goes on until its deadline.
+     * A batch was refused: the local waiters of its first attempts are woken, and its sessions wait for the next
+     * retry (a session already retried keeps its deadline). One line in the log per batch with first attempts.
      */
-    private void resend(int chatSessionId, Chain chain) {
-        int version = chain.version;
-        chain.attempts++;
-        execute(entry(chatSessionId, chain.writtenAtMicros)).onComplete(ar -> {
-            if (ar.succeeded() && chain.version == version) {
-                retrying.remove(chatSessionId);
-                LOG.info("Notified the waiters of session {} after {} attempts", chatSessionId, chain.attempts);
-            } else if (ar.succeeded()) {
-                retryLater(chatSessionId, 0);
-            } else if (System.currentTimeMillis() < chain.deadlineMs) {
-                retryLater(chatSessionId, Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(chain.attempts - 1, 5)));
-            } else {
-                retrying.remove(chatSessionId);
-                LOG.error("Gave up notifying the waiters of session {} on other instances after {} attempts ({}):"
-                        + " their long polls find its message within a minute and a wait, their streams when their"
-                        + " listener reconnects or the session's next message is notified", chatSessionId, chain.attempts,
-                        ar.cause().toString());
+    private void refused(Map<Integer, Entry> batch, Throwable cause) {
+        refusedInARow++;
+        long now = System.currentTimeMillis();
+        int firsts = 0;
+        for (Map.Entry<Integer, Entry> e : batch.entrySet()) {
+            Entry entry = e.getValue();
+            if (entry.first) {
+                firsts++;
+                local.notified(e.getKey(), entry.writtenAtMicros, 0);
             }
-            settleIfIdle();
+            long until = entry.retryUntilMs > 0 ? entry.retryUntilMs : now + RETRY_FOR_MS;
+            retrying.merge(e.getKey(), new Retry(entry.writtenAtMicros, until), Retry::and);
+        }
+        if (firsts > 0) {
+            LOG.warn("Could not notify the waiters of {} session(s) on other instances; retrying for a minute: {}",
+                    firsts, cause.toString());
+        }
+        if (!retryDue) {
+            retryDue = true;
+            inFlight++;
+            long delayMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(refusedInARow - 1, 5));
+            vertx.setTimer(delayMs, t -> {
+                inFlight--;
+                retryDue = false;
+                retry();
+            });
+        }
+    }
+
+    /** A batch went through: the retries it held are done. */
+    private void taken(Map<Integer, Entry> batch) {
+        refusedInARow = 0;
+        long retried = batch.values().stream().filter(entry -> entry.retryUntilMs > 0).count();
+        if (retried > 0) {
+            LOG.info("Notified the waiters of {} session(s) on other instances after retrying", retried);
+        }
+    }
+
+    /** The sessions waiting for a retry go into the next batch, but those whose minute has passed. */
+    private void retry() {
+        long now = System.currentTimeMillis();
+        java.util.List<Integer> givenUp = new java.util.ArrayList<>();
+        retrying.forEach((sessionId, r) -> {
+            if (now >= r.untilMs) {
+                givenUp.add(sessionId);
+            } else {
+                queued.merge(sessionId, new Entry(r.writtenAtMicros, 0, false, r.untilMs), Entry::and);
+            }
         });
+        retrying.clear();
+        if (!givenUp.isEmpty()) {
+            LOG.error("Gave up notifying the waiters of {} session(s) on other instances after a minute (sessions {}):"
+                    + " their long polls find the messages within a minute and a wait, their streams when their"
+                    + " listener reconnects or the session's next message is notified", givenUp.size(),
+                    givenUp.subList(0, Math.min(10, givenUp.size())));
+        }
+        if (!sending) {
+            sendBatch();
+        }
     }
 
     /**
