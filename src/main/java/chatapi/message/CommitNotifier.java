@@ -31,11 +31,13 @@ import org.slf4j.LoggerFactory;
  * is busy), then at most {@value #GAP_MS} ms.
  *
  * <p>A notification that fails is not dropped: this instance's own waiters are woken at once, and the session is
- * kept for a retry, for a minute: all the sessions of an event loop that wait for one go out together, in batches
- * as above, 100 ms after the failure and then with a growing delay (up to 2 s) while the retries fail, so that the
- * other instances' streams hear of the message once the database takes it. After an outage that refused the
- * notifications of thousands of sessions they go out in a few notifying transactions, not one per session, and
- * the log says so once per refused batch, not once per session. Should it never (the database away all that time,
+ * kept for a retry, for up to a minute after its latest refused message: all the sessions of an event loop that
+ * wait for one go out together, in batches as above (each entry as it was, id included), 100 ms after a refusal,
+ * the delay doubling up to 2 s while batches keep being refused, so that the other instances' streams hear of the
+ * message once the database takes it. After an outage that refused the notifications of thousands of sessions
+ * they go out in a few dozen notifying transactions at most (a batch lists some 300 sessions), not one per
+ * session, and the log says so once per outage and event loop (a WARN at the first refusal, an INFO when they
+ * went through, an ERROR for those given up), not once per session. Should it never (the database away all that time,
  * this instance killed between the commit and the notification, or stopped with one still unsent after its grace
  * period), long polls still find the message within a minute and a wait (what an instance knows of a session without
  * asking expires), and every instance's streams look at the table again when its listener reconnects; a stream whose
@@ -70,7 +72,7 @@ public final class CommitNotifier {
     static final long AGAIN_MS = 1_000;
     static final long FIRST_RETRY_MS = 100;
     static final long MAX_RETRY_MS = 2_000;
-    /** How long a session's notification is retried: 100 ms doubling to 2 s between attempts, then every 2 s. */
+    /** How long a refused message's notification is retried (100 ms doubling to 2 s apart while refused). */
     static final long RETRY_FOR_MS = 60_000;
     /**
      * The least time between two batches of one event loop: a notifying transaction costs the database a commit
@@ -85,12 +87,13 @@ public final class CommitNotifier {
     private final Vertx vertx;
     private final SqlClient pool;
     private final Wake local;
-    /** Sessions whose notification failed, waiting for the next retry: when their earliest message was written. */
-    private final Map<Integer, Retry> retrying = new LinkedHashMap<>();
+    /** Sessions whose notification was refused, waiting for the next retry, with what their entry will say. */
+    private final Map<Integer, Entry> retrying = new LinkedHashMap<>();
     /** Whether the next retry's timer is set. */
     private boolean retryDue;
     /** Batches refused in a row since one went through: the retries' back-off. */
     private int refusedInARow;
+    private Throwable lastRefusal;
     /** Sessions whose second "may have committed" notification is due. */
     private final java.util.Set<Integer> again = new java.util.HashSet<>();
     /** Sessions committed while a batch was on its way, with what their entry will say: the next batch. */
@@ -211,7 +214,8 @@ public final class CommitNotifier {
     /**
      * What a session's entry in a batch says: the earliest write time of its messages (0: unknown) and the highest
      * id among them (0: unknown, when the notification must concern every waiter); whether it holds a first attempt
-     * (whose failure wakes the local waiters), and until when it is retried (0: it is not a retry).
+     * (whose failure wakes the local waiters), and until when it is retried (0: it is not a retry; merged, the
+     * later deadline, so that each message has its minute).
      */
     private record Entry(long writtenAtMicros, int upTo, boolean first, long retryUntilMs) {
 
@@ -243,36 +247,17 @@ public final class CommitNotifier {
         return pool.preparedQuery(NOTIFY).execute(Tuple.of(payload)).andThen(ar -> inFlight--);
     }
 
-    /** A session waiting for a retry: when its earliest message was written (0: unknown), and until when to try. */
-    private record Retry(long writtenAtMicros, long untilMs) {
-
-        Retry and(Retry other) {
-            return new Retry(writtenAtMicros == 0 || other.writtenAtMicros == 0 ? 0
-                    : Math.min(writtenAtMicros, other.writtenAtMicros), Math.min(untilMs, other.untilMs));
-        }
-    }
-
     /**
-     * A batch was refused: the local waiters of its first attempts are woken, and its sessions wait for the next
-     * retry (a session already retried keeps its deadline). One line in the log per batch with first attempts.
+     * A batch was refused: its sessions wait for the next retry, each with what its entry said (a first attempt's
+     * message gets a minute from now), and the local waiters of its first attempts are woken. The log says so once
+     * per outage (the first refused batch after one went through), and at debug level for the batches after it.
      */
     private void refused(Map<Integer, Entry> batch, Throwable cause) {
         refusedInARow++;
+        lastRefusal = cause;
         long now = System.currentTimeMillis();
-        int firsts = 0;
-        for (Map.Entry<Integer, Entry> e : batch.entrySet()) {
-            Entry entry = e.getValue();
-            if (entry.first) {
-                firsts++;
-                local.notified(e.getKey(), entry.writtenAtMicros, 0);
-            }
-            long until = entry.retryUntilMs > 0 ? entry.retryUntilMs : now + RETRY_FOR_MS;
-            retrying.merge(e.getKey(), new Retry(entry.writtenAtMicros, until), Retry::and);
-        }
-        if (firsts > 0) {
-            LOG.warn("Could not notify the waiters of {} session(s) on other instances; retrying for a minute: {}",
-                    firsts, cause.toString());
-        }
+        batch.forEach((sessionId, entry) -> retrying.merge(sessionId, new Entry(entry.writtenAtMicros, entry.upTo,
+                false, entry.first ? now + RETRY_FOR_MS : entry.retryUntilMs), Entry::and));
         if (!retryDue) {
             retryDue = true;
             inFlight++;
@@ -283,6 +268,18 @@ public final class CommitNotifier {
                 retry();
             });
         }
+        if (refusedInARow == 1) {
+            LOG.warn("Could not notify the waiters of {} session(s) on other instances; retrying each for up to a"
+                    + " minute: {}", batch.size(), cause.toString());
+        } else {
+            LOG.debug("Notifying {} session(s) refused again ({} in a row): {}", batch.size(), refusedInARow,
+                    cause.toString());
+        }
+        batch.forEach((sessionId, entry) -> {
+            if (entry.first) {
+                local.notified(sessionId, entry.writtenAtMicros, 0);
+            }
+        });
     }
 
     /** A batch went through: the retries it held are done. */
@@ -298,19 +295,19 @@ public final class CommitNotifier {
     private void retry() {
         long now = System.currentTimeMillis();
         java.util.List<Integer> givenUp = new java.util.ArrayList<>();
-        retrying.forEach((sessionId, r) -> {
-            if (now >= r.untilMs) {
+        retrying.forEach((sessionId, entry) -> {
+            if (now >= entry.retryUntilMs) {
                 givenUp.add(sessionId);
             } else {
-                queued.merge(sessionId, new Entry(r.writtenAtMicros, 0, false, r.untilMs), Entry::and);
+                queued.merge(sessionId, entry, Entry::and);
             }
         });
         retrying.clear();
         if (!givenUp.isEmpty()) {
-            LOG.error("Gave up notifying the waiters of {} session(s) on other instances after a minute (sessions {}):"
-                    + " their long polls find the messages within a minute and a wait, their streams when their"
-                    + " listener reconnects or the session's next message is notified", givenUp.size(),
-                    givenUp.subList(0, Math.min(10, givenUp.size())));
+            LOG.error("Gave up notifying the waiters of {} session(s) on other instances after a minute (sessions {};"
+                    + " last refusal: {}): their long polls find the messages within a minute and a wait, their"
+                    + " streams when their listener reconnects or the session's next message is notified",
+                    givenUp.size(), givenUp.subList(0, Math.min(10, givenUp.size())), String.valueOf(lastRefusal));
         }
         if (!sending) {
             sendBatch();

@@ -115,7 +115,8 @@ class CommitNotifierTest {
 
             DB.execute("DROP SCHEMA notify_fault CASCADE");
             List<String> arrived = notifications(listener, 10_000);
-            assertEquals(List.of(session + " " + woken[1]), arrived, "one notification, once the database took it");
+            assertEquals(List.of(session + " " + woken[1] + " " + stored.get().chatMessageId()), arrived,
+                    "one notification, with the message's id, once the database took it");
             onContext(() -> notifier.settled(10_000));
         }
     }
@@ -142,7 +143,7 @@ class CommitNotifierTest {
             List<String> expectedEntries = new ArrayList<>();
             for (long session = 101; session < 101 + sessions; session++) {
                 expectedWakes.add(session);
-                expectedEntries.add(session + " " + (1_765_000_000_000_000L + session));
+                expectedEntries.add(session + " " + (1_765_000_000_000_000L + session) + " " + session * 10);
             }
             assertEquals(expectedWakes, localWakes.stream().sorted().toList(), "each session's local waiters are woken once");
             assertEquals(List.of(), notifications(listener, 300), "nothing reached the other instances yet");
@@ -156,7 +157,7 @@ class CommitNotifierTest {
             });
             assertEquals(expectedEntries, entries.stream().sorted(java.util.Comparator.comparing(
                     e -> Integer.valueOf(e.substring(0, e.indexOf(' '))))).toList(),
-                    "every session, once, with its time and without an id (the local waiters were woken without one)");
+                    "every session, once, with its time and its message's id, as its first attempt said");
             assertTrue(arrived.size() <= 2, "the retries went out together: " + arrived.size() + " notifications");
             onContext(() -> notifier.settled(10_000));
             assertEquals(List.of(), notifications(listener, 300), "nothing more");
