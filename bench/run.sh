@@ -18,12 +18,14 @@
 #
 # The server runs as shipped: the README's command (`java @conf/jvm.options -jar`: its class-data sharing archive
 # and heap size) with its access log on, written to a file as a container's log would be. SERVER_JAVA_OPTS adds
-# JVM flags after those (a tuned variant, reported as such).
+# JVM flags after those (a tuned variant, reported as such). GEN_JAVA_OPTS adds JVM flags to the generators'
+# (LoadGen's) command, the same for both peers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-smoke}"
 case "$MODE" in smoke|all|fanout|notify|memory|chat) ;; *) echo "usage: bench/run.sh smoke|all|fanout|notify|memory|chat" >&2; exit 2 ;; esac
 SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS-}"
+GEN_JAVA_OPTS="${GEN_JAVA_OPTS-}"
 
 ulimit -n "$(ulimit -Hn)"
 OUT=target/bench
@@ -58,7 +60,8 @@ CDS=yes; java @conf/jvm.options -Xshare:on -jar target/chat-api.jar --help >/dev
 mvn -B -q dependency:build-classpath -Dmdep.outputFile="$OUT/classpath" >/dev/null
 CP="$(cat "$OUT/classpath"):target/classes"
 javac -q -d "$OUT/classes" -cp "$CP" bench/LoadGen.java 2>/dev/null || javac -d "$OUT/classes" -cp "$CP" bench/LoadGen.java
-GEN=(java -Xss512k -cp "$CP:$OUT/classes" LoadGen)
+# shellcheck disable=SC2206 # GEN_JAVA_OPTS is a list of flags
+GEN=(java -Xss512k $GEN_JAVA_OPTS -cp "$CP:$OUT/classes" LoadGen)
 SERVER_PID=""
 NGINX_DIR=""
 
