@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  api, exchange, launch, log, shot, startChat, typingShows, WITHIN_MS,
+  api, BASE_URL, exchange, launch, log, shot, startChat, typingShows, WITHIN_MS,
 } from './browser.mjs';
 
 const { browser, pageErrors, newPage, explain } = await launch();
@@ -38,6 +38,17 @@ async function queueIs(page, ids) {
 /** The session ids of the console's "My chats" list, in order. */
 function chatsOf(page) {
   return page.$$eval('#chats li', (items) => items.map((li) => Number(li.dataset.id)));
+}
+
+/** A visitor's chat started from the script (the dev start the widget uses): { ChatSessionId, Token }. */
+async function visitor(name) {
+  const response = await fetch(`${BASE_URL}/dev/StartChat`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ TopicId: 1, CustomerName: name }),
+  });
+  assert.ok(response.ok, `start ${name}: ${response.status} ${await response.clone().text()}`);
+  return response.json();
 }
 
 async function send(page, text) {
@@ -167,6 +178,31 @@ try {
   for (const text of ['My bike has a flat tyre', 'Are you there?', 'Workshop here: bring it by today.']) {
     assert.ok(transcript.includes(text), `the transcript has "${text}":\n${transcript}`);
   }
+
+  log('- over HTTP/1.1 at most four chats stream: with six more open the ones shown least lately pause, a reply still goes out, and a paused chat catches up when shown');
+  const many = [];
+  for (let i = 1; i <= 6; i += 1) many.push(await visitor(`Many ${i}`));
+  for (const [i, started] of many.entries()) {
+    await tje0.fill('#session', String(started.ChatSessionId));
+    await tje0.click('#open button');
+    await tje0.locator('#customer', { hasText: `Many ${i + 1}` }).waitFor({ timeout: 5000 });
+  }
+  const paused = await tje0.locator('#chats li', { hasText: 'paused' }).count();
+  const streaming = (await chatsOf(tje0)).length - paused;
+  assert.ok(paused >= 2 && streaming <= 4, `${streaming} chats stream, ${paused} paused`);
+  await send(tje0, 'Still reaching you'); // over the one connection left free
+  const first = many[0];
+  const quiet = await fetch(`${BASE_URL}/api/v1/ChatSession/${first.ChatSessionId}/Messages`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${first.Token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ Message: 'Said while paused', Type: 'ToUser', Author: 'Many 1' }),
+  });
+  assert.ok(quiet.ok, `the visitor's message: ${quiet.status}`);
+  await tje0.locator('#chats li', { hasText: 'Many 1 · paused' }).waitFor({ timeout: WITHIN_MS });
+  await tje0.click('#chats li button:has-text("Many 1")');
+  await tje0.locator('#messages .message', { hasText: 'Said while paused' }).waitFor({ timeout: 5000 });
+  await tje0.locator('#status[data-state="live"]').waitFor({ timeout: 5000 });
+  assert.equal(await tje0.locator('#chats li', { hasText: 'Many 1 · paused' }).count(), 0, 'shown, it streams again');
 
   log('- both agents go away: a new visitor gets the offline text and leaves a message that never queues');
   await tje0.click('#presence');

@@ -6,13 +6,18 @@
 // `queue` event is the whole list (sessions waiting in the topics the agent responds in while present, its own
 // chats, transfers offered to it), pushed by the server when it changes; the page never polls it. Presence is not
 // pushed, so the page reopens the stream after changing it. Each open chat is a LiveSession (chat.js) of its own,
-// so that chats in the background count their unread messages and show the customer typing.
+// so that chats in the background count their unread messages and show the customer typing. Over HTTP/1.1 a
+// browser keeps at most 6 connections to a host and every stream holds one: there, at most MAX_LIVE_CHATS chats
+// stream at once (with the queue's, one connection stays free for everything else the page sends); the chats
+// shown least lately pause, marked "paused", and catch up when shown again. Over HTTP/2 all of them stream.
 import {
   ApiError, backoff, call, composer, ENDED, hasFlag, LiveSession, MessageList, postMessage, showError, showState,
   TypingSignal,
 } from './chat.js';
 
 const USER_KEY = 'chat-api.agent';
+const NAVIGATION = performance.getEntriesByType('navigation')[0];
+const MAX_LIVE_CHATS = NAVIGATION && /^h[23]$/.test(NAVIGATION.nextHopProtocol) ? Infinity : 4;
 const ACTIVE = new Set(['CustomerLast', 'UserLast']);
 const $ = (id) => document.getElementById(id);
 
@@ -46,6 +51,8 @@ class Chat {
     this.entity = entity;
     this.pinned = pinned; // opened by number: kept even when it is not one of the agent's chats
     this.unread = 0;
+    this.shownAt = Date.now(); // when it was last shown: the chats shown least lately pause first
+    this.paused = false; // its stream stopped to free a connection (HTTP/1.1); it resumes when shown
     this.session = { Status: entity.Status, Flags: entity.Flags };
     this.state = ['connecting'];
     this.element = document.createElement('ol');
@@ -103,6 +110,7 @@ class Chat {
     const parts = [name];
     if (this.customerTypes) parts.push('typing…');
     if (this.ended) parts.push('ended');
+    if (this.paused) parts.push('paused');
     this.button.textContent = parts.join(' · ');
     this.item.dataset.unread = this.unread;
     this.item.classList.toggle('current', active === this);
@@ -118,6 +126,32 @@ class Chat {
   stop() {
     this.stream.stop();
     this.item.remove();
+  }
+
+  /** Stops its stream to free a connection; resume() catches up from the last message shown. */
+  pause() {
+    this.paused = true;
+    this.stream.stop();
+    this.render();
+  }
+
+  resume() {
+    if (!this.paused) return;
+    this.paused = false;
+    this.stream.start();
+    this.render();
+  }
+}
+
+/** Keeps at most MAX_LIVE_CHATS chats streaming: the ones shown least lately pause (never the one shown). */
+function keepConnectionsFree() {
+  const live = [...chats.values()].filter((c) => c.stream.running && c !== active)
+    .sort((a, b) => a.shownAt - b.shownAt);
+  let streaming = live.length + (active && active.stream.running ? 1 : 0);
+  for (const chat of live) {
+    if (streaming <= MAX_LIVE_CHATS) break;
+    chat.pause();
+    streaming -= 1;
   }
 }
 
@@ -381,6 +415,7 @@ function addChat(entity, pinned) {
   const chat = new Chat(entity, pinned);
   chats.set(chat.id, chat);
   $('chats').append(chat.item);
+  keepConnectionsFree();
   return chat;
 }
 
@@ -397,6 +432,9 @@ function activate(chat) {
     }
   }
   chat.unread = 0;
+  chat.shownAt = Date.now();
+  chat.resume();
+  keepConnectionsFree();
   location.hash = `session=${chat.id}`;
   const old = $('messages');
   if (old !== chat.element) {
