@@ -285,7 +285,12 @@ public final class CommitNotifier {
     /** A batch went through: the retries it held are done. */
     private void taken(Map<Integer, Entry> batch) {
         refusedInARow = 0;
-        long retried = batch.values().stream().filter(entry -> entry.retryUntilMs > 0).count();
+        int retried = 0;
+        for (Entry entry : batch.values()) {
+            if (entry.retryUntilMs > 0) {
+                retried++;
+            }
+        }
         if (retried > 0) {
             LOG.info("Notified the waiters of {} session(s) on other instances after retrying", retried);
         }
