@@ -5,7 +5,9 @@
 //   park    hold N long-polls open; report how many were held without an error (P1, P2)
 //   wake    N pollers on N sessions run the widget loop while a writer commits messages at a rate;
 //           report wake latency from the writer's commit to the poller's receipt (P3)
-//   fanout  N waiters on one session, one message; report the time until the last has it (P4)
+//   fanout  N waiters on one session, one message; report the time until the last has it (P4). With --pair-port,
+//           the rounds alternate between chat-api (--port) and nchan (--pair-port) in this one generator, so that
+//           both peers meet the same machine: a RESULT line for each
 //   streams N event streams (chat-api's SSE, or nchan's EventSource subscribers) over S sessions: held open
 //           (the harness measures memory), then rounds of one message to the first session (fan-out: the
 //           time until the last stream has it), then messages at a rate to random sessions (wake latency)
@@ -51,6 +53,7 @@ public class LoadGen {
         for (int i = 1; i + 1 < argv.length; i += 2) {
             args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
         }
+        target = arg("target", "chat");
         try {
             switch (argv[0]) {
                 case "park" -> park();
@@ -82,16 +85,23 @@ public class LoadGen {
     }
 
     static HttpClient client(Vertx vertx, int connections) {
+        return client(vertx, connections, num("port", 8080));
+    }
+
+    static HttpClient client(Vertx vertx, int connections, int port) {
         return vertx.createHttpClient(new HttpClientOptions().setDefaultHost(arg("host", "127.0.0.1"))
-                .setDefaultPort(num("port", 8080)).setKeepAlive(true).setIdleTimeout(0)
+                .setDefaultPort(port).setKeepAlive(true).setIdleTimeout(0)
                 // Vert.x's client sends Accept-Encoding itself when it decompresses: only with --accept-encoding.
                 .setDecompressionSupported(!arg("accept-encoding", "gzip, deflate, br").isEmpty())
                 .setConnectTimeout(30_000), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     }
 
+    /** The peer driven: "chat" or "nchan" (--target; the paired fan-out switches it between its rounds). */
+    static volatile String target = "chat";
+
     /** Target-specific parts: chat-api's Messages route, or nchan's long-poll subscriber. */
     static boolean nchan() {
-        return arg("target", "chat").equals("nchan");
+        return target.equals("nchan");
     }
 
     static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
@@ -222,7 +232,7 @@ public class LoadGen {
         try {
             awaitParked(vertx, probe, n, 120_000);
         } catch (IllegalStateException e) {
-            System.out.println("RESULT mode=park target=" + arg("target", "chat") + " n=" + n + " held=0 errors="
+            System.out.println("RESULT mode=park target=" + target + " n=" + n + " held=0 errors="
                     + errors.get() + " answered_early=" + early.get() + " failed: " + e.getMessage());
             throw e;
         }
@@ -230,7 +240,7 @@ public class LoadGen {
         System.out.println("PARKED " + n + " in " + parkedMs + " ms");
         System.out.flush();
         Thread.sleep(num("hold", 5) * 1000L);
-        System.out.println("RESULT mode=park target=" + arg("target", "chat") + " n=" + n + " held="
+        System.out.println("RESULT mode=park target=" + target + " n=" + n + " held="
                 + (n - errors.get() - early.get()) + " errors=" + errors.get() + " answered_early=" + early.get()
                 + " park_ms=" + parkedMs);
         vertx.close().await(10, TimeUnit.SECONDS);
@@ -269,7 +279,7 @@ public class LoadGen {
         running[0] = false;
         List<Long> latencies = delivered.latencies();
         int missing = delivered.missing();
-        System.out.println("RESULT mode=wake target=" + arg("target", "chat") + " n=" + n + " rate=" + rate
+        System.out.println("RESULT mode=wake target=" + target + " n=" + n + " rate=" + rate
                 + " messages=" + committedAt.size() + " received=" + latencies.size() + " missing=" + missing
                 + " errors=" + errors.get() + " p50_ms=" + ms(pct(latencies, 0.50)) + " p99_ms=" + ms(pct(latencies, 0.99))
                 + " max_ms=" + ms(latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1)));
@@ -382,10 +392,15 @@ public class LoadGen {
         final AtomicLong seq = new AtomicLong();
 
         Writer(Vertx vertx) {
+            this(vertx, num("port", 8080));
+        }
+
+        /** A writer to the current target; nchan's publisher at {@code port}. */
+        Writer(Vertx vertx, int port) {
             this.vertx = vertx;
             if (nchan()) {
                 sql = null;
-                http = client(vertx, 16);
+                http = client(vertx, 16, port);
             } else {
                 sql = PgBuilder.client().connectingTo(new PgConnectOptions().setHost(arg("pghost", "127.0.0.1"))
                         .setPort(num("pgport", 5432)).setDatabase(arg("pgdatabase", "chat_bench"))
@@ -395,7 +410,7 @@ public class LoadGen {
         }
 
         Future<Commit> write(int session) {
-            if (nchan()) {
+            if (http != null) {
                 String key = "m" + seq.incrementAndGet();
                 long sent = System.nanoTime();
                 return http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/pub/s" + session))
@@ -411,68 +426,117 @@ public class LoadGen {
 
     // --- fanout (P4) ---------------------------------------------------------------------------------
 
+    /** One peer of the fan-out: its connections, its writer, and what its measured rounds gave. */
+    static final class FanSide {
+        final String name;
+        final HttpClient client;
+        final HttpClient probe;
+        final Writer writer;
+        final int serverPid;
+        final List<Long> lasts = new ArrayList<>();
+        long after;
+        long serverTicks;
+        long generatorTicks;
+
+        FanSide(String name, Vertx vertx, int n, int port, int serverPid, long after) {
+            this.name = name;
+            target = name;
+            this.client = client(vertx, n + 8, port);
+            this.probe = client(vertx, 2, port);
+            this.writer = new Writer(vertx, port);
+            this.serverPid = serverPid;
+            this.after = after;
+        }
+    }
+
     static void fanout() throws Exception {
         int n = num("n", 1000);
-        int session = num("session", 1);
-        long after = Long.parseLong(arg("after", "2000000000"));
         int rounds = num("rounds", 3);
         int warmupRounds = num("warmup-rounds", 0); // first, not counted: both sides' JIT warms up
-        int serverPid = num("server-pid", -1); // the server's CPU over the measured rounds (parking and answering)
-        long cpuFrom = 0;
         Vertx vertx = vertx();
-        HttpClient client = client(vertx, n + 8);
-        HttpClient probe = client(vertx, 2);
-        Writer writer = new Writer(vertx);
-        List<Long> lasts = new ArrayList<>();
-        for (int round = 0; round < warmupRounds + rounds; round++) {
-            if (round == warmupRounds && serverPid > 0) {
-                cpuFrom = cpuTicks(serverPid);
-            }
-            AtomicInteger answered = new AtomicInteger();
-            AtomicLong last = new AtomicLong();
-            CountDownLatch all = new CountDownLatch(n);
-            long roundAfter = after;
-            // nchan hands a channel's stored message to new subscribers at once: a fresh channel per round (and per
-            // run: --channel-base differs between runs against one nchan).
-            int target = nchan() ? num("channel-base", 1_000_000) + round : session;
-            vertx.runOnContext(v -> {
-                for (int i = 0; i < n; i++) {
-                    send(client, poll(target, i, roundAfter, 60, null)).onComplete(ar -> {
-                        if (ar.succeeded() && ar.result().status() == 200) {
-                            answered.incrementAndGet();
-                        }
-                        last.accumulateAndGet(System.nanoTime(), Math::max);
-                        all.countDown();
-                    });
-                }
-            });
-            awaitParked(vertx, probe, n, 60_000);
-            Promise<Long> committed = Promise.promise();
-            vertx.runOnContext(v -> writer.write(target).onComplete(ar -> committed.complete(
-                    ar.succeeded() ? ar.result().nanos() : System.nanoTime())));
-            long commit = committed.future().await(10, TimeUnit.SECONDS);
-            if (!all.await(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("not every waiter was answered");
-            }
-            long lastMs = Math.max(0, last.get() - commit);
-            if (round >= warmupRounds) {
-                lasts.add(lastMs);
-            }
-            if (!nchan()) {
-                after = lastId(writer);
-            }
-            System.out.println("ROUND " + round + (round < warmupRounds ? " (warm-up)" : "") + " answered="
-                    + answered.get() + " last_ms=" + ms(lastMs));
-            Thread.sleep(500);
+        List<FanSide> sides = new ArrayList<>();
+        // --server-pid: the server's CPU over the measured rounds (parking and answering)
+        sides.add(new FanSide(target, vertx, n, num("port", 8080), num("server-pid", -1),
+                Long.parseLong(arg("after", "2000000000"))));
+        if (num("pair-port", -1) > 0) { // nchan, round for round with chat-api
+            sides.add(new FanSide("nchan", vertx, n, num("pair-port", -1), num("pair-server-pid", -1), 0));
         }
-        // Ticks are 10 ms: per 1,000 polls, each parked and answered, over all measured rounds.
-        String cpu = serverPid > 0 ? " server_cpu_ms_per_1000="
-                + String.format("%.1f", (cpuTicks(serverPid) - cpuFrom) * 10.0 * 1000 / ((long) n * rounds)) : "";
-        lasts.sort(null);
-        System.out.println("RESULT mode=fanout target=" + arg("target", "chat") + " n=" + n + " rounds=" + rounds
-                + " best_ms=" + ms(lasts.get(0)) + " median_ms=" + ms(lasts.get(lasts.size() / 2))
-                + " worst_ms=" + ms(lasts.get(lasts.size() - 1)) + cpu);
+        int self = (int) ProcessHandle.current().pid();
+        for (int round = 0; round < warmupRounds + rounds; round++) {
+            for (int i = 0; i < sides.size(); i++) {
+                FanSide side = sides.get((round + i) % sides.size()); // each peer goes first every other round
+                target = side.name;
+                long server = side.serverPid > 0 ? cpuTicks(side.serverPid) : 0;
+                long generator = cpuTicks(self);
+                long lastMs = fanoutRound(vertx, side, n, round);
+                if (round >= warmupRounds) {
+                    side.lasts.add(lastMs);
+                    side.serverTicks += side.serverPid > 0 ? cpuTicks(side.serverPid) - server : 0;
+                    side.generatorTicks += cpuTicks(self) - generator;
+                }
+                System.out.println("ROUND " + round + (round < warmupRounds ? " (warm-up)" : "") + " target=" + side.name
+                        + " last_ms=" + ms(lastMs));
+                Thread.sleep(500);
+            }
+        }
+        for (FanSide side : sides) {
+            // Ticks are 10 ms: per 1,000 polls, each parked and answered, over all measured rounds.
+            String cpu = side.serverPid > 0 ? " server_cpu_ms_per_1000="
+                    + String.format("%.1f", side.serverTicks * 10.0 * 1000 / ((long) n * rounds)) : "";
+            List<Long> lasts = new ArrayList<>(side.lasts);
+            lasts.sort(null);
+            System.out.println("RESULT mode=fanout target=" + side.name + " n=" + n + " rounds=" + rounds
+                    + " best_ms=" + ms(lasts.get(0)) + " median_ms=" + ms(lasts.get(lasts.size() / 2))
+                    + " worst_ms=" + ms(lasts.get(lasts.size() - 1)) + cpu
+                    + String.format(" generator_cpu_s=%.2f", side.generatorTicks / 100.0));
+        }
+        if (sides.size() == 2) { // the rounds' own ratios: each pair of rounds ran back to back
+            List<Double> ratios = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                ratios.add((double) sides.get(0).lasts.get(r) / Math.max(1, sides.get(1).lasts.get(r)));
+            }
+            ratios.sort(null);
+            System.out.println("RESULT mode=fanout-pairs n=" + n + String.format(" median_ratio=%.2f min_ratio=%.2f max_ratio=%.2f",
+                    ratios.get(ratios.size() / 2), ratios.get(0), ratios.get(ratios.size() - 1)));
+        }
         vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    /** One round: n waiters parked on the side's session (nchan: a fresh channel), one message; nanos to the last. */
+    static long fanoutRound(Vertx vertx, FanSide side, int n, int round) throws Exception {
+        AtomicInteger answered = new AtomicInteger();
+        AtomicLong last = new AtomicLong();
+        CountDownLatch all = new CountDownLatch(n);
+        long roundAfter = side.after;
+        // nchan hands a channel's stored message to new subscribers at once: a fresh channel per round (and per
+        // run: --channel-base differs between runs against one nchan).
+        int session = nchan() ? num("channel-base", 1_000_000) + round : num("session", 1);
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < n; i++) {
+                send(side.client, poll(session, i, roundAfter, 60, null)).onComplete(ar -> {
+                    if (ar.succeeded() && ar.result().status() == 200) {
+                        answered.incrementAndGet();
+                    }
+                    last.accumulateAndGet(System.nanoTime(), Math::max);
+                    all.countDown();
+                });
+            }
+        });
+        awaitParked(vertx, side.probe, n, 60_000);
+        Promise<Long> committed = Promise.promise();
+        vertx.runOnContext(v -> side.writer.write(session).onComplete(ar -> committed.complete(
+                ar.succeeded() ? ar.result().nanos() : System.nanoTime())));
+        long commit = committed.future().await(10, TimeUnit.SECONDS);
+        if (!all.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("not every waiter was answered (" + side.name + ")");
+        }
+        if (answered.get() != n) {
+            throw new IllegalStateException((n - answered.get()) + " waiters were not answered with 200 (" + side.name + ")");
+        }
+        if (!nchan()) {
+            side.after = lastId(side.writer);
+        }
+        return Math.max(0, last.get() - commit);
     }
 
     static long lastId(Writer writer) throws Exception {
@@ -590,7 +654,7 @@ public class LoadGen {
         }
         if (!lasts.isEmpty()) {
             lasts.sort(null);
-            System.out.println("RESULT mode=streams-fanout target=" + arg("target", "chat") + " n=" + n + " rounds="
+            System.out.println("RESULT mode=streams-fanout target=" + target + " n=" + n + " rounds="
                     + rounds + " best_ms=" + ms(lasts.get(0)) + " median_ms=" + ms(lasts.get(lasts.size() / 2))
                     + " worst_ms=" + ms(lasts.get(lasts.size() - 1)) + " errors=" + errors.get());
         }
@@ -604,7 +668,7 @@ public class LoadGen {
             Delivered delivered = delivered(committedAt, lastReceived);
             List<Long> latencies = delivered.latencies();
             int missing = delivered.missing();
-            System.out.println("RESULT mode=streams-wake target=" + arg("target", "chat") + " n=" + n + " rate=" + rate
+            System.out.println("RESULT mode=streams-wake target=" + target + " n=" + n + " rate=" + rate
                     + " messages=" + committedAt.size() + " missing=" + missing + " errors=" + errors.get()
                     + " p50_ms=" + ms(pct(latencies, 0.50)) + " p99_ms=" + ms(pct(latencies, 0.99)));
         }
@@ -878,7 +942,7 @@ public class LoadGen {
             best = rate;
         }
         running[0] = false;
-        System.out.println("RESULT mode=chat target=" + arg("target", "chat") + " transport=" + (sse ? "sse" : "poll")
+        System.out.println("RESULT mode=chat target=" + target + " transport=" + (sse ? "sse" : "poll")
                 + " sessions=" + sessions + " best_rate=" + best + " (" + stop + ")");
         vertx.close().await(10, TimeUnit.SECONDS);
     }

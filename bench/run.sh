@@ -5,7 +5,8 @@
 # separate processes over loopback (bench/LoadGen.java on Vert.x's HttpClient; wrk; pgbench), runs
 # the same long-poll figures against nchan when it is installed, and prints and writes a results
 # table (target/bench/results-<mode>.md). Traffic goes to 127.0.0.1 only. `bench/run.sh fanout` runs only
-# the fan-out figures (1,000 and 5,000 waiters on one session, chat-api and nchan), with each generator's CPU;
+# the fan-out figures (1,000 and 5,000 waiters on one session, chat-api and nchan round for round from one
+# generator), with the generator's CPU for each peer;
 # `bench/run.sh notify` only the notification ceiling (N1: POST Messages at 64 connections with the NOTIFY trigger
 # and without it, beside pgbench's INSERT with and without it); `bench/run.sh memory` only start-up (P8) and
 # memory per parked poll (P2 at 1,000 and 5,000, with the heap histogram of a parked request); `bench/run.sh chat`
@@ -164,42 +165,39 @@ fi
 nchan_worker() { pgrep -P "$(cat "$NGINX_DIR/logs/nginx.pid")" | head -n 1; }
 
 # --- P4 (fan-out) in its own mode ------------------------------------------------------------------
-cpu_of() { # command... -> runs it; sets CPU_S to its user+system CPU seconds
-  TIMEFORMAT='%U %S'; { time "$@" 2>&3 ; } 3>&2 2>"$OUT/cpu.time"
-  CPU_S=$(tail -n 1 "$OUT/cpu.time" | awk '{printf "%.2f", $1 + $2}')
+field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; } # name, RESULT line -> its value
+# With nchan, one generator alternates the peers round for round (each goes first every other round), so both meet
+# the same machine: this one's load varies by more than the gap measured, between runs and within one.
+fanout_peer_args() { # the nchan side's arguments for a paired run, none without nchan
+  if [ "$NCHAN" = yes ]; then echo "--pair-port $NCHAN_PORT --pair-server-pid $(nchan_worker) --channel-base $1"; fi
 }
 fanout_warmup() { # both peers answer FAN_SERVER_WARMUP rounds of 5,000 first, not measured: a server in service has
   # compiled its wake path, and the JIT of a fresh one is still compiling it after the per-size warm-up rounds
   # (its CPU per poll at 1,000 waiters was three times that at 5,000, measured after them)
   [ "$FAN_SERVER_WARMUP" -gt 0 ] || return 0
+  # shellcheck disable=SC2046 # a list of arguments
   "${GEN[@]}" fanout --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n 5000 --session 1 --after "$AFTER" \
-      --pgdatabase $DB --rounds 1 --warmup-rounds "$FAN_SERVER_WARMUP" >"$OUT/fanout-warmup.log" 2>&1 || true
+      --pgdatabase $DB --rounds 1 --warmup-rounds "$FAN_SERVER_WARMUP" $(fanout_peer_args 900000) \
+      >"$OUT/fanout-warmup.log" 2>&1 || true
   AFTER=$(psql -d "$DB" -tAc "SELECT max(chat_message_id) FROM chat_message")
-  if [ "$NCHAN" = yes ]; then
-    "${GEN[@]}" fanout --target nchan --port $NCHAN_PORT --n 5000 --session 1 --channel-base 900000 --rounds 1 \
-        --warmup-rounds "$FAN_SERVER_WARMUP" >"$OUT/nchan-fanout-warmup.log" 2>&1 || true
-  fi
 }
-fanout_pair() { # n -> one row: chat-api against nchan, each with its generator's CPU seconds
-  local n=$1
-  cpu_of "${GEN[@]}" fanout --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$n" --session 1 --after "$AFTER" \
+fanout_pair() { # n -> one row: chat-api against nchan, each with its servers' CPU and its generator's
+  local n=$1 f fm fb fc gcpu nf nfm="-" ngcpu="-" nfc="-" ratio="-" cratio="-" pairs="-"
+  # shellcheck disable=SC2046 # a list of arguments
+  "${GEN[@]}" fanout --port $PORT --jwt-secret "$CHAT_JWT_SECRET" --n "$n" --session 1 --after "$AFTER" \
       --pgdatabase $DB --rounds "$FAN_ROUNDS" --warmup-rounds "$FAN_WARMUP" --server-pid "$SERVER_PID" \
-      >"$OUT/fanout-$n.log" 2>&1 || true
-  local gcpu=$CPU_S f fm fb fc nfm="-" ngcpu="-" nfc="-" ratio="-" cratio="-" nf
-  f=$(grep RESULT "$OUT/fanout-$n.log" || echo "RESULT failed")
-  fm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$f"); fb=$(sed -n 's/.* best_ms=\([0-9.]*\).*/\1/p' <<<"$f")
-  fc=$(sed -n 's/.* server_cpu_ms_per_1000=\([0-9.]*\).*/\1/p' <<<"$f")
+      $(fanout_peer_args $(( 1000000 + n * 100 ))) >"$OUT/fanout-$n.log" 2>&1 || true
   AFTER=$(psql -d "$DB" -tAc "SELECT max(chat_message_id) FROM chat_message")
+  f=$(grep 'RESULT mode=fanout target=chat' "$OUT/fanout-$n.log" || echo "RESULT failed")
+  fm=$(field median_ms "$f"); fb=$(field best_ms "$f"); fc=$(field server_cpu_ms_per_1000 "$f"); gcpu=$(field generator_cpu_s "$f")
   if [ "$NCHAN" = yes ]; then
-    cpu_of "${GEN[@]}" fanout --target nchan --port $NCHAN_PORT --n "$n" --session 1 --channel-base $(( 1000000 + n * 100 )) --rounds "$FAN_ROUNDS" \
-        --warmup-rounds "$FAN_WARMUP" --server-pid "$(nchan_worker)" >"$OUT/nchan-fanout-$n.log" 2>&1 || true
-    ngcpu=$CPU_S
-    nf=$(grep RESULT "$OUT/nchan-fanout-$n.log" || echo)
-    nfm=$(sed -n 's/.* median_ms=\([0-9.]*\).*/\1/p' <<<"$nf"); nfc=$(sed -n 's/.* server_cpu_ms_per_1000=\([0-9.]*\).*/\1/p' <<<"$nf")
+    nf=$(grep 'RESULT mode=fanout target=nchan' "$OUT/fanout-$n.log" || echo)
+    nfm=$(field median_ms "$nf"); nfc=$(field server_cpu_ms_per_1000 "$nf"); ngcpu=$(field generator_cpu_s "$nf")
     [ -n "$fm" ] && [ -n "$nfm" ] && ratio=$(awk -v a="$fm" -v b="$nfm" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')
     [ -n "$fc" ] && [ -n "$nfc" ] && cratio=$(awk -v a="$fc" -v b="$nfc" 'BEGIN{ if (b > 0) printf "%.1fx", a/b; else print "n/a" }')
+    pairs=$(grep 'RESULT mode=fanout-pairs' "$OUT/fanout-$n.log" | sed -n 's/.* median_ratio=\([0-9.]*\) min_ratio=\([0-9.]*\) max_ratio=\([0-9.]*\).*/\1 (\2-\3)/p')
   fi
-  row "P4 fan-out to $n waiters on one session, last answered (median of $FAN_ROUNDS after $FAN_WARMUP warm-up; best) [server CPU ms per 1,000 parked and answered; generator CPU s] | ${fm} ms (${fb}) [${fc:--}; ${gcpu}] | ${nfm} ms [${nfc:--}; ${ngcpu}] | ${ratio} (server CPU ${cratio}) | <= 1.5x nchan"
+  row "P4 fan-out to $n waiters on one session, last answered (median of $FAN_ROUNDS after $FAN_WARMUP warm-up; best) [server CPU ms per 1,000 parked and answered; generator CPU s over the measured rounds] | ${fm} ms (${fb}) [${fc:--}; ${gcpu:--}] | ${nfm:--} ms [${nfc:--}; ${ngcpu:--}] | ${ratio} (server CPU ${cratio}; round by round ${pairs:--}) | <= 1.5x nchan"
 }
 if [ "$MODE" = fanout ]; then
   fanout_warmup
