@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * answer, a failure, its timeout or its client's disconnect, and each of those leaves {@link ParkedPolls}
  * the same way. Responses are written on the request's own event loop.
  */
-final class ParkedPoll implements Delivery.Poll, Parking.Parked, PollTimeouts.Expiring {
+final class ParkedPoll extends PollTimeouts.Expiring implements Delivery.Poll, Parking.Parked {
 
     final int chatSessionId;
     final int after;
@@ -25,9 +25,8 @@ final class ParkedPoll implements Delivery.Poll, Parking.Parked, PollTimeouts.Ex
     private final Context context;
     private final ParkedPolls polls;
     private final AtomicBoolean done = new AtomicBoolean();
-    /** Where its timeout is kept (the request's event loop's), and in which bucket; null until armed. */
+    /** Where its timeout is kept (the request's event loop's); null until armed and once it ended. */
     private PollTimeouts timeouts;
-    private long bucket;
 
     ParkedPoll(ParkedPolls polls, RoutingContext ctx, Context context, int chatSessionId, int after, Object quota) {
         this.polls = polls;
@@ -47,7 +46,7 @@ final class ParkedPoll implements Delivery.Poll, Parking.Parked, PollTimeouts.Ex
     /** Times this waiter out after {@code timeoutMs} (on the request's event loop, as the timeouts are kept). */
     void armTimer(PollTimeouts loopTimeouts, long timeoutMs) {
         timeouts = loopTimeouts;
-        bucket = loopTimeouts.add(this, timeoutMs);
+        loopTimeouts.add(this, timeoutMs);
     }
 
     /** Its timeout came (on its event loop): answered with no messages unless it ended otherwise meanwhile. */
@@ -128,7 +127,7 @@ final class ParkedPoll implements Delivery.Poll, Parking.Parked, PollTimeouts.Ex
     /** On the request's event loop. */
     private void cancelTimer() {
         if (timeouts != null) {
-            timeouts.remove(this, bucket);
+            timeouts.remove(this);
             timeouts = null;
         }
     }

@@ -47,6 +47,16 @@ class PollTimeoutsTest {
         return done.get(10, TimeUnit.SECONDS);
     }
 
+    /** A poll that runs {@code onTimeout} when it times out. */
+    static PollTimeouts.Expiring poll(Runnable onTimeout) {
+        return new PollTimeouts.Expiring() {
+            @Override
+            void timedOut() {
+                onTimeout.run();
+            }
+        };
+    }
+
     @Test
     @DisplayName("each times out once, never before its deadline; one removed never times out; none is kept afterwards")
     void timesOutAfterDeadline() throws Exception {
@@ -59,22 +69,22 @@ class PollTimeoutsTest {
         PollTimeouts.Expiring[] polls = new PollTimeouts.Expiring[4];
         for (int i = 0; i < 4; i++) {
             String name = names[i];
-            polls[i] = () -> {
+            polls[i] = poll(() -> {
                 assertTrue(loop.inEventLoop(), "on the loop");
                 assertEquals(null, timedOutAt.put(name, System.nanoTime()), name + " timed out twice");
                 expired.countDown();
-            };
+            });
         }
-        long removedBucket = onLoop(() -> {
-            long bucket = 0;
+        onLoop(() -> {
             for (int i = 0; i < 4; i++) {
                 deadlines[i] = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutsMs[i]);
-                bucket = timeouts.add(polls[i], timeoutsMs[i]);
+                timeouts.add(polls[i], timeoutsMs[i]);
             }
-            return bucket;
+            return null;
         });
         onLoop(() -> {
-            timeouts.remove(polls[3], removedBucket);
+            timeouts.remove(polls[3]);
+            timeouts.remove(polls[3]); // twice: nothing more
             return null;
         });
         assertTrue(expired.await(10, TimeUnit.SECONDS), "all three timed out");
@@ -92,10 +102,47 @@ class PollTimeoutsTest {
     void failureDoesNotStopSweeps() throws Exception {
         PollTimeouts timeouts = onLoop(() -> new PollTimeouts(loop));
         CountDownLatch later = new CountDownLatch(1);
-        onLoop(() -> timeouts.add(() -> {
-            throw new IllegalStateException("this poll's answer cannot be written");
-        }, 10));
-        onLoop(() -> timeouts.add(later::countDown, 200));
+        onLoop(() -> {
+            timeouts.add(poll(() -> {
+                throw new IllegalStateException("this poll's answer cannot be written");
+            }), 10);
+            timeouts.add(poll(later::countDown), 200);
+            return null;
+        });
         assertTrue(later.await(10, TimeUnit.SECONDS), "the later poll timed out");
+    }
+
+    @Test
+    @DisplayName("polls sharing a deadline: any of them removed (first, middle, last, or by another's timing out) "
+            + "does not time out; the others do, each once; a removed one can be kept again")
+    void sharedBucket() throws Exception {
+        PollTimeouts timeouts = onLoop(() -> new PollTimeouts(loop));
+        List<Integer> timedOut = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        PollTimeouts.Expiring[] polls = new PollTimeouts.Expiring[8];
+        CountDownLatch expired = new CountDownLatch(4);
+        for (int i = 0; i < polls.length; i++) {
+            int index = i;
+            polls[i] = poll(() -> {
+                timedOut.add(index);
+                // The first of the list to time out (the last added) ends poll 3 meanwhile, as an answer would.
+                timeouts.remove(polls[3]);
+                expired.countDown();
+            });
+        }
+        onLoop(() -> {
+            for (PollTimeouts.Expiring poll : polls) {
+                timeouts.add(poll, 100); // one tick: one bucket
+            }
+            timeouts.remove(polls[7]); // the list's first
+            timeouts.remove(polls[4]); // a middle one
+            timeouts.remove(polls[0]); // the list's last
+            timeouts.remove(polls[6]);
+            timeouts.add(polls[6], 150); // kept again, later
+            return null;
+        });
+        assertTrue(expired.await(10, TimeUnit.SECONDS), "the others timed out");
+        // Poll 5 is the list's first after the removals: it ends 3 before 3's turn.
+        assertEquals(List.of(1, 2, 5, 6), timedOut.stream().sorted().toList());
+        assertEquals(0, (int) onLoop(timeouts::size));
     }
 }
