@@ -87,6 +87,7 @@ public final class CommitNotifier {
     private final Vertx vertx;
     private final SqlClient pool;
     private final Wake local;
+    private final long retryForMs;
     /** Sessions whose notification was refused, waiting for the next retry, with what their entry will say. */
     private final Map<Integer, Entry> retrying = new LinkedHashMap<>();
     /** Whether the next retry's timer is set. */
@@ -105,9 +106,15 @@ public final class CommitNotifier {
     private Promise<Void> settled;
 
     public CommitNotifier(Vertx vertx, SqlClient pool, Wake local) {
+        this(vertx, pool, local, RETRY_FOR_MS);
+    }
+
+    /** As the public constructor, with refused messages retried for {@code retryForMs} (tests). */
+    CommitNotifier(Vertx vertx, SqlClient pool, Wake local, long retryForMs) {
         this.vertx = vertx;
         this.pool = pool;
         this.local = local;
+        this.retryForMs = retryForMs;
     }
 
     /** Before a message of the session is inserted ({@link Wake#beforeInsert}). */
@@ -257,7 +264,7 @@ public final class CommitNotifier {
         lastRefusal = cause;
         long now = System.currentTimeMillis();
         batch.forEach((sessionId, entry) -> retrying.merge(sessionId, new Entry(entry.writtenAtMicros, entry.upTo,
-                false, entry.first ? now + RETRY_FOR_MS : entry.retryUntilMs), Entry::and));
+                false, entry.first ? now + retryForMs : entry.retryUntilMs), Entry::and));
         if (!retryDue) {
             retryDue = true;
             inFlight++;

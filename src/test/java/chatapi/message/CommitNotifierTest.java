@@ -44,6 +44,7 @@ class CommitNotifierTest {
     private Vertx vertx;
     private Context context;
     private Pool pool;
+    private CommitNotifier.Wake wake;
     private CommitNotifier notifier;
     private MessageStore store;
     private final CompletableFuture<long[]> localWake = new CompletableFuture<>();
@@ -66,7 +67,7 @@ class CommitNotifierTest {
         // Functions of schema notify_fault come before PostgreSQL's own: the tests shadow pg_notify with one that fails.
         options.getProperties().put("search_path", "notify_fault, pg_catalog, public");
         pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(options).using(vertx).build();
-        notifier = new CommitNotifier(vertx, pool, new CommitNotifier.Wake() {
+        wake = new CommitNotifier.Wake() {
             @Override
             public void notified(int session, long micros, int upTo) {
                 localWakes.add((long) session);
@@ -82,7 +83,8 @@ class CommitNotifierTest {
             public void inserted(ChatMessage message, int previousId, long micros, Object before) {
                 inserted.add(java.util.Arrays.asList(message, previousId, micros, before));
             }
-        });
+        };
+        notifier = new CommitNotifier(vertx, pool, wake);
         store = new MessageStore(pool, MessageStore.DEFAULT_MAX_MESSAGES, notifier);
     }
 
@@ -162,6 +164,45 @@ class CommitNotifierTest {
             onContext(() -> notifier.settled(10_000));
             assertEquals(List.of(), notifications(listener, 300), "nothing more");
             assertEquals(sessions, localWakes.size(), "the retries woke nothing here again");
+        }
+    }
+
+    @Test
+    @DisplayName("while the database refuses, a notification is retried 100 ms after the refusal, then twice as long after each, and given up once its window has passed: one ERROR, nothing left in flight, nothing sent afterwards")
+    void refusedNotificationIsGivenUp() throws Exception {
+        // Attempts at 0 ms, then retries 100, 300, 700 and 1,500 ms after it; the next, at 3,100, is past the window.
+        notifier = new CommitNotifier(vertx, pool, wake, 2_500);
+        DB.execute("CREATE SCHEMA notify_fault");
+        DB.execute("CREATE SEQUENCE notify_fault.attempts"); // a sequence's count survives the refusal's rollback
+        DB.execute("CREATE FUNCTION notify_fault.pg_notify(text, text) RETURNS void LANGUAGE plpgsql"
+                + " AS $$ BEGIN PERFORM nextval('notify_fault.attempts'); RAISE EXCEPTION 'notifications refused'; END $$");
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(CommitNotifier.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        try (Connection listener = DB.connect()) {
+            listener.createStatement().execute("LISTEN chat_message");
+            long started = System.nanoTime();
+            context.runOnContext(v -> commit(301, 1_765_000_000_000_301L, 3010));
+            localWake.get(10, TimeUnit.SECONDS);
+            onContext(() -> notifier.settled(20_000));
+            long settledMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertTrue(settledMs >= 2_500 && settledMs < 15_000, "settled once the window had passed: " + settledMs + " ms");
+            assertEquals("5", DB.value("SELECT last_value::text FROM notify_fault.attempts"),
+                    "the first attempt and four retries, the gaps doubling from 100 ms (without the back-off: about 25)");
+
+            DB.execute("DROP SCHEMA notify_fault CASCADE");
+            assertEquals(List.of(), notifications(listener, 500), "a notification given up is not sent later");
+            assertEquals(List.of(301L), localWakes, "the local waiters were woken once, at the first refusal");
+            List<String> errors = logged.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            assertEquals(1, errors.size(), "one ERROR: " + errors);
+            assertTrue(errors.get(0).contains("Gave up notifying the waiters of 1 session(s)") && errors.get(0).contains("[301]")
+                    && errors.get(0).contains("notifications refused"), "it names the session and the cause: " + errors.get(0));
+            assertEquals(1, logged.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).count(),
+                    "one WARN for the outage, the later refusals at debug");
+        } finally {
+            log.detachAppender(logged);
         }
     }
 
