@@ -158,7 +158,7 @@ public final class ApiVerticle extends VerticleBase {
         guard = new ConnectionGuard(vertx, config.httpReadTimeoutSeconds(), config.httpIdleTimeoutSeconds());
         router.route().handler(guard::requestStarted);
         router.route().handler(new AccessLog());
-        router.route().handler(Params::decodableQuery);
+        router.route().handler(Params::decodable);
         operationsRoutes(router, pool, openApi);
         WidgetPages.mount(router);
         if (config.devStartChat()) {

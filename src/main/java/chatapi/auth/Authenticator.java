@@ -4,6 +4,7 @@ import chatapi.config.AuthConfig;
 import chatapi.db.Unavailable;
 import chatapi.http.ApiException;
 import chatapi.http.ClientAddress;
+import chatapi.http.Errors;
 import com.github.benmanes.caffeine.cache.Cache;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -122,13 +123,13 @@ public final class Authenticator implements Handler<RoutingContext> {
      */
     void refuse(RoutingContext ctx, Throwable cause) {
         if (cause instanceof ApiException || Unavailable.is(cause)) {
-            LOG.warn("Authentication not checked for {} {} from {}: {}", ctx.request().method(), ctx.normalizedPath(),
+            LOG.warn("Authentication not checked for {} {} from {}: {}", ctx.request().method(), Errors.path(ctx),
                     clients.of(ctx.request()), cause.getMessage());
             ctx.fail(cause);
             return;
         }
         String reason = cause instanceof Refused ? cause.getMessage() : "error: " + cause.getMessage();
-        LOG.warn("Authentication failed for {} {} from {}: {}", ctx.request().method(), ctx.normalizedPath(),
+        LOG.warn("Authentication failed for {} {} from {}: {}", ctx.request().method(), Errors.path(ctx),
                 clients.of(ctx.request()), reason);
         ctx.fail(ApiException.unauthorized(fromScript(ctx) ? scriptChallenge : challenge));
     }

@@ -39,7 +39,7 @@ public final class AccessLog implements Handler<RoutingContext> {
         if (route != null && route.getPath() != null && !route.getPath().equals("/")) {
             return route.getPath();
         }
-        String path = NUMBER_SEGMENT.matcher(ctx.normalizedPath()).replaceAll("/{id}");
+        String path = NUMBER_SEGMENT.matcher(Errors.path(ctx)).replaceAll("/{id}");
         return Errors.echo(path);
     }
 }

@@ -40,11 +40,18 @@ public final class Errors implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        ApiException error = classify(ctx);
         HttpServerResponse response = ctx.response();
+        if (response.closed()) {
+            // The client went away (mid-body, or cut off by the read timeout): nobody to answer, and nothing the
+            // server did wrong, so not an ERROR that any client could write into the log at will.
+            LOG.debug("{} {}: the connection closed before the answer: {}", ctx.request().method(), path(ctx),
+                    String.valueOf(ctx.failure()));
+            return;
+        }
+        ApiException error = classify(ctx);
         if (response.headWritten()) {
             // Too late for an error body: cut the connection so the client sees a failure, not a short body.
-            LOG.warn("{} {} failed after the response started", ctx.request().method(), ctx.normalizedPath(),
+            LOG.warn("{} {} failed after the response started", ctx.request().method(), path(ctx),
                     ctx.failure());
             ctx.request().connection().close();
             return;
@@ -96,7 +103,7 @@ public final class Errors implements Handler<RoutingContext> {
             return api;
         }
         if (Unavailable.is(failure)) {
-            LOG.warn("{} {}: database unavailable: {}", ctx.request().method(), ctx.normalizedPath(), failure.toString());
+            LOG.warn("{} {}: database unavailable: {}", ctx.request().method(), path(ctx), failure.toString());
             return ApiException.unavailable("database.unavailable", DATABASE_RETRY_AFTER_SECONDS);
         }
         int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
@@ -104,10 +111,10 @@ public final class Errors implements Handler<RoutingContext> {
             status = 500;
         }
         if (status >= 500) {
-            LOG.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
+            LOG.error("{} {} failed", ctx.request().method(), path(ctx), failure);
         }
         String type = TYPES.getOrDefault(status, "InternalServerError");
-        String what = ctx.request().method() + " " + echo(ctx.normalizedPath());
+        String what = ctx.request().method() + " " + echo(path(ctx));
         return switch (status) {
             case 404 -> new ApiException(status, type, "route.notFound", what);
             case 405 -> new ApiException(status, type, "route.methodNotAllowed", what);
@@ -118,6 +125,25 @@ public final class Errors implements Handler<RoutingContext> {
             default -> status >= 500 ? new ApiException(500, type, "status.internal")
                     : new ApiException(status, type, "status.other", status);
         };
+    }
+
+    /** The request's path, normalised; as the client sent it when it cannot be decoded ({@code %zz}). */
+    public static String path(RoutingContext ctx) {
+        try {
+            return ctx.normalizedPath();
+        } catch (IllegalArgumentException e) {
+            return ctx.request().path();
+        }
+    }
+
+    /** Whether the request's path can be decoded (a {@code %} followed by two hex digits wherever there is one). */
+    static boolean decodablePath(RoutingContext ctx) {
+        try {
+            ctx.normalizedPath();
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Client input repeated in a message, cut to a bounded length. */

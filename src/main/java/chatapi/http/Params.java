@@ -24,12 +24,17 @@ public final class Params {
         return (int) value;
     }
 
-    /** The single value of a query parameter, null when absent, a 400 when repeated. */
     /**
-     * First handler for every request: a query string that cannot be decoded (a {@code %} not followed
-     * by two hex digits, say) is a 400 naming it, before any handler reads a parameter.
+     * First handler for every request: a path or a query string that cannot be decoded (a {@code %} not followed
+     * by two hex digits, say) is a 400 naming it, before a route is matched against the path or any handler reads a
+     * parameter. Left to the router, such a path failed inside its matching, and again in every handler that
+     * asked for the path (an ERROR with its stack trace per request, and a plain-text 400).
      */
-    public static void decodableQuery(RoutingContext ctx) {
+    public static void decodable(RoutingContext ctx) {
+        if (!Errors.decodablePath(ctx)) {
+            ctx.fail(ApiException.badRequest("path.malformed", Errors.echo(ctx.request().path())));
+            return;
+        }
         try {
             ctx.queryParams();
         } catch (IllegalArgumentException e) {
@@ -55,6 +60,7 @@ public final class Params {
         return seconds;
     }
 
+    /** The single value of a query parameter, null when absent, a 400 when repeated. */
     public static String singleQueryParam(RoutingContext ctx, String name) {
         List<String> values = ctx.queryParam(name);
         if (values.isEmpty()) {

@@ -68,6 +68,12 @@ class BadInputTest {
     void corpus() throws Exception {
         List<Case> corpus = corpus(app.agentAuthorization(), DB.newSession());
         assertTrue(corpus.size() >= 1_000, "corpus of " + corpus.size());
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        root.addAppender(logged);
         ExecutorService senders = Executors.newFixedThreadPool(16);
         List<Future<Outcome>> sent = new ArrayList<>();
         for (Case c : corpus) {
@@ -86,6 +92,11 @@ class BadInputTest {
         senders.shutdown();
         System.out.println("BadInputTest: " + corpus.size() + " requests, outcomes " + results);
         assertEquals(List.of(), failures.stream().limit(20).toList(), failures.size() + " bad outcomes of " + corpus.size());
+        root.detachAppender(logged);
+        // Nothing a client sends is the server's error: no ERROR line (one per request, at the client's will, before).
+        List<String> errors = logged.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
+                .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).distinct().limit(10).toList();
+        assertEquals(List.of(), errors, "logged at ERROR by the corpus");
 
         // Served normally afterwards, long-poll included, and the demo agent, guessed at by the corpus from
         // 127.0.0.1, still logs in from its own address.
