@@ -437,6 +437,8 @@ public class LoadGen {
         long after;
         long serverTicks;
         long generatorTicks;
+        /** Why its rounds stopped (a round failed); null while they go on. */
+        String failed;
 
         FanSide(String name, Vertx vertx, int n, int port, int serverPid, long after) {
             this.name = name;
@@ -465,10 +467,20 @@ public class LoadGen {
         for (int round = 0; round < warmupRounds + rounds; round++) {
             for (int i = 0; i < sides.size(); i++) {
                 FanSide side = sides.get((round + i) % sides.size()); // each peer goes first every other round
+                if (side.failed != null) {
+                    continue;
+                }
                 target = side.name;
                 long server = side.serverPid > 0 ? cpuTicks(side.serverPid) : 0;
                 long generator = cpuTicks(self);
-                long lastMs = fanoutRound(vertx, side, n, round);
+                long lastMs;
+                try {
+                    lastMs = fanoutRound(vertx, side, n, round);
+                } catch (Exception e) { // this peer's rounds end here; the other's go on
+                    side.failed = e.toString().replace(' ', '_');
+                    System.out.println("ROUND " + round + " target=" + side.name + " failed: " + e);
+                    continue;
+                }
                 if (round >= warmupRounds) {
                     side.lasts.add(lastMs);
                     side.serverTicks += side.serverPid > 0 ? cpuTicks(side.serverPid) - server : 0;
@@ -480,6 +492,10 @@ public class LoadGen {
             }
         }
         for (FanSide side : sides) {
+            if (side.failed != null || side.lasts.isEmpty()) {
+                System.out.println("RESULT mode=fanout target=" + side.name + " n=" + n + " failed=" + side.failed);
+                continue;
+            }
             // Ticks are 10 ms: per 1,000 polls, each parked and answered, over all measured rounds.
             String cpu = side.serverPid > 0 ? " server_cpu_ms_per_1000="
                     + String.format("%.1f", side.serverTicks * 10.0 * 1000 / ((long) n * rounds)) : "";
@@ -490,7 +506,8 @@ public class LoadGen {
                     + " worst_ms=" + ms(lasts.get(lasts.size() - 1)) + cpu
                     + String.format(" generator_cpu_s=%.2f", side.generatorTicks / 100.0));
         }
-        if (sides.size() == 2) { // the rounds' own ratios: each pair of rounds ran back to back
+        if (sides.size() == 2 && sides.stream().allMatch(side -> side.lasts.size() == rounds)) {
+            // the rounds' own ratios: each pair of rounds ran back to back
             List<Double> ratios = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 ratios.add((double) sides.get(0).lasts.get(r) / Math.max(1, sides.get(1).lasts.get(r)));

@@ -195,7 +195,7 @@ fanout_pair() { # n -> one row: chat-api against nchan, each with its servers' C
     nfm=$(field median_ms "$nf"); nfc=$(field server_cpu_ms_per_1000 "$nf"); ngcpu=$(field generator_cpu_s "$nf")
     [ -n "$fm" ] && [ -n "$nfm" ] && ratio=$(awk -v a="$fm" -v b="$nfm" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')
     [ -n "$fc" ] && [ -n "$nfc" ] && cratio=$(awk -v a="$fc" -v b="$nfc" 'BEGIN{ if (b > 0) printf "%.1fx", a/b; else print "n/a" }')
-    pairs=$(grep 'RESULT mode=fanout-pairs' "$OUT/fanout-$n.log" | sed -n 's/.* median_ratio=\([0-9.]*\) min_ratio=\([0-9.]*\) max_ratio=\([0-9.]*\).*/\1 (\2-\3)/p')
+    pairs=$( (grep 'RESULT mode=fanout-pairs' "$OUT/fanout-$n.log" || true) | sed -n 's/.* median_ratio=\([0-9.]*\) min_ratio=\([0-9.]*\) max_ratio=\([0-9.]*\).*/\1 (\2-\3)/p')
   fi
   row "P4 fan-out to $n waiters on one session, last answered (median of $FAN_ROUNDS after $FAN_WARMUP warm-up; best) [server CPU ms per 1,000 parked and answered; generator CPU s over the measured rounds] | ${fm} ms (${fb}) [${fc:--}; ${gcpu:--}] | ${nfm:--} ms [${nfc:--}; ${ngcpu:--}] | ${ratio} (server CPU ${cratio}; round by round ${pairs:--}) | <= 1.5x nchan"
 }

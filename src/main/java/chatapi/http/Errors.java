@@ -4,6 +4,7 @@ import chatapi.db.Unavailable;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -41,9 +42,10 @@ public final class Errors implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerResponse response = ctx.response();
-        if (response.closed()) {
+        if (response.closed() && ctx.failure() instanceof HttpClosedException) {
             // The client went away (mid-body, or cut off by the read timeout): nobody to answer, and nothing the
-            // server did wrong, so not an ERROR that any client could write into the log at will.
+            // server did wrong, so not an ERROR that any client could write into the log at will. Any other failure
+            // goes on below, whether or not its connection is still open.
             LOG.debug("{} {}: the connection closed before the answer: {}", ctx.request().method(), path(ctx),
                     String.valueOf(ctx.failure()));
             return;

@@ -108,6 +108,11 @@ final class PollTimeouts {
         return buckets.values().stream().mapToInt(bucket -> bucket.size).sum();
     }
 
+    /** How many buckets hold them (tests). */
+    int buckets() {
+        return buckets.size();
+    }
+
     private void sweep() {
         long now = now();
         while (swept < now) {

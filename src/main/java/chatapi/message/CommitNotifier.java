@@ -276,8 +276,8 @@ public final class CommitNotifier {
             });
         }
         if (refusedInARow == 1) {
-            LOG.warn("Could not notify the waiters of {} session(s) on other instances; retrying each for up to a"
-                    + " minute: {}", batch.size(), cause.toString());
+            LOG.warn("Could not notify the waiters of {} session(s) on other instances; retrying each for up to {} s: {}",
+                    batch.size(), retryForMs / 1_000.0, cause.toString());
         } else {
             LOG.debug("Notifying {} session(s) refused again ({} in a row): {}", batch.size(), refusedInARow,
                     cause.toString());
@@ -316,10 +316,11 @@ public final class CommitNotifier {
         });
         retrying.clear();
         if (!givenUp.isEmpty()) {
-            LOG.error("Gave up notifying the waiters of {} session(s) on other instances after a minute (sessions {};"
+            LOG.error("Gave up notifying the waiters of {} session(s) on other instances after {} s (sessions {};"
                     + " last refusal: {}): their long polls find the messages within a minute and a wait, their"
                     + " streams when their listener reconnects or the session's next message is notified",
-                    givenUp.size(), givenUp.subList(0, Math.min(10, givenUp.size())), String.valueOf(lastRefusal));
+                    givenUp.size(), retryForMs / 1_000.0, givenUp.subList(0, Math.min(10, givenUp.size())),
+                    String.valueOf(lastRefusal));
         }
         if (!sending) {
             sendBatch();
