@@ -2,9 +2,11 @@ package chatapi.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ch.qos.logback.classic.Level;
 import chatapi.ApiVerticle;
 import chatapi.config.AppConfig;
 import chatapi.longpoll.ParkedPolls;
+import chatapi.support.LogCapture;
 import chatapi.support.TestApp;
 import chatapi.support.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -49,19 +51,14 @@ class RoutingTest {
     @Test
     @DisplayName("a path that cannot be decoded (%zz) is a 400 with the error shape naming it, on every route and method; nothing is logged but its access line")
     void undecodablePath(VertxTestContext ctx) {
-        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-                org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
-                new ch.qos.logback.core.read.ListAppender<>();
-        logged.start();
-        root.addAppender(logged);
+        LogCapture log = LogCapture.root();
         io.vertx.core.Future.all(
                         app.get("/api/v1/ChatSession/%zz"),
                         app.get("/api/v1/ChatSession/1/Messages%zz?after=0&wait=0"),
                         app.request(HttpMethod.POST, "/api/v1/ChatSession/1/Messages/%",
                                 io.vertx.core.buffer.Buffer.buffer("{\"Message\":\"x\"}"), "Content-Type", "application/json"),
                         app.get("/no/such/%zz/thing"))
-                .andThen(done -> root.detachAppender(logged))
+                .andThen(done -> log.close())
                 .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
                     String[] paths = {"/api/v1/ChatSession/%zz", "/api/v1/ChatSession/1/Messages%zz",
                         "/api/v1/ChatSession/1/Messages/%", "/no/such/%zz/thing"};
@@ -71,10 +68,8 @@ class RoutingTest {
                         assertEquals("application/json; charset=utf-8", resp.header("Content-Type"), paths[i]);
                         assertEquals(error("BadRequest", "Malformed path: " + paths[i]), resp.json());
                     }
-                    java.util.List<String> warnings = logged.list.stream()
-                            .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
-                            .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
-                    assertEquals(java.util.List.of(), warnings, "nothing logged at WARN or above");
+                    assertEquals(java.util.List.of(), log.atLeast(Level.WARN),
+                            "nothing logged at WARN or above");
                     ctx.completeNow();
                 })));
     }

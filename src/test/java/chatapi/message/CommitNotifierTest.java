@@ -3,9 +3,11 @@ package chatapi.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import chatapi.db.Database;
 import chatapi.db.Migrations;
 import chatapi.db.Unavailable;
+import chatapi.support.LogCapture;
 import chatapi.support.TestDatabase;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -176,11 +178,7 @@ class CommitNotifierTest {
         DB.execute("CREATE SEQUENCE notify_fault.attempts"); // a sequence's count survives the refusal's rollback
         DB.execute("CREATE FUNCTION notify_fault.pg_notify(text, text) RETURNS void LANGUAGE plpgsql"
                 + " AS $$ BEGIN PERFORM nextval('notify_fault.attempts'); RAISE EXCEPTION 'notifications refused'; END $$");
-        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(CommitNotifier.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
-        logged.start();
-        log.addAppender(logged);
-        try (Connection listener = DB.connect()) {
+        try (Connection listener = DB.connect(); LogCapture log = LogCapture.of(CommitNotifier.class)) {
             listener.createStatement().execute("LISTEN chat_message");
             long started = System.nanoTime();
             context.runOnContext(v -> commit(301, 1_765_000_000_000_301L, 3010));
@@ -194,15 +192,11 @@ class CommitNotifierTest {
             DB.execute("DROP SCHEMA notify_fault CASCADE");
             assertEquals(List.of(), notifications(listener, 500), "a notification given up is not sent later");
             assertEquals(List.of(301L), localWakes, "the local waiters were woken once, at the first refusal");
-            List<String> errors = logged.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
-                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            List<String> errors = log.at(Level.ERROR);
             assertEquals(1, errors.size(), "one ERROR: " + errors);
             assertTrue(errors.get(0).contains("Gave up notifying the waiters of 1 session(s)") && errors.get(0).contains("[301]")
                     && errors.get(0).contains("notifications refused"), "it names the session and the cause: " + errors.get(0));
-            assertEquals(1, logged.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).count(),
-                    "one WARN for the outage, the later refusals at debug");
-        } finally {
-            log.detachAppender(logged);
+            assertEquals(1, log.at(Level.WARN).size(), "one WARN for the outage, the later refusals at debug");
         }
     }
 

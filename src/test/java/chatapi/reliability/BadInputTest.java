@@ -3,6 +3,8 @@ package chatapi.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import chatapi.support.LogCapture;
 import chatapi.support.TestApp;
 import chatapi.support.TestDatabase;
 import java.io.ByteArrayOutputStream;
@@ -68,34 +70,29 @@ class BadInputTest {
     void corpus() throws Exception {
         List<Case> corpus = corpus(app.agentAuthorization(), DB.newSession());
         assertTrue(corpus.size() >= 1_000, "corpus of " + corpus.size());
-        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-                org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
-                new ch.qos.logback.core.read.ListAppender<>();
-        logged.start();
-        root.addAppender(logged);
         ExecutorService senders = Executors.newFixedThreadPool(16);
         List<Future<Outcome>> sent = new ArrayList<>();
-        for (Case c : corpus) {
-            sent.add(senders.submit(() -> send(c)));
-        }
         Map<String, Integer> results = new TreeMap<>();
         List<String> failures = new ArrayList<>();
-        for (Future<Outcome> f : sent) {
-            Outcome o = f.get();
-            results.merge(o.result(), 1, Integer::sum);
-            if (o.result().startsWith("5") || o.result().equals("hang") || o.result().startsWith("garbled")) {
-                failures.add(o.request().kind() + " -> " + o.result() + " after " + o.millis() + " ms: "
-                        + printable(o.request().bytes()));
+        List<String> errors;
+        try (LogCapture log = LogCapture.root()) {
+            for (Case c : corpus) {
+                sent.add(senders.submit(() -> send(c)));
             }
+            for (Future<Outcome> f : sent) {
+                Outcome o = f.get();
+                results.merge(o.result(), 1, Integer::sum);
+                if (o.result().startsWith("5") || o.result().equals("hang") || o.result().startsWith("garbled")) {
+                    failures.add(o.request().kind() + " -> " + o.result() + " after " + o.millis() + " ms: "
+                            + printable(o.request().bytes()));
+                }
+            }
+            errors = log.at(Level.ERROR).stream().distinct().limit(10).toList();
         }
         senders.shutdown();
         System.out.println("BadInputTest: " + corpus.size() + " requests, outcomes " + results);
         assertEquals(List.of(), failures.stream().limit(20).toList(), failures.size() + " bad outcomes of " + corpus.size());
-        root.detachAppender(logged);
         // Nothing a client sends is the server's error: no ERROR line (one per request, at the client's will, before).
-        List<String> errors = logged.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
-                .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).distinct().limit(10).toList();
         assertEquals(List.of(), errors, "logged at ERROR by the corpus");
 
         // Served normally afterwards, long-poll included, and the demo agent, guessed at by the corpus from
