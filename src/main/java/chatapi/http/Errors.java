@@ -138,16 +138,6 @@ public final class Errors implements Handler<RoutingContext> {
         }
     }
 
-    /** Whether the request's path can be decoded (a {@code %} followed by two hex digits wherever there is one). */
-    static boolean decodablePath(RoutingContext ctx) {
-        try {
-            ctx.normalizedPath();
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     /** Client input repeated in a message, cut to a bounded length. */
     public static String echo(String input) {
         if (input == null) {

@@ -31,7 +31,9 @@ public final class Params {
      * asked for the path (an ERROR with its stack trace per request, and a plain-text 400).
      */
     public static void decodable(RoutingContext ctx) {
-        if (!Errors.decodablePath(ctx)) {
+        try {
+            ctx.normalizedPath(); // decoded once and kept: the router's matching reads it from there
+        } catch (IllegalArgumentException e) {
             ctx.fail(ApiException.badRequest("path.malformed", Errors.echo(ctx.request().path())));
             return;
         }
