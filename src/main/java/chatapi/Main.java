@@ -40,6 +40,11 @@ public final class Main {
     public static void main(String[] args) {
         // Vert.x logs through SLF4J/logback like the rest of the server; set before Vert.x loads.
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+        // Netty's buffer events for Java Flight Recorder: registering them cost about 0.2 s of a 1.9 s start
+        // (BENCHMARKS.md, 2026-12-07 seventh session); -Dio.netty.jfr.enabled=true turns them back on.
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         if (args.length > 0 && args[0].equals("token")) {
             System.exit(TokenCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(),
                     System.out, System.err));
