@@ -69,8 +69,8 @@ class WidgetPagesTest {
                         plain.get("/widget/chat.js", NO_CREDENTIALS, null),
                         plain.get("/widget/widget.css", NO_CREDENTIALS, null),
                         plain.get("/widget", NO_CREDENTIALS, null),
-                        plain.get("/widget/../logback.xml", NO_CREDENTIALS, null),
-                        plain.get("/widget/%2e%2e/logback.xml", NO_CREDENTIALS, null),
+                        plain.get("/widget/../i18n/messages.properties", NO_CREDENTIALS, null),
+                        plain.get("/widget/%2e%2e/i18n/messages.properties", NO_CREDENTIALS, null),
                         plain.get("/widget/nothing.html", NO_CREDENTIALS, null)))
                 .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
                     TestApp.Response customer = all.resultAt(0);
