@@ -2,6 +2,8 @@ package chatapi.db;
 
 import chatapi.carrier.CatalogueAccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chatapi.config.AppConfig;
@@ -11,12 +13,25 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import ch.qos.logback.classic.Level;
+import chatapi.support.LogCapture;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -24,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(VertxExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -195,6 +211,109 @@ class MigrationsTest {
                     + " AND indexname = 'chat_message_session_idx'");
             assertTrue(rs.next(), "chat_message_session_idx is missing");
             assertTrue(rs.getString(1).contains("(chat_session_id, chat_message_id)"), rs.getString(1));
+        }
+    }
+
+    @Test
+    @Order(20)
+    @DisplayName("on an up-to-date database the start skips Flyway: the jar's migrations, with Flyway's checksums, are the schema history")
+    void upToDateSkipsFlyway() throws Exception {
+        List<Migrations.Applied> bundled = Migrations.bundled(Migrations.class.getClassLoader());
+        assertEquals(expectedHistory().size(), bundled.size());
+        assertEquals(bundled, Migrations.history(Migrations.dataSource(DB.config())));
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Migrations.class);
+        logger.setLevel(Level.INFO); // whatever CHAT_LOG_LEVEL says
+        try (LogCapture log = LogCapture.of(Migrations.class)) {
+            Migrations.migrate(DB.config());
+            assertEquals(List.of("Database schema at version " + expectedHistory().size()
+                    + " (up to date; Flyway not needed)"), log.at(Level.INFO));
+        } finally {
+            logger.setLevel(null);
+        }
+    }
+
+    @Test
+    @Order(21)
+    @DisplayName("a history that differs from the jar (a changed checksum, a renamed script) runs Flyway, whose validation refuses it; a failed row is a difference too")
+    void differentHistoryRunsFlyway() throws java.io.IOException {
+        for (String change : List.of("checksum = checksum + 1", "description = 'notify'")) {
+            DB.execute("CREATE TABLE history_copy AS SELECT * FROM flyway_schema_history");
+            DB.execute("UPDATE flyway_schema_history SET " + change + " WHERE version = '2'");
+            try {
+                assertNull(Migrations.upToDate(Migrations.dataSource(DB.config())), change);
+                FlywayException refused = assertThrows(FlywayException.class, () -> Migrations.migrate(DB.config()));
+                assertTrue(refused.getMessage().contains("mismatch"), refused.getMessage());
+            } finally {
+                DB.execute("DELETE FROM flyway_schema_history");
+                DB.execute("INSERT INTO flyway_schema_history SELECT * FROM history_copy");
+                DB.execute("DROP TABLE history_copy");
+            }
+        }
+        DB.execute("UPDATE flyway_schema_history SET success = false WHERE version = '12'");
+        try {
+            assertNull(Migrations.history(Migrations.dataSource(DB.config())));
+        } finally {
+            DB.execute("UPDATE flyway_schema_history SET success = true WHERE version = '12'");
+        }
+        assertEquals(String.valueOf(expectedHistory().size()), Migrations.upToDate(Migrations.dataSource(DB.config())));
+    }
+
+    @Test
+    @Order(23)
+    @DisplayName("a jar with migrations in a subfolder (which Flyway reads too) is left to Flyway")
+    void subfolderLeftToFlyway(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("nested.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (String name : List.of("", "V1__first.sql", "more/", "more/V2__second.sql")) {
+                out.putNextEntry(new JarEntry(Migrations.LOCATION + "/" + name));
+                if (name.endsWith(".sql")) {
+                    out.write("SELECT 1;\n".getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            assertEquals(List.of(), Migrations.bundled(loader));
+        }
+    }
+
+    @Test
+    @Order(22)
+    @DisplayName("migrations read from a jar get the versions and checksums Flyway records for them (a byte order mark, CRLF, dotted versions)")
+    void bundledInAJar(@TempDir Path dir) throws Exception {
+        Map<String, String> scripts = new LinkedHashMap<>();
+        scripts.put("V1__first.sql", "\uFEFFCREATE TABLE jar_check_a (id int);\r\n-- ä comment\r\n");
+        scripts.put("V1_1__second.sql", "CREATE TABLE jar_check_b (id int);\n\nINSERT INTO jar_check_b VALUES (1);");
+        scripts.put("V10__third.sql", "CREATE TABLE jar_check_c (id int);\n");
+        scripts.put("V2__fourth.sql", "CREATE TABLE jar_check_d (id int);\n");
+        Path folder = Files.createDirectories(dir.resolve("scripts"));
+        Path jar = dir.resolve("migrations.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry(Migrations.LOCATION + "/"));
+            for (Map.Entry<String, String> script : scripts.entrySet()) {
+                byte[] bytes = script.getValue().getBytes(StandardCharsets.UTF_8);
+                Files.write(folder.resolve(script.getKey()), bytes);
+                out.putNextEntry(new JarEntry(Migrations.LOCATION + "/" + script.getKey()));
+                out.write(bytes);
+            }
+        }
+        List<Migrations.Applied> recorded = new ArrayList<>();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            Flyway.configure().dataSource(Migrations.dataSource(DB.config())).schemas("jar_check")
+                    .locations("filesystem:" + folder).load().migrate();
+            try (Connection c = DB.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT version, description, script, checksum"
+                         + " FROM jar_check.flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
+                while (rs.next()) {
+                    recorded.add(new Migrations.Applied(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getInt(4)));
+                }
+            }
+            assertEquals(recorded, Migrations.bundled(loader));
+            assertEquals(List.of("1", "1.1", "2", "10"),
+                    Migrations.bundled(loader).stream().map(Migrations.Applied::version).toList());
+        } finally {
+            DB.execute("DROP SCHEMA IF EXISTS jar_check CASCADE");
         }
     }
 
