@@ -11,7 +11,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * chat-api's logging, set up in code (logback finds this class through {@code META-INF/services}): text lines by
@@ -33,20 +33,24 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        configure(context, System.getenv());
+        // As the XML's ${CHAT_LOG_FORMAT}: a system property, else the environment.
+        configure(context, name -> System.getProperty(name, System.getenv(name)));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
-    /** Sets {@code context} up as {@code conf/logback.xml} does with the variables of {@code env}. */
-    static void configure(LoggerContext context, Map<String, String> env) {
-        boolean json = "json".equals(env.get("CHAT_LOG_FORMAT"));
+    /**
+     * Sets {@code context} up as {@code conf/logback.xml} does with {@code variables}, except that a format other than
+     * {@code json} is text (the XML would attach no appender) and an unknown level is INFO (the XML: DEBUG).
+     */
+    static void configure(LoggerContext context, UnaryOperator<String> variables) {
+        boolean json = "json".equals(variables.apply("CHAT_LOG_FORMAT"));
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(started(context, "CONSOLE", new ConsoleAppender<>(), encoder(context, json)));
         Logger access = context.getLogger("chatapi.access");
         access.setAdditive(false);
         access.addAppender(started(context, "ACCESS", new BufferedConsoleAppender<>(), encoder(context, json)));
-        context.getLogger("chatapi").setLevel(Level.toLevel(env.get("CHAT_LOG_LEVEL"), Level.INFO));
+        context.getLogger("chatapi").setLevel(Level.toLevel(variables.apply("CHAT_LOG_LEVEL"), Level.INFO));
         context.getLogger("org.flywaydb").setLevel(Level.WARN);
         context.getLogger("io.netty").setLevel(Level.WARN);
     }

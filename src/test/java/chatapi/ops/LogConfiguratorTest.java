@@ -43,8 +43,11 @@ class LogConfiguratorTest {
         LoggerContext code = new LoggerContext();
         LoggerContext xml = new LoggerContext();
         try {
-            LogConfigurator.configure(code, env);
-            env.forEach(xml::putProperty); // ${CHAT_LOG_FORMAT:-text} reads the context's properties first
+            LogConfigurator.configure(code, env::get);
+            // ${CHAT_LOG_FORMAT:-text} reads the context's properties first: the defaults too, so that this JVM's
+            // own environment does not count
+            xml.putProperty("CHAT_LOG_FORMAT", env.getOrDefault("CHAT_LOG_FORMAT", "text"));
+            xml.putProperty("CHAT_LOG_LEVEL", env.getOrDefault("CHAT_LOG_LEVEL", "INFO"));
             JoranConfigurator joran = new JoranConfigurator();
             joran.setContext(xml);
             joran.doConfigure(Path.of("conf/logback.xml").toFile());
