@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Remakes src/main/cds/classes.txt, the classes that `mvn package` puts into the jar's class-data sharing archive
-# (target/chat-api.jsa, mapped by conf/jvm.options): those a start on a migrated database and the common requests
-# load. Run it after changes that load other classes at start-up (a new library, new routes), then commit the list;
+# (target/chat-api.jsa, mapped by conf/jvm.options): those a start on a new database (migrating it) and the common
+# requests load. Run it after changes that load other classes at start-up (a new library, new routes), then commit the list;
 # a stale list costs start-up time only (classes missing from it load as without an archive). Needs PostgreSQL (as
 # the tests) and curl; traffic goes to 127.0.0.1 only.
 set -euo pipefail
@@ -23,8 +23,8 @@ run() { # extra JVM flags... -> starts the server as the README does, waits unti
     sleep 0.05
   done
 }
-run                       # migrates the new database: the list is made on a migrated one, as servers mostly start
-kill "$PID"; wait "$PID" || true
+# A start that migrates the new database: Flyway's classes too, which a start on a migrated database does not load
+# (it only compares the schema history with the jar's migrations, with classes this start loads as well).
 run -XX:DumpLoadedClassList="$LIST.tmp"
 API="http://127.0.0.1:$PORT/api/v1"
 AGENT="Authorization: Bearer $(PGDATABASE=$DB java -jar target/chat-api.jar token --role agent --sub cds)"
