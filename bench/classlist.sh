@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Remakes src/main/cds/classes.txt, the classes that `mvn package` puts into the jar's class-data sharing archive
 # (target/chat-api.jsa, mapped by conf/jvm.options): those a start on a new database (migrating it) and the common
-# requests load. Run it after changes that load other classes at start-up (a new library, new routes), then commit the list;
-# a stale list costs start-up time only (classes missing from it load as without an archive). Needs PostgreSQL (as
-# the tests) and curl; traffic goes to 127.0.0.1 only.
+# requests load. Run it after changes that load other classes at start-up (a new library, new routes), then commit
+# the list; a stale list costs start-up time only (classes missing from it load as without an archive). Needs
+# PostgreSQL (as the tests) and curl; traffic goes to 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"

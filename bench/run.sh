@@ -252,7 +252,7 @@ done
   echo "| --- | --- | --- |"
   awk -v n="$LAST_N" 'NR == FNR { i[$1] = $2; b[$1] = $3; next }
        { di = $2 - i[$1]; db = $3 - b[$1]; if (db > 0) printf "%s %.2f %d\n", $1, di / n, db / n }' \
-      "$OUT/histo-before.txt" "$OUT/histo-parked.txt" | sort -k3,3nr | head -n 15 | awk '{ printf "| %s | %s | %s |\n", $1, $2, $3 }'
+      "$OUT/histo-before.txt" "$OUT/histo-parked.txt" | sort -k3,3nr | awk 'NR <= 15 { printf "| %s | %s | %s |\n", $1, $2, $3 }'
   awk -v n="$LAST_N" 'NR == FNR { b[$1] = $3; next } { d = $3 - b[$1]; if (d > 0) t += d } END { printf "| all classes that grew | | %d |\n", t / n }' \
       "$OUT/histo-before.txt" "$OUT/histo-parked.txt"
   echo
