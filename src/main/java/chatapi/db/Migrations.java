@@ -84,6 +84,8 @@ public final class Migrations {
             List<Applied> bundled = bundled(Migrations.class.getClassLoader());
             return !bundled.isEmpty() && bundled.equals(history(dataSource)) ? bundled.get(bundled.size() - 1).version()
                     : null;
+        } catch (Unreachable e) {
+            throw e; // Flyway would only wait for the same connection again
         } catch (RuntimeException e) {
             LOG.debug("Cannot compare the schema history with the migrations: Flyway will", e);
             return null;
@@ -165,7 +167,13 @@ public final class Migrations {
      * migration, a row without a version or of another type.
      */
     static List<Applied> history(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        Connection opened;
+        try {
+            opened = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new Unreachable(e);
+        }
+        try (Connection connection = opened; Statement statement = connection.createStatement()) {
             // Flyway's table is in the current schema; unqualified, the name finds that one first.
             try (ResultSet exists = statement.executeQuery(
                     "SELECT to_regclass(quote_ident(current_schema()) || '.flyway_schema_history') IS NOT NULL")) {
@@ -190,6 +198,13 @@ public final class Migrations {
         } catch (SQLException e) {
             LOG.debug("Cannot read the schema history: Flyway will", e);
             return null;
+        }
+    }
+
+    /** The database refused or did not answer the connection: the start fails at once, as Flyway's attempt would. */
+    static final class Unreachable extends IllegalStateException {
+        Unreachable(SQLException cause) {
+            super("cannot connect to the database: " + cause.getMessage(), cause);
         }
     }
 

@@ -2,6 +2,7 @@ package chatapi.db;
 
 import chatapi.carrier.CatalogueAccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -235,7 +236,7 @@ class MigrationsTest {
 
     @Test
     @Order(21)
-    @DisplayName("a history that differs from the jar (a changed checksum, a renamed script) runs Flyway, whose validation refuses it; a failed row is a difference too")
+    @DisplayName("a history that differs from the jar (a changed checksum, a changed description) runs Flyway, whose validation refuses it; a failed row is a difference too")
     void differentHistoryRunsFlyway() throws java.io.IOException {
         for (String change : List.of("checksum = checksum + 1", "description = 'notify'")) {
             DB.execute("CREATE TABLE history_copy AS SELECT * FROM flyway_schema_history");
@@ -257,6 +258,21 @@ class MigrationsTest {
             DB.execute("UPDATE flyway_schema_history SET success = true WHERE version = '12'");
         }
         assertEquals(String.valueOf(expectedHistory().size()), Migrations.upToDate(Migrations.dataSource(DB.config())));
+    }
+
+    @Test
+    @Order(24)
+    @DisplayName("a database that refuses the connection fails the start at once, without a second attempt through Flyway")
+    void unreachable() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        int port = closed;
+        AppConfig config = DB.config(json -> json.put("pgPort", port));
+        Migrations.Unreachable refused = assertThrows(Migrations.Unreachable.class, () -> Migrations.migrate(config));
+        assertTrue(refused.getMessage().startsWith("cannot connect to the database: "), refused.getMessage());
+        assertInstanceOf(SQLException.class, refused.getCause());
     }
 
     @Test
