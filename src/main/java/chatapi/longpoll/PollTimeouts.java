@@ -33,8 +33,8 @@ final class PollTimeouts {
     /** The polls whose deadlines fall in one tick. */
     private static final class Bucket {
         final long tick;
+        /** Null once the bucket is empty. */
         Expiring first;
-        int size;
 
         Bucket(long tick) {
             this.tick = tick;
@@ -47,7 +47,6 @@ final class PollTimeouts {
                 first.previous = poll;
             }
             first = poll;
-            size++;
         }
 
         void unlink(Expiring poll) {
@@ -62,7 +61,6 @@ final class PollTimeouts {
             poll.bucket = null;
             poll.previous = null;
             poll.next = null;
-            size--;
         }
     }
 
@@ -95,7 +93,7 @@ final class PollTimeouts {
             return;
         }
         bucket.unlink(poll);
-        if (bucket.size == 0) {
+        if (bucket.first == null) {
             buckets.remove(bucket.tick);
             if (latest == bucket) {
                 latest = null;
@@ -105,7 +103,13 @@ final class PollTimeouts {
 
     /** How many are kept (tests). */
     int size() {
-        return buckets.values().stream().mapToInt(bucket -> bucket.size).sum();
+        int size = 0;
+        for (Bucket bucket : buckets.values()) {
+            for (Expiring poll = bucket.first; poll != null; poll = poll.next) {
+                size++;
+            }
+        }
+        return size;
     }
 
     /** How many buckets hold them (tests). */

@@ -14,10 +14,16 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture implements AutoCloseable {
 
     private final Logger logger;
+    private final Level level;
     private final ListAppender<ILoggingEvent> events = new ListAppender<>();
 
+    /** Captures INFO and above whatever CHAT_LOG_LEVEL set (the level is put back on close). */
     private LogCapture(Logger logger) {
         this.logger = logger;
+        this.level = logger.getLevel();
+        if (!logger.isInfoEnabled()) {
+            logger.setLevel(Level.INFO);
+        }
         events.start();
         logger.addAppender(events);
     }
@@ -49,5 +55,6 @@ public final class LogCapture implements AutoCloseable {
     @Override
     public void close() {
         logger.detachAppender(events);
+        logger.setLevel(level);
     }
 }
