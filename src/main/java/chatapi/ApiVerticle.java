@@ -21,6 +21,7 @@ import chatapi.message.MessageStore;
 import chatapi.message.MessageRoutes;
 import chatapi.message.MessagesHandler;
 import chatapi.message.PostRate;
+import chatapi.ops.JvmMeters;
 import chatapi.session.ChatSessionHandler;
 import chatapi.session.SessionActions;
 import chatapi.session.Ratings;
@@ -61,17 +62,18 @@ public final class ApiVerticle extends VerticleBase {
 
     /**
      * What the API verticles of a process share: the long-poll registry, the authentication state,
-     * the per-app request counts, and whether the LISTEN connection is up.
+     * the per-app request counts, whether the LISTEN connection is up, and the meters.
      */
     public record Shared(ParkedPolls longPoll, Security.Shared security, AppTokens appTokens, BooleanSupplier listening,
-            PrometheusMeterRegistry registry, ClientAddress clients, PostRate postRate, TypingRate typingRate) {
+            PrometheusMeterRegistry registry, JvmMeters jvmMeters, ClientAddress clients, PostRate postRate,
+            TypingRate typingRate) {
 
         /** The shared state of a process, its security part built from the configuration. */
         public static Shared create(Vertx vertx, AppConfig config, ParkedPolls longPoll, AppTokens appTokens,
                 BooleanSupplier listening, PrometheusMeterRegistry registry) {
             ClientAddress clients = new ClientAddress(config.trustedProxies());
             return new Shared(longPoll, new Security.Shared(vertx, config.auth(), clients, registry), appTokens,
-                    listening, registry, clients, new PostRate(config.limits(), registry),
+                    listening, registry, new JvmMeters(vertx, registry), clients, new PostRate(config.limits(), registry),
                     new TypingRate(config.live().typingUpdatesPerSecond(), config.live().typingUpdateBurst(),
                             config.live().typingTimeoutSeconds()));
         }
@@ -194,7 +196,8 @@ public final class ApiVerticle extends VerticleBase {
         Health health = new Health(pool, shared.listening(), shared.longPoll()::parked);
         router.get("/").setName("index").handler(ApiVerticle::index);
         router.get("/health/live").setName("healthLive").handler(health::live);
-        router.get("/metrics").setName("metrics").handler(PrometheusScrapingHandler.create(shared.registry()));
+        router.get("/metrics").setName("metrics").handler(shared.jvmMeters()
+                .before(PrometheusScrapingHandler.create(shared.registry())));
         router.get("/api/v1/openapi.json").setName("openApi").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json; charset=utf-8").end(openApi));
         router.get("/health/ready").setName("healthReady").handler(health::ready);

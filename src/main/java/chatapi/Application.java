@@ -6,6 +6,7 @@ import chatapi.db.Migrations;
 import chatapi.http.AppTokens;
 import chatapi.longpoll.LongPollVerticle;
 import chatapi.longpoll.ParkedPolls;
+import chatapi.ops.JvmMeters;
 import chatapi.ops.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -29,16 +30,18 @@ public final class Application {
     private final ParkedPolls longPoll;
     private final AppTokens appTokens;
     private final Security.Shared security;
+    private final JvmMeters jvmMeters;
     private final String listenerDeployment;
     private final String apiDeployment;
     private final int port;
 
     private Application(Vertx vertx, ParkedPolls longPoll, AppTokens appTokens, Security.Shared security,
-            String listenerDeployment, String apiDeployment, int port) {
+            JvmMeters jvmMeters, String listenerDeployment, String apiDeployment, int port) {
         this.vertx = vertx;
         this.longPoll = longPoll;
         this.appTokens = appTokens;
         this.security = security;
+        this.jvmMeters = jvmMeters;
         this.listenerDeployment = listenerDeployment;
         this.apiDeployment = apiDeployment;
         this.port = port;
@@ -116,7 +119,7 @@ public final class Application {
                 LOG.info("chat-api listening on {}:{} with {} verticle instance(s)",
                         config.httpHost(), port.get(), config.instances());
                 return Future.succeededFuture(new Application(vertx, longPoll, appTokens, security,
-                        listening.result(), api.result(), port.get()));
+                        shared.jvmMeters(), listening.result(), api.result(), port.get()));
             }
             // The migrations' failure first: the verticles fail with it too.
             Throwable cause = migrated.failed() ? migrated.cause() : listening.failed() ? listening.cause() : api.cause();
@@ -149,6 +152,9 @@ public final class Application {
         longPoll.drain();
         return vertx.undeploy(apiDeployment)
                 .eventually(() -> vertx.undeploy(listenerDeployment))
-                .onComplete(done -> security.close());
+                .onComplete(done -> {
+                    security.close();
+                    jvmMeters.close();
+                });
     }
 }

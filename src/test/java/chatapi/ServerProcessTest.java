@@ -130,6 +130,22 @@ class ServerProcessTest {
                 .onComplete(ctx.succeedingThenComplete());
     }
 
+    @Test
+    @DisplayName("The first scrape of /metrics holds the JVM's meters, bound for it, beside Vert.x's")
+    void jvmMetersAtFirstScrape() throws Exception {
+        start();
+        process.awaitReady();
+        java.net.http.HttpRequest scrape = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + process.port() + "/metrics")).build();
+        String metrics = java.net.http.HttpClient.newHttpClient()
+                .send(scrape, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        for (String family : List.of("jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_classes_loaded_classes",
+                "jvm_gc_overhead", "process_uptime_seconds", "system_cpu_count", "vertx_http_server_requests_total")) {
+            assertTrue(metrics.contains(family), family + " in:\n" + metrics);
+        }
+        assertEquals(0, process.stop(), "exit status");
+    }
+
     private void start() throws IOException {
         process = ServerProcess.start(DB, Map.of("CHAT_LOG_FORMAT", "json"));
         server = process.process();
