@@ -908,7 +908,10 @@ public class LoadGen {
                     writer.request(o).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> resp.statusCode()))
                             .onComplete(ar -> {
                                 if (ar.failed() || ar.result() >= 300) {
-                                    postErrors.incrementAndGet();
+                                    if (postErrors.incrementAndGet() <= 5) { // say what went wrong, not only how often
+                                        System.err.println("POST to session " + session + " failed: "
+                                                + (ar.failed() ? ar.cause() : "status " + ar.result()));
+                                    }
                                     sentAt.remove(key);
                                 }
                                 done.countDown();
