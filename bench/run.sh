@@ -90,7 +90,7 @@ start_server() { # sets SERVER_PID and START_MS (launch to first ready answer)
   local stack=""
   until curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; do
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/server.log" >&2; exit 1; }
-    # Starts of 11 s were seen twice among about a hundred of 1 s, not explained yet: keep the threads' stacks.
+    # Starts of 11 s were seen twice among about 150 of 1 s, not explained yet: keep the threads' stacks.
     if [ -z "$stack" ] && [ $(( $(now_ms) - t0 )) -gt 4000 ]; then
       stack="$OUT/slow-start-$(date -u +%H%M%S)"; jstack "$SERVER_PID" >"$stack.jstack" 2>&1 || true
     fi

@@ -47,7 +47,10 @@ public final class Application {
         this.port = port;
     }
 
-    /** Starts with its own metrics registry (chat-api's meters only, unless {@code vertx} reports into it). */
+    /**
+     * Starts with its own metrics registry: chat-api's meters, and the JVM's from the first scrape on; Vert.x's only
+     * if {@code vertx} reports into it.
+     */
     public static Future<Application> start(Vertx vertx, AppConfig config) {
         return start(vertx, config, Metrics.registry());
     }

@@ -136,7 +136,8 @@ class ServerProcessTest {
         start();
         process.awaitReady();
         java.net.http.HttpRequest scrape = java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + process.port() + "/metrics")).build();
+                java.net.URI.create("http://127.0.0.1:" + process.port() + "/metrics"))
+                .timeout(java.time.Duration.ofSeconds(10)).build();
         String metrics = java.net.http.HttpClient.newHttpClient()
                 .send(scrape, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         for (String family : List.of("jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_classes_loaded_classes",

@@ -6,18 +6,21 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The JVM's meters ({@link Metrics#bindJvm}), bound by the first scrape of {@code /metrics}, on a worker thread,
- * which that scrape waits for: binding them while Vert.x was built took about 80 ms of a 1.1 s start (BENCHMARKS.md,
- * 2026-12-08). The meters fed by the collector's notifications ({@code jvm_gc_pause_seconds},
- * {@code jvm_gc_memory_allocated_bytes_total}, ...) count from that scrape on; the rest read the JVM's own totals.
+ * which that scrape waits for (up to {@value #WAIT_SECONDS} s, then it answers without them): binding them while
+ * Vert.x was built made the start about 60 ms longer (BENCHMARKS.md, 2026-12-08). The meters fed by the collector's
+ * notifications ({@code jvm_gc_pause_seconds}, {@code jvm_gc_memory_allocated_bytes_total}, ...) count from that
+ * scrape on; the rest read the JVM's own totals.
  */
 public final class JvmMeters {
 
     private static final Logger LOG = LoggerFactory.getLogger(JvmMeters.class);
+    static final long WAIT_SECONDS = 5;
 
     private final Vertx vertx;
     private final MeterRegistry registry;
@@ -37,7 +40,8 @@ public final class JvmMeters {
                 scrape.handle(ctx);
             } else {
                 Context context = vertx.getOrCreateContext();
-                binding.onComplete(done -> context.runOnContext(v -> scrape.handle(ctx)));
+                binding.timeout(WAIT_SECONDS, TimeUnit.SECONDS)
+                        .onComplete(done -> context.runOnContext(v -> scrape.handle(ctx)));
             }
         };
     }

@@ -19,6 +19,7 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * Metrics with vertx-micrometer-metrics into a Prometheus registry, scraped at {@code /metrics}:
@@ -49,20 +50,31 @@ public final class Metrics {
     /**
      * Binds the JVM's meters, the binders vertx-micrometer's {@code jvmMetricsEnabled} binds (so the same names),
      * into {@code registry}; closing the result lets go of the collectors' notifications. {@link JvmMeters} binds them
-     * at the first scrape: binding them while Vert.x was built cost about 80 ms of a 1.1 s start (BENCHMARKS.md,
-     * 2026-12-08).
+     * at the first scrape: binding them while Vert.x was built took 36 ms of the main thread and the start was about
+     * 60 ms shorter without it (BENCHMARKS.md, 2026-12-08). A binder that fails closes the ones bound before it.
      */
     public static AutoCloseable bindJvm(MeterRegistry registry) {
         List<MeterBinder> binders = List.of(new ClassLoaderMetrics(), new JvmCompilationMetrics(), new JvmGcMetrics(),
                 new JvmHeapPressureMetrics(), new JvmInfoMetrics(), new JvmMemoryMetrics(), new JvmThreadMetrics(),
                 new ProcessorMetrics(), new UptimeMetrics());
-        binders.forEach(binder -> binder.bindTo(registry));
-        return () -> {
-            for (MeterBinder binder : binders) {
-                if (binder instanceof AutoCloseable closeable) {
-                    closeable.close();
-                }
+        AutoCloseable bound = () -> binders.forEach(Metrics::close);
+        try {
+            binders.forEach(binder -> binder.bindTo(registry));
+        } catch (RuntimeException e) {
+            binders.forEach(Metrics::close);
+            throw e;
+        }
+        return bound;
+    }
+
+    /** Each binder on its own: one that fails to close does not keep the others' listeners. */
+    private static void close(MeterBinder binder) {
+        if (binder instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(Metrics.class).debug("Closing {} failed", binder.getClass().getSimpleName(), e);
             }
-        };
+        }
     }
 }

@@ -19,28 +19,32 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
 
     @Test
-    @DisplayName("bindJvm binds the JVM meters vertx-micrometer's jvmMetricsEnabled would, which Metrics.vertx leaves to it")
+    @DisplayName("Metrics.vertx binds Vert.x's meters and not the JVM's; bindJvm binds the ones vertx-micrometer's jvmMetricsEnabled would")
     void jvmMeters() throws Exception {
-        PrometheusMeterRegistry vertxBound = Metrics.registry();
-        Vertx withJvm = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-                        .setJvmMetricsEnabled(true)))
-                .withMetrics(new MicrometerMetricsFactory(vertxBound))
-                .build();
+        // One at a time: vertx-micrometer keeps one backend per registry name, and Metrics.vertx uses the default one.
         PrometheusMeterRegistry ours = Metrics.registry();
         Vertx shipped = Metrics.vertx(ours);
         try {
-            Set<String> before = jvmMeterNames(ours);
-            assertEquals(Set.of(), before, "no JVM meter until bindJvm");
-            try (AutoCloseable bound = Metrics.bindJvm(ours)) {
-                Set<String> expected = jvmMeterNames(vertxBound);
-                assertTrue(expected.contains("jvm.memory.used") && expected.contains("jvm.threads.live")
-                        && expected.contains("process.uptime") && expected.contains("jvm.gc.overhead"), expected::toString);
-                assertEquals(expected, jvmMeterNames(ours));
-            }
+            shipped.createHttpServer().requestHandler(request -> request.response().end()).listen(0).await(5, TimeUnit.SECONDS);
+            assertTrue(ours.getMeters().stream().anyMatch(meter -> meter.getId().getName().startsWith("vertx.")),
+                    "Vert.x reports into the registry");
+            assertEquals(Set.of(), jvmMeterNames(ours), "no JVM meter until bindJvm");
+        } finally {
+            shipped.close().await(5, TimeUnit.SECONDS);
+        }
+        PrometheusMeterRegistry vertxBound = Metrics.registry();
+        Vertx withJvm = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                        .setRegistryName("MetricsTest-jvm").setJvmMetricsEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(vertxBound))
+                .build();
+        try (AutoCloseable bound = Metrics.bindJvm(ours)) {
+            Set<String> expected = jvmMeterNames(vertxBound);
+            assertTrue(expected.contains("jvm.memory.used") && expected.contains("jvm.threads.live")
+                    && expected.contains("process.uptime") && expected.contains("jvm.gc.overhead"), expected::toString);
+            assertEquals(expected, jvmMeterNames(ours));
         } finally {
             withJvm.close().await(5, TimeUnit.SECONDS);
-            shipped.close().await(5, TimeUnit.SECONDS);
         }
     }
 
