@@ -232,6 +232,16 @@ public class LoadGen {
         try {
             awaitParked(vertx, probe, n, 120_000);
         } catch (IllegalStateException e) {
+            if (!nchan()) { // what the server's pool and long-poll meters said then (P1 at 19,000 failed this way)
+                try {
+                    String metrics = send(probe, new RequestOptions().setURI("/metrics")).await(5, TimeUnit.SECONDS)
+                            .body().toString();
+                    metrics.lines().filter(l -> l.startsWith("vertx_pool") || l.startsWith("chat_longpoll")
+                            || l.startsWith("vertx_http_server_active")).forEach(l -> System.out.println("METRIC " + l));
+                } catch (Exception unavailable) {
+                    System.out.println("METRIC unavailable: " + unavailable);
+                }
+            }
             System.out.println("RESULT mode=park target=" + target + " n=" + n + " held=0 errors="
                     + errors.get() + " answered_early=" + early.get() + " failed: " + e.getMessage());
             throw e;
